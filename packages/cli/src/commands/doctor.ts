@@ -1,0 +1,10 @@
+import type { Command } from "../context.js";
+import { FailureError } from "../errors.js";
+
+// Placeholder until the command lands; see the open issue that owns `gloo doctor`.
+export const command: Command = {
+  summary: "",
+  async run() {
+    throw new FailureError("`gloo doctor` is not available in this build yet.");
+  },
+};

@@ -1,0 +1,32 @@
+/** What a command gets from `main`: every I/O seam is injected so tests can drive commands in-process. */
+export interface Output {
+  write(chunk: string): unknown;
+  /** True when this is an interactive terminal (colours, spinners and streaming apply). */
+  isTTY?: boolean | undefined;
+}
+
+export interface Input extends AsyncIterable<string | Uint8Array> {
+  isTTY?: boolean | undefined;
+}
+
+export interface CommandContext {
+  /** Arguments after the command name. */
+  argv: string[];
+  /** Environment variables (already merged with `.env` by `main`). */
+  env: Readonly<Record<string, string | undefined>>;
+  stdin: Input;
+  stdout: Output;
+  stderr: Output;
+  /** Working directory, for `.env` and relative paths. */
+  cwd: string;
+  /** Aborted on SIGINT/SIGTERM (or by a test) — commands stop and return 130. */
+  signal: AbortSignal;
+  /** Injected fetch (tests); defaults to the global fetch. */
+  fetch: typeof fetch;
+}
+
+export interface Command {
+  /** One line for `gloo --help`. */
+  summary: string;
+  run(ctx: CommandContext): Promise<number>;
+}

@@ -1,0 +1,28 @@
+/** Exit codes of DESIGN.md §3. */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  interrupted: 130,
+} as const;
+
+/** A mistake in how the command was called or configured: exit 2, message only, no stack. */
+export class UsageError extends Error {
+  override name = "UsageError";
+  /** Optional second paragraph: how to fix it. */
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+/** The platform (or a health check) answered with a failure: exit 1, message only. */
+export class FailureError extends Error {
+  override name = "FailureError";
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.hint = hint;
+  }
+}

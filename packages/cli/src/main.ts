@@ -1,0 +1,144 @@
+import type { Command, CommandContext, Input, Output } from "./context.js";
+import { ExitCode, FailureError, UsageError } from "./errors.js";
+
+/** Commands load lazily so `gloo --help` and `gloo --version` start fast. */
+const commands: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+  quickstart: {
+    summary: "Run the platform quickstart end to end (embedded emulator without credentials)",
+    load: () => import("./commands/quickstart.js"),
+  },
+  token: {
+    summary: "Acquire an access token (masked unless --show)",
+    load: () => import("./commands/token.js"),
+  },
+  chat: { summary: 'One-shot chat completion: gloo chat "PROMPT"', load: () => import("./commands/chat.js") },
+  repl: { summary: "Multi-turn chat with client-side history", load: () => import("./commands/repl.js") },
+  health: {
+    summary: "The quickstart's health checks as a monitor",
+    load: () => import("./commands/health.js"),
+  },
+  models: { summary: "List the model catalogue", load: () => import("./commands/models.js") },
+  doctor: { summary: "Diagnose common setup pitfalls", load: () => import("./commands/doctor.js") },
+  emulator: { summary: "Run the local Gloo platform emulator", load: () => import("./commands/emulator.js") },
+  proxy: {
+    summary: "Run the OpenAI-compatible token-injecting proxy",
+    load: () => import("./commands/proxy.js"),
+  },
+  postman: {
+    summary: "Write the Postman collection and environment",
+    load: () => import("./commands/postman.js"),
+  },
+};
+
+export interface MainOptions {
+  argv: string[];
+  env?: Record<string, string | undefined>;
+  stdin?: Input;
+  stdout?: Output;
+  stderr?: Output;
+  cwd?: string;
+  signal?: AbortSignal;
+  fetch?: typeof fetch;
+}
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    "gloo — Gloo AI chat completions from the terminal",
+    "",
+    "Usage: gloo <command> [options]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Run `gloo <command> --help` for a command's options and examples.",
+    "Credentials come from GLOO_CLIENT_ID / GLOO_CLIENT_SECRET (or a .env file).",
+    "",
+  ].join("\n");
+}
+
+async function version(): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Runs one `gloo` invocation and returns its exit code; owns the mapping of errors to messages. */
+export async function main(options: MainOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const [name, ...rest] = options.argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    stdout.write(usage());
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  if (name === "--version" || name === "-v") {
+    stdout.write(`${await version()}\n`);
+    return ExitCode.ok;
+  }
+  const entry = commands[name];
+  if (entry === undefined) {
+    stderr.write(`gloo: unknown command "${name}".\nRun \`gloo --help\` to see the commands.\n`);
+    return ExitCode.usage;
+  }
+  const cwd = options.cwd ?? process.cwd();
+  const { loadEnv } = await import("./internal/env-file.js");
+  const ctx: CommandContext = {
+    argv: rest,
+    env: await loadEnv(options.env ?? process.env, cwd),
+    stdin: options.stdin ?? process.stdin,
+    stdout,
+    stderr,
+    cwd,
+    signal: options.signal ?? new AbortController().signal,
+    fetch: options.fetch ?? globalThis.fetch,
+  };
+  const verbose = rest.includes("--verbose");
+  try {
+    const { command } = await entry.load();
+    return await command.run(ctx);
+  } catch (error) {
+    return report(error, stderr, verbose, ctx.signal);
+  }
+}
+
+function report(error: unknown, stderr: Output, verbose: boolean, signal: AbortSignal): number {
+  if (signal.aborted) {
+    stderr.write("Interrupted.\n");
+    return ExitCode.interrupted;
+  }
+  if (error instanceof UsageError || error instanceof FailureError) {
+    stderr.write(`gloo: ${error.message}\n${error.hint === undefined ? "" : `${error.hint}\n`}`);
+    return error instanceof UsageError ? ExitCode.usage : ExitCode.failure;
+  }
+  // Errors from the SDK carry a safe message (no secrets); anything else is a bug in gloo.
+  const message = error instanceof Error ? error.message : String(error);
+  stderr.write(`gloo: ${message}\n`);
+  if (verbose && error instanceof Error && error.stack !== undefined) stderr.write(`${error.stack}\n`);
+  return ExitCode.failure;
+}
+
+/** Process wiring for `bin.js`: real argv, env and streams; SIGINT/SIGTERM abort the command. */
+export function run(): void {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  main({ argv: process.argv.slice(2), signal: controller.signal }).then(
+    (code) => {
+      process.exitCode = code;
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+    (error: unknown) => {
+      process.stderr.write(`gloo: internal error: ${String(error)}\n`);
+      process.exitCode = ExitCode.failure;
+    },
+  );
+}
