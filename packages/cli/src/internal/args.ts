@@ -1,0 +1,73 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { UsageError } from "../errors.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** A command's flags, help text and examples, in one place. */
+export interface CommandSpec<O extends Options> {
+  /** e.g. `gloo chat "PROMPT" [options]` */
+  usage: string;
+  /** One or two sentences. */
+  description: string;
+  options: O;
+  /** Help for each option, keyed by option name. */
+  optionHelp: { [K in keyof O]: string };
+  examples: string[];
+  allowPositionals?: boolean;
+}
+
+/** Parsed arguments: `help` is true when `--help`/`-h` was given (the command prints `helpText`). */
+export interface ParsedArgs<O extends Options> {
+  values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>["values"];
+  positionals: string[];
+  help: boolean;
+}
+
+/** Parses argv strictly; unknown flags and missing values become a `UsageError` (exit 2). */
+export function parseCommandArgs<O extends Options>(spec: CommandSpec<O>, argv: string[]): ParsedArgs<O> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    return { values: {} as ParsedArgs<O>["values"], positionals: [], help: true };
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: spec.options,
+      allowPositionals: true,
+      strict: true,
+    });
+    if (spec.allowPositionals !== true && positionals.length > 0) {
+      throw new UsageError(`unexpected argument "${positionals[0]}".`, `Usage: ${spec.usage}`);
+    }
+    return { values: values as ParsedArgs<O>["values"], positionals, help: false };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(
+      message.replace(/\.?$/, "."),
+      `Usage: ${spec.usage}\nRun with --help for the options.`,
+    );
+  }
+}
+
+/** The text `--help` prints: usage, description, options and examples. */
+export function helpText<O extends Options>(spec: CommandSpec<O>): string {
+  const rows = Object.entries(spec.options).map(([name, option]) => {
+    const short = option.short === undefined ? "    " : `-${option.short}, `;
+    const value = option.type === "string" ? ` <${name === "base" ? "URL" : "value"}>` : "";
+    return [`  ${short}--${name}${value}`, spec.optionHelp[name as keyof O]] as const;
+  });
+  const width = Math.max(...rows.map(([left]) => left.length), 0);
+  return [
+    `Usage: ${spec.usage}`,
+    "",
+    spec.description,
+    "",
+    "Options:",
+    ...rows.map(([left, help]) => `${left.padEnd(width)}  ${help}`),
+    "  -h, --help".padEnd(width + 2) + "Show this help",
+    "",
+    "Examples:",
+    ...spec.examples.map((example) => `  ${example}`),
+    "",
+  ].join("\n");
+}
