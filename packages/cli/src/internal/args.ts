@@ -64,7 +64,7 @@ export function helpText<O extends Options>(spec: CommandSpec<O>): string {
     "",
     "Options:",
     ...rows.map(([left, help]) => `${left.padEnd(width)}  ${help}`),
-    "  -h, --help".padEnd(width + 2) + "Show this help",
+    `${"  -h, --help".padEnd(width + 2)}Show this help`,
     "",
     "Examples:",
     ...spec.examples.map((example) => `  ${example}`),
