@@ -1,0 +1,191 @@
+import { once } from "node:events";
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+/** A web-standard request handler: the shape every server in this package exposes. */
+export type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+/**
+ * Thrown (or used to reject) by a handler to close the connection without sending any response,
+ * the way a crashed upstream or a load balancer reset looks to a client.
+ * To cut a response that has already started, error its body stream instead.
+ */
+export const DROP_CONNECTION: unique symbol = Symbol.for("gloo-toolkit.drop-connection");
+
+/** Options of {@link serve}. */
+export interface ServeOptions {
+  /** TCP port; `0` picks a free one. @default 0 */
+  port?: number;
+  /** Interface to bind. @default "127.0.0.1" */
+  host?: string;
+  /** Aborting it closes the server like {@link RunningServer.close}. */
+  signal?: AbortSignal;
+  /** Called when the handler throws something other than {@link DROP_CONNECTION}; the client gets a 500. */
+  onError?: (error: unknown) => void;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** Base URL with no trailing slash, e.g. `http://127.0.0.1:43117`. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  /** Stops accepting connections, ends idle keep-alive sockets and cuts in-flight ones. */
+  close(): Promise<void>;
+}
+
+/**
+ * Binds a fetch handler to `node:http`: streamed request and response bodies, backpressure,
+ * no buffering (SSE arrives as written), and an aborted `request.signal` when the client leaves.
+ * @example
+ * const server = await serve(createEmulator().fetch, { port: 0 });
+ * console.log(server.url);
+ * await server.close();
+ */
+export async function serve(handler: FetchHandler, options: ServeOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  const server = createServer({ noDelay: true }, (req, res) => {
+    void answer(handler, req, res, options.onError);
+  });
+  server.on("clientError", answerUnparsable);
+  server.listen(options.port ?? 0, host);
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  const close = closer(server);
+  options.signal?.addEventListener("abort", () => void close(), { once: true });
+  if (options.signal?.aborted === true) await close();
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return { url: `http://${urlHost}:${port}`, port, host, close };
+}
+
+function closer(server: Server): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      // Streams may be endless (a client holding an SSE stream open): cut them rather than wait.
+      server.closeAllConnections();
+    });
+    return closing;
+  };
+}
+
+async function answer(
+  handler: FetchHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  onError: ((error: unknown) => void) | undefined,
+): Promise<void> {
+  const controller = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort(new Error("The client closed the connection."));
+  });
+  let response: Response;
+  try {
+    response = await handler(toRequest(req, controller.signal));
+  } catch (error) {
+    if (error === DROP_CONNECTION) {
+      req.socket.destroy();
+      return;
+    }
+    onError?.(error);
+    if (!res.headersSent)
+      writeJson(res, 500, { error: { message: "The server failed to handle the request." } });
+    return;
+  }
+  await writeResponse(response, res, controller.signal);
+}
+
+function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const init: RequestInit & { duplex?: "half" } = { method: req.method ?? "GET", headers, signal };
+  if (hasBody) {
+    // The IncomingMessage is an async iterable of Buffers: the body streams, nothing is buffered here.
+    init.body = req as unknown as ReadableStream<Uint8Array>;
+    init.duplex = "half";
+  }
+  return new Request(url, init);
+}
+
+async function writeResponse(response: Response, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  res.writeHead(response.status, response.statusText || undefined, headersOf(response.headers));
+  if (response.body === null) {
+    res.end();
+    return;
+  }
+  // Send the headers now: a stream's first chunk may come much later (latency, SSE).
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  const stop = () => void reader.cancel(signal.reason).catch(() => {});
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await drained(res, signal);
+      if (signal.aborted) return;
+    }
+    res.end();
+  } catch {
+    // The body stream errored: cut the connection so the client sees a truncated response.
+    res.destroy();
+  } finally {
+    signal.removeEventListener("abort", stop);
+  }
+}
+
+function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    res.on("drain", done);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+function headersOf(headers: Headers): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of headers) if (name !== "set-cookie") out[name] = value;
+  const cookies = headers.getSetCookie();
+  if (cookies.length > 0) out["set-cookie"] = cookies;
+  return out;
+}
+
+function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+// Requests node's parser rejects never reach the handler; answer them in JSON too, not a bare 400.
+function answerUnparsable(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const status = tooLarge ? 431 : 400;
+  const message = tooLarge
+    ? "The request headers are too large."
+    : "The request is not valid HTTP/1.1; check the request line, headers and body framing.";
+  const body = JSON.stringify({ error: { type: "invalid_request_error", message } });
+  const reason = tooLarge ? "Request Header Fields Too Large" : "Bad Request";
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
