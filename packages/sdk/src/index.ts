@@ -19,6 +19,7 @@ export {
   UnprocessableEntityError,
   type ValidationIssue,
 } from "./errors.js";
+export { createSSEParser, type ServerSentEvent, type SSEParser, type SSEParserOptions } from "./sse.js";
 export type {
   AutoRouting,
   ChatCompletion,
