@@ -1,0 +1,82 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { isIPv4 } from "node:net";
+
+/**
+ * True for names that only this machine can reach: `localhost`, `127.0.0.0/8` and `::1`
+ * (with or without brackets). The proxy binds to these by default; anything else needs a key.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  if (name === "localhost" || name.endsWith(".localhost")) return true;
+  if (isIPv4(name)) return name.startsWith("127.");
+  return name === "::1" || name === "0:0:0:0:0:0:0:1" || name === "::ffff:127.0.0.1";
+}
+
+/**
+ * Why the proxy must not bind `host` with this `key`, or `undefined` when it may: the Gloo
+ * credentials behind the proxy would otherwise be usable by anyone who can reach the port.
+ */
+export function bindRefusal(host: string, key: string | undefined): string | undefined {
+  if (isLoopbackHost(host) || (key !== undefined && key !== "")) return undefined;
+  return `refusing to listen on ${host} without a proxy key: anyone who can reach it could spend your Gloo credentials.`;
+}
+
+/** A request the proxy refuses before doing any work, as an OpenAI-shaped error. */
+export interface Refusal {
+  status: 401 | 403;
+  message: string;
+  code: string;
+}
+
+/**
+ * Checks a request against the proxy's access rule: with a key, `Authorization: Bearer <key>`
+ * (compared in constant time); without one, only loopback `Host`s and no cross-site browser
+ * `Origin`, so a web page cannot reach the proxy by DNS rebinding or a form post.
+ */
+export function checkAccess(request: Request, key: string | undefined): Refusal | undefined {
+  if (key !== undefined && key !== "") return checkKey(request.headers.get("authorization"), key);
+  const url = new URL(request.url);
+  if (!isLoopbackHost(url.hostname)) {
+    return {
+      status: 403,
+      code: "non_loopback_host",
+      message: `This proxy has no key, so it only answers requests addressed to localhost (Host was "${url.host}"). Start it with --key to accept others.`,
+    };
+  }
+  const origin = request.headers.get("origin");
+  if (origin !== null && !sameLoopbackOrigin(origin)) {
+    return {
+      status: 403,
+      code: "cross_origin",
+      message: "This proxy has no key, so it refuses requests from web pages on other origins.",
+    };
+  }
+  return undefined;
+}
+
+function checkKey(authorization: string | null, key: string): Refusal | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(authorization ?? "");
+  if (match?.[1] !== undefined && sameSecret(match[1].trim(), key)) return undefined;
+  return {
+    status: 401,
+    code: "invalid_proxy_key",
+    message:
+      authorization === null
+        ? "Missing proxy key: send `Authorization: Bearer <proxy key>` (the key the proxy was started with)."
+        : "Wrong proxy key: send `Authorization: Bearer <proxy key>` with the key the proxy was started with.",
+  };
+}
+
+// Hash first so both sides have the same length, as timingSafeEqual requires.
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function sameLoopbackOrigin(origin: string): boolean {
+  try {
+    return isLoopbackHost(new URL(origin).hostname);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,234 @@
+import { OAuthError } from "@gloo-toolkit/sdk";
+import { checkAccess } from "./access.js";
+import { withoutHopByHop } from "./hop-by-hop.js";
+import { createProxyMetrics, METRICS_CONTENT_TYPE, type ProxyMetrics } from "./metrics.js";
+import { toOpenAIModels } from "./openai-models.js";
+import { type TapEnd, tapUsage } from "./usage-tap.js";
+
+/**
+ * Where the proxy sends requests: a Gloo client (`new Gloo(...)` from `@gloo-toolkit/sdk`) fits,
+ * as does anything with the same two members.
+ */
+export interface ProxyUpstream {
+  /** The platform's base URL, no trailing slash, e.g. `https://platform.ai.gloo.com`. */
+  readonly baseURL: string;
+  /** A token-injecting fetch: sets `Authorization: Bearer <token>` and retries once after a 401. */
+  fetch(input: string, init?: RequestInit): Promise<Response>;
+}
+
+/** Options of {@link createProxy}. */
+export interface ProxyOptions {
+  /** The upstream; its token cache is the only place the Gloo credentials live. */
+  gloo: ProxyUpstream;
+  /**
+   * The proxy key clients must send as `Authorization: Bearer <key>`. Without one the proxy only
+   * answers loopback requests that do not come from a web page on another origin.
+   * @default undefined
+   */
+  key?: string | undefined;
+  /** Plain fetch for the public model catalogue, which needs no token. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Largest request body accepted, in bytes; larger ones get a 413. @default 16 MiB */
+  maxBodyBytes?: number;
+  /** Clock for the latency histogram, in milliseconds. @default performance.now */
+  now?: () => number;
+}
+
+/** A running proxy's request handler and its metrics. */
+export interface GlooProxy {
+  /** The fetch handler; bind it with `serve()` or call it in-process. */
+  fetch(request: Request): Promise<Response>;
+  readonly metrics: ProxyMetrics;
+}
+
+type Route = "v1_chat" | "v2_chat" | "models" | "healthz" | "metrics";
+
+const ROUTES: Record<string, { method: string; route: Route }> = {
+  "/v1/chat/completions": { method: "POST", route: "v1_chat" },
+  "/v2/chat/completions": { method: "POST", route: "v2_chat" },
+  "/v1/models": { method: "GET", route: "models" },
+  "/v2/models": { method: "GET", route: "models" },
+  "/healthz": { method: "GET", route: "healthz" },
+  "/metrics": { method: "GET", route: "metrics" },
+};
+
+// Request fields never forwarded: the proxy key (Authorization), what fetch recomputes for the
+// re-sent body (Host, Content-Length), the encoding fetch negotiates itself, and browser cookies.
+const DROPPED_REQUEST_HEADERS = ["host", "authorization", "content-length", "accept-encoding", "cookie"];
+// fetch has already decoded the body, so the upstream's encoding and length no longer describe it.
+const DROPPED_RESPONSE_HEADERS = ["content-encoding", "content-length"];
+
+/**
+ * Creates the OpenAI-compatible proxy: `POST /v1|v2/chat/completions` and `GET /v1/models` relayed
+ * to the Gloo platform with a Gloo access token, plus `GET /healthz` and Prometheus `GET /metrics`.
+ * @example
+ * const gloo = new Gloo({ clientId, clientSecret });
+ * const server = await serve(createProxy({ gloo }).fetch, { port: 8787 });
+ * // new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "unused" })
+ */
+export function createProxy(options: ProxyOptions): GlooProxy {
+  const metrics = createProxyMetrics();
+  const now = options.now ?? (() => performance.now());
+  const context: Context = {
+    gloo: options.gloo,
+    base: options.gloo.baseURL.replace(/\/+$/, ""),
+    plainFetch: options.fetch ?? globalThis.fetch,
+    maxBodyBytes: options.maxBodyBytes ?? 16 * 2 ** 20,
+    metrics,
+  };
+  return {
+    metrics,
+    async fetch(request) {
+      const started = now();
+      const seconds = () => (now() - started) / 1000;
+      const { pathname } = new URL(request.url);
+      const entry = ROUTES[pathname];
+      if (entry === undefined) return openAIError(404, "not_found", `No route ${pathname} on this proxy.`);
+      if (request.method !== entry.method) {
+        const response = openAIError(405, "method_not_allowed", `Use ${entry.method} for ${pathname}.`);
+        response.headers.set("allow", entry.method);
+        return response;
+      }
+      if (entry.route === "healthz") return Response.json({ status: "ok" });
+      const refusal = checkAccess(request, options.key);
+      if (refusal !== undefined) {
+        metrics.request(entry.route, refusal.status, seconds());
+        return openAIError(refusal.status, refusal.code, refusal.message);
+      }
+      if (entry.route === "metrics") {
+        return new Response(metrics.render(), { headers: { "content-type": METRICS_CONTENT_TYPE } });
+      }
+      const response =
+        entry.route === "models"
+          ? await models(context, request)
+          : await chat(context, request, entry.route === "v1_chat" ? "v1" : "v2", entry.route, seconds);
+      if (entry.route === "models") metrics.request(entry.route, response.status, seconds());
+      return response;
+    },
+  };
+}
+
+interface Context {
+  gloo: ProxyUpstream;
+  base: string;
+  plainFetch: typeof fetch;
+  maxBodyBytes: number;
+  metrics: ProxyMetrics;
+}
+
+async function chat(
+  context: Context,
+  request: Request,
+  api: "v1" | "v2",
+  route: Route,
+  seconds: () => number,
+): Promise<Response> {
+  const fail = (response: Response) => {
+    context.metrics.request(route, response.status, seconds());
+    return response;
+  };
+  // Buffered (chat bodies are small) so the upstream fetch can replay it after a 401.
+  const body = await readBody(request, context.maxBodyBytes);
+  if (body instanceof Response) return fail(body);
+  let upstream: Response;
+  try {
+    upstream = await context.gloo.fetch(`${context.base}/ai/${api}/chat/completions`, {
+      method: "POST",
+      headers: withoutHopByHop(request.headers, DROPPED_REQUEST_HEADERS),
+      body,
+      signal: request.signal,
+    });
+  } catch (error) {
+    return fail(upstreamFailure(error, context.base, request.signal));
+  }
+  context.metrics.upstream(route, upstream.status);
+  return relay(upstream, (end) => {
+    context.metrics.request(route, upstream.status, seconds());
+    if (end.usage !== undefined) context.metrics.tokens(route, end.usage);
+    if (end.outcome !== "complete") context.metrics.aborted(route, end.outcome);
+  });
+}
+
+// Headers are relayed as soon as they arrive; the body follows chunk by chunk through the tap.
+function relay(upstream: Response, onEnd: (end: TapEnd) => void): Response {
+  const headers = withoutHopByHop(upstream.headers, DROPPED_RESPONSE_HEADERS);
+  const init = { status: upstream.status, statusText: upstream.statusText, headers };
+  if (upstream.body === null) {
+    onEnd({ outcome: "complete", usage: undefined });
+    return new Response(null, init);
+  }
+  const type = upstream.headers.get("content-type") ?? "";
+  const kind = type.includes("text/event-stream") ? "sse" : type.includes("json") ? "json" : "other";
+  return new Response(tapUsage(upstream.body, kind, onEnd), init);
+}
+
+async function models(context: Context, request: Request): Promise<Response> {
+  let upstream: Response;
+  try {
+    upstream = await context.plainFetch(`${context.base}/platform/v2/models`, {
+      headers: { accept: "application/json" },
+      signal: request.signal,
+    });
+  } catch (error) {
+    return upstreamFailure(error, context.base, request.signal);
+  }
+  context.metrics.upstream("models", upstream.status);
+  if (!upstream.ok) return relay(upstream, () => {});
+  const headers = new Headers({ "content-type": "application/json" });
+  const requestId = upstream.headers.get("x-request-id");
+  if (requestId !== null) headers.set("x-request-id", requestId);
+  return new Response(JSON.stringify(toOpenAIModels(await upstream.json())), { headers });
+}
+
+async function readBody(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | Response> {
+  const tooLarge = () =>
+    openAIError(
+      413,
+      "request_too_large",
+      `The request body is larger than the proxy's limit of ${limit} bytes.`,
+    );
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) return tooLarge();
+  if (request.body === null) return new Uint8Array();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const part of request.body) {
+    size += part.byteLength;
+    if (size > limit) return tooLarge();
+    parts.push(part);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
+// The client left before the platform answered (499, as nginx logs it), the token could not be
+// obtained, or the platform could not be reached. Messages never carry the credentials or a token.
+function upstreamFailure(error: unknown, base: string, signal: AbortSignal): Response {
+  if (signal.aborted) return openAIError(499, "client_closed", "The client closed the request.");
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof OAuthError) {
+    const response = openAIError(
+      502,
+      "upstream_token_failed",
+      `The proxy could not get a Gloo access token: ${message}`,
+    );
+    // Retrying cannot fix bad credentials; openai-node honours this header.
+    response.headers.set("x-should-retry", "false");
+    return response;
+  }
+  return openAIError(
+    502,
+    "upstream_unreachable",
+    `The proxy could not reach the Gloo platform at ${base}: ${message}`,
+  );
+}
+
+function openAIError(status: number, code: string, message: string): Response {
+  const type = status >= 500 ? "proxy_error" : "invalid_request_error";
+  return Response.json({ error: { message, type, code } }, { status });
+}

@@ -1,0 +1,131 @@
+import type { TokenUsage } from "./metrics.js";
+
+/** How a relayed body ended. */
+export type TapEnd =
+  | { outcome: "complete"; usage: TokenUsage | undefined }
+  | { outcome: "client_closed" | "upstream_error"; usage: TokenUsage | undefined };
+
+/** JSON bodies bigger than this are relayed but not parsed for `usage`. */
+const MAX_JSON_BYTES = 4 * 2 ** 20;
+
+/**
+ * Relays `body` chunk by chunk, pulling from upstream only when the client reads (backpressure:
+ * `highWaterMark` 0), and reads `usage` out of the bytes as they pass without holding any back.
+ * Cancelling the result (the client left) cancels the upstream body. `onEnd` runs exactly once.
+ */
+export function tapUsage(
+  body: ReadableStream<Uint8Array>,
+  kind: "sse" | "json" | "other",
+  onEnd: (end: TapEnd) => void,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  const sniffer = kind === "sse" ? sseSniffer() : kind === "json" ? jsonSniffer() : undefined;
+  let ended = false;
+  const end = (outcome: TapEnd["outcome"]) => {
+    if (ended) return;
+    ended = true;
+    onEnd({ outcome, usage: outcome === "complete" ? sniffer?.finish() : sniffer?.latest() });
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          end("upstream_error");
+          throw error;
+        }
+        if (result.done) {
+          // Already ended means the client cancelled while this read was pending: nothing to close.
+          if (ended) return;
+          end("complete");
+          controller.close();
+          return;
+        }
+        controller.enqueue(result.value);
+        sniffer?.push(result.value);
+      },
+      async cancel(reason) {
+        end("client_closed");
+        await reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+interface Sniffer {
+  push(chunk: Uint8Array): void;
+  /** Usage seen so far. */
+  latest(): TokenUsage | undefined;
+  /** Usage once the body is complete. */
+  finish(): TokenUsage | undefined;
+}
+
+// SSE: scan complete `data:` lines for a usage object; the last one wins (it is the final count).
+function sseSniffer(): Sniffer {
+  const decoder = new TextDecoder();
+  let pending = "";
+  let usage: TokenUsage | undefined;
+  const scan = (line: string) => {
+    if (!line.startsWith("data:") || !line.includes('"usage"')) return;
+    usage = usageOf(parse(line.slice(5).trim())) ?? usage;
+  };
+  return {
+    push(chunk) {
+      pending += decoder.decode(chunk, { stream: true });
+      const lines = pending.split(/\r\n|\r|\n/);
+      pending = lines.pop() ?? "";
+      for (const line of lines) scan(line);
+    },
+    latest: () => usage,
+    finish() {
+      scan(pending + decoder.decode());
+      return usage;
+    },
+  };
+}
+
+function jsonSniffer(): Sniffer {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  return {
+    push(chunk) {
+      size += chunk.byteLength;
+      if (size <= MAX_JSON_BYTES) parts.push(chunk);
+    },
+    latest: () => undefined,
+    finish() {
+      if (size > MAX_JSON_BYTES) return undefined;
+      return usageOf(parse(new TextDecoder().decode(concat(parts, size))));
+    },
+  };
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function usageOf(value: unknown): TokenUsage | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const usage = (value as { usage?: unknown }).usage;
+  if (typeof usage !== "object" || usage === null) return undefined;
+  const { prompt_tokens, completion_tokens } = usage as Record<string, unknown>;
+  if (typeof prompt_tokens !== "number" || typeof completion_tokens !== "number") return undefined;
+  return { promptTokens: prompt_tokens, completionTokens: completion_tokens };
+}
