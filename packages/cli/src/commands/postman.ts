@@ -1,10 +1,91 @@
-import type { Command } from "../context.js";
-import { FailureError } from "../errors.js";
+import { stat, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Command, CommandContext } from "../context.js";
+import { ExitCode, UsageError } from "../errors.js";
+import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
+import { DEFAULT_POSTMAN_OPTIONS, renderPostmanFiles } from "../postman/files.js";
+import type { PostmanOptions } from "../postman/types.js";
 
-// Placeholder until the command lands; see the open issue that owns `gloo postman`.
-export const command: Command = {
-  summary: "",
-  async run() {
-    throw new FailureError("`gloo postman` is not available in this build yet.");
+const spec = {
+  usage: "gloo postman [--out DIR] [--base URL] [--model ID]",
+  description:
+    "Writes the Postman collection (Gloo_AI_Postman_Collection_v2.2_EN.json) and environment\n" +
+    "(Gloo_AI_Environment_EN.postman_environment.json). Credentials are never written: fill them in\n" +
+    "Postman. GLOO_BASE and GLOO_MODEL are ignored so the files are the same on every machine.",
+  options: {
+    out: { type: "string" },
+    base: { type: "string" },
+    model: { type: "string" },
   },
+  optionHelp: {
+    out: "Existing directory to write into (default: the current directory)",
+    base: `Value of the BASE variable (default: ${DEFAULT_POSTMAN_OPTIONS.base})`,
+    model: `Value of the MODEL variable (default: ${DEFAULT_POSTMAN_OPTIONS.model})`,
+  },
+  examples: [
+    "gloo postman --out postman",
+    "gloo postman --out /tmp --base http://127.0.0.1:8787",
+    "newman run Gloo_AI_Postman_Collection_v2.2_EN.json -e Gloo_AI_Environment_EN.postman_environment.json \\",
+    '  --env-var "CLIENT_ID=$GLOO_CLIENT_ID" --env-var "CLIENT_SECRET=$GLOO_CLIENT_SECRET"',
+  ],
+} satisfies CommandSpec<Record<string, { type: "string" }>>;
+
+function parseBase(text: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new UsageError(
+      `--base "${text}" is not a URL.`,
+      "Give a full URL, e.g. --base http://127.0.0.1:8787",
+    );
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new UsageError(`--base "${text}" must start with http:// or https://.`);
+  }
+  // The collection appends paths to {{BASE}} ("{{BASE}}/oauth2/token"), so no trailing slash.
+  return text.replace(/\/+$/, "");
+}
+
+function parseModel(text: string): string {
+  if (text.trim() === "")
+    throw new UsageError("--model must not be empty.", "e.g. --model us.meta.llama3-3-70b-instruct-v1:0");
+  return text;
+}
+
+async function requireDirectory(dir: string, given: string): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (info === undefined) {
+    throw new UsageError(
+      `--out directory "${given}" does not exist.`,
+      `Create it first (mkdir -p ${given}) or pick another.`,
+    );
+  }
+  if (!info.isDirectory()) throw new UsageError(`--out "${given}" is a file, not a directory.`);
+}
+
+async function run(ctx: CommandContext): Promise<number> {
+  const { values, help } = parseCommandArgs(spec, ctx.argv);
+  if (help) {
+    ctx.stdout.write(helpText(spec));
+    return ExitCode.ok;
+  }
+  const options: PostmanOptions = {
+    base: values.base === undefined ? DEFAULT_POSTMAN_OPTIONS.base : parseBase(values.base),
+    model: values.model === undefined ? DEFAULT_POSTMAN_OPTIONS.model : parseModel(values.model),
+  };
+  const dir = resolve(ctx.cwd, values.out ?? ".");
+  await requireDirectory(dir, values.out ?? ".");
+  for (const file of renderPostmanFiles(options)) {
+    const path = resolve(dir, file.fileName);
+    await writeFile(path, file.text);
+    ctx.stdout.write(`${path}\n`);
+  }
+  return ExitCode.ok;
+}
+
+/** `gloo postman`: writes the Postman collection and environment generated from code. */
+export const command: Command = {
+  summary: "Write the Postman collection and environment",
+  run,
 };
