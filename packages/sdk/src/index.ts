@@ -1,4 +1,9 @@
 export {
+  ChatCompletionStream,
+  type ChatCompletionStreamOptions,
+  DEFAULT_STREAM_IDLE_TIMEOUT,
+} from "./chat-stream.js";
+export {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIError,
@@ -20,6 +25,11 @@ export {
   type ValidationIssue,
 } from "./errors.js";
 export { createSSEParser, type ServerSentEvent, type SSEParser, type SSEParserOptions } from "./sse.js";
+export {
+  assembleCompletion,
+  type CompletionAccumulator,
+  createCompletionAccumulator,
+} from "./stream-assembly.js";
 export type {
   AutoRouting,
   ChatCompletion,
