@@ -1,8 +1,16 @@
+export { ChatCompletions, ChatCompletionsV2 } from "./chat-completions.js";
 export {
   ChatCompletionStream,
   type ChatCompletionStreamOptions,
   DEFAULT_STREAM_IDLE_TIMEOUT,
 } from "./chat-stream.js";
+export { type GetTokenOptions, Gloo, type GlooOptions } from "./client.js";
+export {
+  Conversation,
+  type ConversationInit,
+  type ConversationJSON,
+  type ConversationParams,
+} from "./conversation.js";
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -24,12 +32,30 @@ export {
   UnprocessableEntityError,
   type ValidationIssue,
 } from "./errors.js";
+export { Models } from "./models.js";
+export {
+  AccessToken,
+  type AccessTokenInit,
+  type ClientCredentialsOptions,
+  maskToken,
+  requestClientCredentialsToken,
+} from "./oauth.js";
+export {
+  type AttemptFailure,
+  DEFAULT_RETRY_POLICY,
+  isRetryableStatus,
+  type RetryPolicy,
+  retryDelay,
+  retryHintMs,
+  shouldRetry,
+} from "./retry.js";
 export { createSSEParser, type ServerSentEvent, type SSEParser, type SSEParserOptions } from "./sse.js";
 export {
   assembleCompletion,
   type CompletionAccumulator,
   createCompletionAccumulator,
 } from "./stream-assembly.js";
+export { TokenCache, type TokenCacheGetOptions, type TokenCacheOptions } from "./token-cache.js";
 export type {
   AutoRouting,
   ChatCompletion,
@@ -65,6 +91,7 @@ export type {
   ChatCompletionUserMessageParam,
   ChatCompletionV2,
   CompletionUsage,
+  FetchFunction,
   Model,
   ModelFamily,
   ModelFamilyRouting,
@@ -75,6 +102,7 @@ export type {
   RequestOptions,
   ResponseFormat,
   RoutingMetadata,
+  TokenProviderResult,
   Tradition,
   WithRequestId,
 } from "./types.js";

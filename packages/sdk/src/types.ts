@@ -393,3 +393,9 @@ export interface RequestOptions {
   /** Extra request headers for this call. */
   headers?: Record<string, string>;
 }
+
+/** What a custom token provider may return: the token, optionally with its expiry (epoch ms). */
+export type TokenProviderResult = string | { accessToken: string; expiresAt?: number };
+
+/** A fetch function with the signature of the global one. */
+export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;

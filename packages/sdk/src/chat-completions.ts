@@ -1,0 +1,122 @@
+// The chat completions resources: v1 (`/ai/v1/chat/completions`, deprecated by Gloo but still
+// served) and v2 (`/ai/v2/chat/completions`, with routing). Both check the request with the
+// pitfall guard, then send it through the request pipeline as JSON or as a stream.
+import { ChatCompletionStream } from "./chat-stream.js";
+import { guardMessages, guardRouting, guardValues, serializeBody } from "./guard.js";
+import { completionHookOf } from "./internal/completion-hook.js";
+import { requestJSON, requestStream, type Transport } from "./request.js";
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParams,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionCreateParamsV2,
+  ChatCompletionCreateParamsV2NonStreaming,
+  ChatCompletionCreateParamsV2Streaming,
+  ChatCompletionV2,
+  RequestOptions,
+  WithRequestId,
+} from "./types.js";
+
+/** What a resource needs from its client. */
+export interface ResourceContext {
+  transport: Transport;
+  /** Run the pitfall guard before sending. */
+  guard: boolean;
+  /** Default milliseconds allowed between stream chunks. */
+  idleTimeout: number;
+}
+
+/** `gloo.chat.completions`: the v1 endpoint. */
+export class ChatCompletions {
+  readonly #context: ResourceContext;
+
+  constructor(context: ResourceContext) {
+    this.#context = context;
+  }
+
+  /**
+   * Creates a v1 chat completion; with `stream: true`, resolves to a stream once the headers arrived.
+   * @example const completion = await gloo.chat.completions.create({ messages: [{ role: "user", content: "Hi" }] });
+   */
+  create(
+    params: ChatCompletionCreateParamsStreaming,
+    options?: RequestOptions,
+  ): Promise<ChatCompletionStream>;
+  create(
+    params: ChatCompletionCreateParamsNonStreaming,
+    options?: RequestOptions,
+  ): Promise<WithRequestId<ChatCompletion>>;
+  create(
+    params: ChatCompletionCreateParams,
+    options?: RequestOptions,
+  ): Promise<ChatCompletionStream | WithRequestId<ChatCompletion>>;
+  create(
+    params: ChatCompletionCreateParams,
+    options: RequestOptions = {},
+  ): Promise<ChatCompletionStream | WithRequestId<ChatCompletion>> {
+    return createCompletion<ChatCompletion>(this.#context, "/ai/v1/chat/completions", params, options, false);
+  }
+}
+
+/** `gloo.v2.chat.completions`: the v2 endpoint with routing and traditions. */
+export class ChatCompletionsV2 {
+  readonly #context: ResourceContext;
+
+  constructor(context: ResourceContext) {
+    this.#context = context;
+  }
+
+  /**
+   * Creates a v2 chat completion routed by exactly one of `auto_routing: true`, `model` or `model_family`.
+   * @example const completion = await gloo.v2.chat.completions.create({ auto_routing: true, messages });
+   */
+  create(
+    params: ChatCompletionCreateParamsV2Streaming,
+    options?: RequestOptions,
+  ): Promise<ChatCompletionStream>;
+  create(
+    params: ChatCompletionCreateParamsV2NonStreaming,
+    options?: RequestOptions,
+  ): Promise<WithRequestId<ChatCompletionV2>>;
+  create(
+    params: ChatCompletionCreateParamsV2,
+    options?: RequestOptions,
+  ): Promise<ChatCompletionStream | WithRequestId<ChatCompletionV2>>;
+  create(
+    params: ChatCompletionCreateParamsV2,
+    options: RequestOptions = {},
+  ): Promise<ChatCompletionStream | WithRequestId<ChatCompletionV2>> {
+    return createCompletion<ChatCompletionV2>(
+      this.#context,
+      "/ai/v2/chat/completions",
+      params,
+      options,
+      true,
+    );
+  }
+}
+
+async function createCompletion<T extends ChatCompletion>(
+  context: ResourceContext,
+  path: string,
+  params: ChatCompletionCreateParams | ChatCompletionCreateParamsV2,
+  options: RequestOptions,
+  routed: boolean,
+): Promise<ChatCompletionStream | WithRequestId<T>> {
+  if (context.guard) {
+    guardMessages(params);
+    guardValues(params as unknown as Record<string, unknown>);
+    if (routed) guardRouting(params as unknown as Record<string, unknown>);
+  }
+  const request = { method: "POST", path, body: serializeBody(params), auth: true } as const;
+  if (params.stream !== true) return requestJSON<T>(context.transport, request, options);
+  const open = await requestStream(context.transport, request, options);
+  return new ChatCompletionStream(open.response, {
+    controller: open.controller,
+    idleTimeout: options.idleTimeout ?? context.idleTimeout,
+    requestId: open.requestId,
+    includeUsage: params.stream_options?.include_usage,
+    onComplete: completionHookOf(options),
+  });
+}

@@ -1,0 +1,290 @@
+// A client-side conversation. The API keeps no history (platform-quickstart "Stateless"), so the
+// conversation holds the turns, sends them all each time and keeps the assistant's replies.
+import type { ChatCompletionStream } from "./chat-stream.js";
+import type { Gloo } from "./client.js";
+import { GlooError } from "./errors.js";
+import { withCompletionHook } from "./internal/completion-hook.js";
+import { isRecord } from "./internal/error-body.js";
+import { estimateMessageTokens } from "./internal/token-estimate.js";
+import type {
+  ChatCompletion,
+  ChatCompletionAssistantMessageParam,
+  ChatCompletionCreateParams,
+  ChatCompletionCreateParamsBase,
+  ChatCompletionCreateParamsV2,
+  ChatCompletionCreateParamsV2Base,
+  ChatCompletionMessage,
+  ChatCompletionMessageParam,
+  ChatCompletionRouting,
+  RequestOptions,
+} from "./types.js";
+
+/** How a conversation starts. */
+export interface ConversationInit {
+  /** The system prompt; kept by `reset()` and `trimTo()`. */
+  system?: string;
+  /** Earlier turns (without the system prompt). */
+  messages?: ChatCompletionMessageParam[];
+  /** The client that `send()` and `stream()` call. */
+  client?: Gloo;
+  /** The model to use; on v2 without a model, `auto_routing: true` is sent. */
+  model?: string;
+  /**
+   * Which chat completions endpoint to call.
+   * @default "v2"
+   */
+  api?: "v1" | "v2";
+}
+
+/** Extra request fields for one `send()` or `stream()` (messages always come from the conversation). */
+export type ConversationParams = Partial<Omit<ChatCompletionCreateParamsBase, "messages" | "stream">> &
+  Partial<Omit<ChatCompletionCreateParamsV2Base, "messages" | "stream">> & {
+    auto_routing?: boolean;
+    model_family?: string;
+  };
+
+/** The JSON form of a conversation. */
+export interface ConversationJSON {
+  version: 1;
+  system?: string;
+  messages: ChatCompletionMessageParam[];
+  model?: string;
+}
+
+const ROLES = new Set(["user", "assistant", "tool", "system", "developer"]);
+
+/**
+ * A conversation kept on the client and sent whole on every call.
+ * @example
+ * ```ts
+ * const chat = gloo.conversation({ system: "Answer in one sentence." });
+ * await chat.send("Who wrote Romans?");
+ * const reply = await chat.send("When?"); // sent with the whole history
+ * ```
+ */
+export class Conversation {
+  #system: string | undefined;
+  #turns: ChatCompletionMessageParam[];
+  readonly #client: Gloo | undefined;
+  readonly #model: string | undefined;
+  readonly #api: "v1" | "v2";
+
+  constructor(init: ConversationInit = {}) {
+    this.#system = init.system;
+    this.#turns = [...(init.messages ?? [])];
+    this.#client = init.client;
+    this.#model = init.model;
+    this.#api = init.api ?? "v2";
+  }
+
+  /** Every message as it will be sent: the system prompt first, then the turns. */
+  get messages(): readonly ChatCompletionMessageParam[] {
+    return this.#system === undefined
+      ? [...this.#turns]
+      : [{ role: "system", content: this.#system }, ...this.#turns];
+  }
+
+  /** Sets (replaces) the system prompt. */
+  system(text: string): this {
+    this.#system = text;
+    return this;
+  }
+
+  /** Appends a user turn. */
+  user(text: string): this {
+    this.#turns.push({ role: "user", content: text });
+    return this;
+  }
+
+  /** Appends an assistant turn (e.g. a reply obtained elsewhere). */
+  assistant(text: string): this {
+    this.#turns.push({ role: "assistant", content: text });
+    return this;
+  }
+
+  /** Appends the user's text (if given), sends the whole conversation and appends the reply. */
+  async send(
+    text?: string,
+    params: ConversationParams = {},
+    options?: RequestOptions,
+  ): Promise<ChatCompletion> {
+    const client = this.#requireClient("send");
+    const appended = this.#appendUser(text);
+    try {
+      const completion = (await this.#create(
+        client,
+        this.#request(params, false),
+        options,
+      )) as ChatCompletion;
+      this.#appendReply(completion);
+      return completion;
+    } catch (error) {
+      this.#undoUser(appended);
+      throw error;
+    }
+  }
+
+  /** Like `send()` but streams; the reply is appended once the stream completes. */
+  async stream(
+    text?: string,
+    params: ConversationParams = {},
+    options: RequestOptions = {},
+  ): Promise<ChatCompletionStream> {
+    const client = this.#requireClient("stream");
+    const appended = this.#appendUser(text);
+    const hooked = withCompletionHook(options, (completion) => this.#appendReply(completion));
+    try {
+      return (await this.#create(client, this.#request(params, true), hooked)) as ChatCompletionStream;
+    } catch (error) {
+      this.#undoUser(appended);
+      throw error;
+    }
+  }
+
+  /**
+   * A rough prompt size in tokens: about 4 characters per token plus 4 tokens of framing per
+   * message and 3 to prime the reply (OpenAI's rule of thumb); real tokenizers differ by ±20 %.
+   */
+  estimateTokens(): number {
+    return this.messages.reduce((sum, message) => sum + estimateMessageTokens(message), 3);
+  }
+
+  /**
+   * Drops the oldest turns (never the system prompt nor the last turn) until the estimate fits
+   * `budgetTokens`; tool results left without their call are dropped too. Returns how many went.
+   */
+  trimTo(budgetTokens: number): number {
+    if (!(budgetTokens >= 0))
+      throw new GlooError(`trimTo needs a token budget of zero or more, got ${budgetTokens}.`);
+    let dropped = 0;
+    while (this.#turns.length > 1 && this.estimateTokens() > budgetTokens) {
+      this.#turns.shift();
+      dropped++;
+      // A tool result whose assistant call was dropped would be rejected by the platform.
+      while (this.#turns.length > 1 && this.#turns[0]?.role === "tool") {
+        this.#turns.shift();
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** Forgets every turn; keeps the system prompt. */
+  reset(): this {
+    this.#turns = [];
+    return this;
+  }
+
+  /** The conversation as plain JSON (no client). */
+  toJSON(): ConversationJSON {
+    return {
+      version: 1,
+      ...(this.#system === undefined ? {} : { system: this.#system }),
+      messages: structuredClone(this.#turns),
+      ...(this.#model === undefined ? {} : { model: this.#model }),
+    };
+  }
+
+  /**
+   * Restores a conversation from `toJSON()` output (or its parsed JSON text), checking its shape.
+   * @example const chat = Conversation.fromJSON(JSON.parse(saved));
+   */
+  static fromJSON(json: unknown, client?: Gloo): Conversation {
+    const data = parseConversationJSON(typeof json === "string" ? parseText(json) : json);
+    return new Conversation({
+      ...(data.system === undefined ? {} : { system: data.system }),
+      messages: data.messages,
+      ...(data.model === undefined ? {} : { model: data.model }),
+      ...(client === undefined ? {} : { client }),
+    });
+  }
+
+  #requireClient(method: string): Gloo {
+    if (!this.#client) {
+      throw new GlooError(
+        `Conversation.${method}() needs a client: create it with gloo.conversation() or pass { client }.`,
+      );
+    }
+    return this.#client;
+  }
+
+  // The request is assembled at run time from the conversation's state; the guard checks it.
+  #create(
+    client: Gloo,
+    request: Record<string, unknown>,
+    options: RequestOptions | undefined,
+  ): Promise<ChatCompletion | ChatCompletionStream> {
+    return this.#api === "v1"
+      ? client.chat.completions.create(request as unknown as ChatCompletionCreateParams, options)
+      : client.v2.chat.completions.create(request as unknown as ChatCompletionCreateParamsV2, options);
+  }
+
+  #request(params: ConversationParams, stream: boolean): Record<string, unknown> {
+    const request: Record<string, unknown> = { ...this.#routing(params), ...params, messages: this.messages };
+    if (stream) request.stream = true;
+    return request;
+  }
+
+  // v2 needs exactly one routing field: the caller's, else the conversation's model, else auto.
+  #routing(params: ConversationParams): Partial<ChatCompletionRouting> {
+    if (params.model !== undefined || params.auto_routing !== undefined || params.model_family !== undefined)
+      return {};
+    if (this.#model !== undefined) return { model: this.#model };
+    return this.#api === "v2" ? { auto_routing: true } : {};
+  }
+
+  #appendUser(text: string | undefined): boolean {
+    if (text === undefined) return false;
+    this.user(text);
+    return true;
+  }
+
+  #undoUser(appended: boolean): void {
+    if (appended) this.#turns.pop();
+  }
+
+  #appendReply(completion: ChatCompletion): void {
+    const message = completion.choices[0]?.message;
+    if (message) this.#turns.push(toAssistantParam(message));
+  }
+}
+
+function toAssistantParam(message: ChatCompletionMessage): ChatCompletionAssistantMessageParam {
+  const param: ChatCompletionAssistantMessageParam = { role: "assistant", content: message.content };
+  if (message.tool_calls && message.tool_calls.length > 0) param.tool_calls = message.tool_calls;
+  return param;
+}
+
+function parseText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GlooError(
+      "Conversation.fromJSON: the text is not JSON; pass the output of conversation.toJSON().",
+    );
+  }
+}
+
+function parseConversationJSON(json: unknown): ConversationJSON {
+  const fail = (what: string) =>
+    new GlooError(`Conversation.fromJSON: ${what}; pass the output of conversation.toJSON().`);
+  if (!isRecord(json)) throw fail("expected an object");
+  if (json.version !== 1) throw fail(`unsupported version ${JSON.stringify(json.version)} (expected 1)`);
+  if (json.system !== undefined && typeof json.system !== "string") throw fail("system must be a string");
+  if (json.model !== undefined && typeof json.model !== "string") throw fail("model must be a string");
+  if (!Array.isArray(json.messages)) throw fail("messages must be an array");
+  json.messages.forEach((message, index) => {
+    if (!isRecord(message) || typeof message.role !== "string" || !ROLES.has(message.role)) {
+      throw fail(`messages[${index}] needs a role of user, assistant, tool, system or developer`);
+    }
+    if (
+      message.content !== null &&
+      message.content !== undefined &&
+      typeof message.content !== "string" &&
+      !Array.isArray(message.content)
+    ) {
+      throw fail(`messages[${index}].content must be a string, an array of parts or null`);
+    }
+  });
+  return json as unknown as ConversationJSON;
+}

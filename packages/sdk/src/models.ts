@@ -1,0 +1,31 @@
+// The public model catalogue (gloo-platform §4.1): `GET /platform/v2/models`, no token needed.
+import { GlooError } from "./errors.js";
+import { requestJSON, type Transport } from "./request.js";
+import type { ModelList, RequestOptions, WithRequestId } from "./types.js";
+
+/** `gloo.models`: the model catalogue. */
+export class Models {
+  readonly #transport: Transport;
+
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /**
+   * Lists the models the platform offers; works without credentials.
+   * @example const { data } = await gloo.models.list(); console.log(data.map((model) => model.id));
+   */
+  async list(options: RequestOptions = {}): Promise<WithRequestId<ModelList>> {
+    const list = await requestJSON<ModelList>(
+      this.#transport,
+      { method: "GET", path: "/platform/v2/models", auth: false },
+      options,
+    );
+    if (!Array.isArray(list.data)) {
+      throw new GlooError(
+        `GET /platform/v2/models answered without a data array; is baseURL (${this.#transport.baseURL}) the platform?`,
+      );
+    }
+    return list;
+  }
+}

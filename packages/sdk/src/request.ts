@@ -1,0 +1,183 @@
+// The request pipeline every API call goes through: auth header, per-attempt timeout, one token
+// refresh after a 401, and retries as `retry.ts` decides. JSON calls are timed as a whole; stream
+// calls only until the response headers arrive (the stream times its own idle gaps).
+import { APIConnectionError, APIError, APIUserAbortError, GlooError } from "./errors.js";
+import { Attempt } from "./internal/attempt.js";
+import { isRecord } from "./internal/error-body.js";
+import { readBody } from "./internal/read-body.js";
+import type { AccessToken } from "./oauth.js";
+import { retryDelay, shouldRetry } from "./retry.js";
+import type { RequestOptions, WithRequestId } from "./types.js";
+
+/** Where tokens come from: a cache that can renew, or a fixed token that cannot. */
+export interface TokenSource {
+  get(options?: { signal?: AbortSignal }): Promise<AccessToken>;
+  invalidate(token: string): void;
+  /** False for a bring-your-own token: a 401 then cannot be cured by refreshing. */
+  readonly canRefresh: boolean;
+}
+
+/** The client-wide settings the pipeline runs with. */
+export interface Transport {
+  baseURL: string;
+  fetch: typeof fetch;
+  tokens: TokenSource | undefined;
+  defaultHeaders: Record<string, string>;
+  maxRetries: number;
+  timeout: number;
+  now: () => number;
+  random: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** One API call: method, path under the base URL, serialised body, whether it needs a token. */
+export interface ApiRequest {
+  method: "GET" | "POST";
+  path: string;
+  body?: string;
+  auth: boolean;
+  /** Asks for `text/event-stream` and keeps the body open for the caller. */
+  stream?: boolean;
+}
+
+/** A response whose headers arrived, with the controller that still governs its body. */
+export interface OpenResponse {
+  response: Response;
+  controller: AbortController;
+  requestId: string | undefined;
+}
+
+/** Sends a JSON request and resolves to the parsed body, with a non-enumerable `requestId`. */
+export async function requestJSON<T extends object>(
+  transport: Transport,
+  request: ApiRequest,
+  options: RequestOptions = {},
+): Promise<WithRequestId<T>> {
+  const { response, body } = await send(transport, request, options, async (response, attempt) => {
+    try {
+      return { response, body: await response.text() };
+    } finally {
+      attempt.dispose();
+    }
+  });
+  return withRequestId<T>(parseJSON(body, request), response.headers);
+}
+
+/** Sends a streaming request and resolves once the response headers have arrived. */
+export function requestStream(
+  transport: Transport,
+  request: ApiRequest,
+  options: RequestOptions = {},
+): Promise<OpenResponse> {
+  return send(transport, { ...request, stream: true }, options, async (response, attempt) => {
+    // The time-to-first-byte budget is spent; from here on the stream's idle timeout applies.
+    attempt.clearTimeout();
+    return {
+      response,
+      controller: attempt.controller,
+      requestId: response.headers.get("x-request-id") ?? undefined,
+    };
+  });
+}
+
+async function send<R>(
+  transport: Transport,
+  request: ApiRequest,
+  options: RequestOptions,
+  onSuccess: (response: Response, attempt: Attempt) => Promise<R>,
+): Promise<R> {
+  const url = transport.baseURL + request.path;
+  const target = { method: request.method, url };
+  const maxRetries = options.maxRetries ?? transport.maxRetries;
+  let retries = 0;
+  let refreshed = false;
+  for (;;) {
+    if (options.signal?.aborted) throw new APIUserAbortError({ cause: options.signal.reason });
+    const token = request.auth ? await bearerToken(transport, options.signal) : undefined;
+    const attempt = new Attempt(options.signal, options.timeout ?? transport.timeout);
+    let failure: GlooError;
+    let headers: Headers | undefined;
+    try {
+      const response = await transport.fetch(url, {
+        method: request.method,
+        headers: buildHeaders(transport, request, options, token),
+        signal: attempt.controller.signal,
+        ...(request.body === undefined ? {} : { body: request.body }),
+      });
+      if (response.ok) return await onSuccess(response, attempt);
+      headers = response.headers;
+      // gloo-platform §9: 401 means the token expired; renew once, a second 401 is the caller's problem.
+      if (response.status === 401 && token && !refreshed && transport.tokens?.canRefresh) {
+        refreshed = true;
+        transport.tokens.invalidate(token);
+        await response.body?.cancel();
+        attempt.dispose();
+        continue;
+      }
+      failure = APIError.generate(response.status, await readBody(response), response.headers, target);
+    } catch (error) {
+      failure = attempt.classify(error, `${request.method} ${url}`);
+    }
+    attempt.dispose();
+    if (!isRetryable(failure, retries, maxRetries)) throw failure;
+    await transport.sleep(retryDelay(retries, headers, transport), options.signal);
+    retries++;
+  }
+}
+
+function isRetryable(failure: GlooError, retries: number, maxRetries: number): boolean {
+  if (failure instanceof APIError) {
+    return shouldRetry({ status: failure.status, retryable: failure.retryable }, retries, maxRetries);
+  }
+  // Connection failures and timeouts are retried; aborts, OAuth and parse errors are not.
+  return failure instanceof APIConnectionError && shouldRetry({}, retries, maxRetries);
+}
+
+async function bearerToken(
+  transport: Transport,
+  signal: AbortSignal | undefined,
+): Promise<string | undefined> {
+  const tokens = transport.tokens;
+  if (!tokens) return undefined;
+  const token = await tokens.get(signal ? { signal } : {});
+  return token.accessToken;
+}
+
+function buildHeaders(
+  transport: Transport,
+  request: ApiRequest,
+  options: RequestOptions,
+  token: string | undefined,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    accept: request.stream ? "text/event-stream" : "application/json",
+    ...transport.defaultHeaders,
+  };
+  if (request.body !== undefined) headers["content-type"] = "application/json";
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  return options.headers ? { ...headers, ...options.headers } : headers;
+}
+
+function parseJSON(text: string, request: ApiRequest): object {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new GlooError(`${request.method} ${request.path} answered 2xx with a body that is not JSON.`);
+  }
+  if (typeof value !== "object" || value === null) {
+    throw new GlooError(`${request.method} ${request.path} answered 2xx with JSON that is not an object.`);
+  }
+  return value;
+}
+
+/** Attaches the request id (`x-request-id`, else a `trace_id` in the body) as a non-enumerable property. */
+export function withRequestId<T extends object>(value: object, headers: Headers): WithRequestId<T> {
+  const traceId = isRecord(value) && typeof value.trace_id === "string" ? value.trace_id : undefined;
+  Object.defineProperty(value, "requestId", {
+    value: headers.get("x-request-id") ?? traceId,
+    enumerable: false,
+    configurable: true,
+  });
+  return value as WithRequestId<T>;
+}
