@@ -1,16 +1,20 @@
 export {
+  createEmulator,
+  type Emulator,
+  type EmulatorOptions,
+} from "./emulator/emulator.js";
+export {
+  FAULT_HEADER,
+  type FaultSpec,
+  parseFaults,
+  RATE_FAULTS,
+  type RateFault,
+} from "./emulator/faults.js";
+export { compileScript, type Script, type ScriptRule } from "./emulator/script.js";
+export {
   DROP_CONNECTION,
   type FetchHandler,
   type RunningServer,
   type ServeOptions,
   serve,
 } from "./node-server.js";
-export { bindRefusal, isLoopbackHost } from "./proxy/access.js";
-export {
-  createProxyMetrics,
-  LATENCY_BUCKETS,
-  METRICS_CONTENT_TYPE,
-  type ProxyMetrics,
-  type TokenUsage,
-} from "./proxy/metrics.js";
-export { createProxy, type GlooProxy, type ProxyOptions, type ProxyUpstream } from "./proxy/proxy.js";

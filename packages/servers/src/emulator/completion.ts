@@ -1,0 +1,123 @@
+// Builds a completion: the model's reply per choice, `max_tokens` truncation, usage, and the
+// JSON bodies of V1 (the API reference's example shape) and V2 (the guide's real examples).
+import { randomBytes } from "node:crypto";
+import { generateReply, type Reply, textOf } from "./model.js";
+import type { Random } from "./random.js";
+import type { Route } from "./routing.js";
+import type { Script } from "./script.js";
+import { countTokens, tokenize } from "./tokenizer.js";
+import type { EmulatedToolCall } from "./tool-calls.js";
+import type { ValidatedBody } from "./validation.js";
+
+/** One choice of a planned completion. */
+export interface PlannedChoice {
+  /** The text tokens to send (already truncated), empty for tool calls. */
+  tokens: string[];
+  toolCalls: EmulatedToolCall[] | undefined;
+  finishReason: "stop" | "length" | "tool_calls";
+}
+
+/** Everything needed to answer, as JSON or as a stream. */
+export interface CompletionPlan {
+  api: "v1" | "v2";
+  id: string;
+  created: number;
+  route: Route;
+  choices: PlannedChoice[];
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+}
+
+/** Runs the model for each of the `n` choices and counts tokens. */
+export function planCompletion(
+  body: ValidatedBody,
+  route: Route,
+  api: "v1" | "v2",
+  context: { random: Random; script: Script | undefined; now: number },
+): CompletionPlan {
+  const choices: PlannedChoice[] = [];
+  for (let i = 0; i < body.n; i++) {
+    choices.push(planChoice(generateReply(body, context.random, context.script), body.maxTokens));
+  }
+  // Usage: each message counts one token for its role plus its content's tokens (emulator choice).
+  const prompt = body.messages.reduce((sum, m) => sum + 1 + countTokens(textOf(m.content)), 0);
+  const completion = choices.reduce((sum, c) => sum + c.tokens.length + toolCallTokens(c.toolCalls), 0);
+  const created = Math.floor(context.now / 1000);
+  return {
+    api,
+    id: api === "v1" ? `chatcmpl-${randomBytes(4).toString("hex")}` : `gen-${created}-${alphanumeric(20)}`,
+    created,
+    route,
+    choices,
+    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+  };
+}
+
+function planChoice(reply: Reply, maxTokens: number | undefined): PlannedChoice {
+  if ("toolCalls" in reply) return { tokens: [], toolCalls: reply.toolCalls, finishReason: "tool_calls" };
+  const tokens = tokenize(reply.text);
+  if (maxTokens !== undefined && tokens.length > maxTokens) {
+    return { tokens: tokens.slice(0, maxTokens), toolCalls: undefined, finishReason: "length" };
+  }
+  return { tokens, toolCalls: undefined, finishReason: "stop" };
+}
+
+/** Tokens of a tool call: its name and its arguments text. */
+export function toolCallTokens(calls: EmulatedToolCall[] | undefined): number {
+  return (calls ?? []).reduce((sum, call) => sum + countTokens(call.name) + countTokens(call.arguments), 0);
+}
+
+/** The OpenAI `tool_calls` array of a message. */
+export function toolCallsJson(calls: EmulatedToolCall[]) {
+  return calls.map((call) => ({
+    id: call.id,
+    type: "function",
+    function: { name: call.name, arguments: call.arguments },
+  }));
+}
+
+/** The non-stream response body. */
+export function completionBody(plan: CompletionPlan): Record<string, unknown> {
+  const choices = plan.choices.map((choice, index) => {
+    const content = choice.toolCalls === undefined ? choice.tokens.join("") : null;
+    const toolCalls = choice.toolCalls === undefined ? null : toolCallsJson(choice.toolCalls);
+    const message =
+      plan.api === "v1"
+        ? {
+            content,
+            refusal: null,
+            role: "assistant",
+            annotations: null,
+            audio: null,
+            function_call: null,
+            tool_calls: toolCalls,
+          }
+        : { role: "assistant", content, ...(toolCalls === null ? {} : { tool_calls: toolCalls }) };
+    return plan.api === "v1"
+      ? { finish_reason: choice.finishReason, index, logprobs: null, message }
+      : { index, finish_reason: choice.finishReason, message };
+  });
+  if (plan.api === "v1") {
+    return {
+      id: plan.id,
+      choices,
+      created: plan.created,
+      model: plan.route.model.id,
+      object: "chat.completion",
+      service_tier: null,
+      system_fingerprint: "fp",
+      usage: { ...plan.usage, completion_tokens_details: null, prompt_tokens_details: null },
+    };
+  }
+  return { ...header(plan, "chat.completion"), choices, usage: plan.usage };
+}
+
+/** The fields every body and chunk of a completion starts with (V2: with routing metadata). */
+export function header(plan: CompletionPlan, object: string): Record<string, unknown> {
+  return { id: plan.id, object, created: plan.created, model: plan.route.model.id, ...plan.route.routing };
+}
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+function alphanumeric(length: number): string {
+  return Array.from(randomBytes(length), (byte) => ALPHABET[byte % ALPHABET.length]).join("");
+}

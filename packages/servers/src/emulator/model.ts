@@ -1,0 +1,160 @@
+// The emulated model (DESIGN.md §4): deterministic and instruction-aware. It answers the
+// quickstart's probes exactly, writes readable text derived from other prompts, and calls tools
+// from their schema when asked. At temperature 0 the text depends only on the messages.
+import { hashString, type Random, seededRandom } from "./random.js";
+import type { Script } from "./script.js";
+import { argumentsFor, type EmulatedToolCall, type FunctionTool } from "./tool-calls.js";
+
+/** A message as the emulator reads it (validated beforehand). */
+export interface ChatMessage {
+  role: string;
+  content?: unknown;
+  name?: unknown;
+  tool_call_id?: unknown;
+}
+
+/** How the model may use tools: OpenAI's `tool_choice`, a named function reduced to its name. */
+export type ToolChoice = "none" | "auto" | "required" | { name: string };
+
+/** What the model is asked. */
+export interface PromptInput {
+  messages: ChatMessage[];
+  temperature: number;
+  tools: FunctionTool[];
+  toolChoice: ToolChoice | undefined;
+}
+
+/** The model's answer for one choice: text, or tool calls. */
+export type Reply = { text: string } | { toolCalls: EmulatedToolCall[] };
+
+// "Return EXACTLY this string and nothing else: X", "Reply with only: X", "Say ONE word that is exactly X."
+const EXACT_INSTRUCTIONS = [
+  /return\s+exactly\s+this\s+string\s+and\s+nothing\s+else\s*:\s*(.+?)\s*$/is,
+  /(?:reply|respond|answer)\s+with\s+only\s*:\s*(.+?)\s*$/is,
+  /say\s+one\s+word\s+that\s+is\s+exactly\s+(\S+?)[.!]?\s*$/is,
+];
+
+const SENTENCES = [
+  "{T} is best approached one step at a time.",
+  "At its core, {t} comes down to a few clear ideas that build on one another.",
+  "A good starting point is to ask what {t} meant to its first audience and why it still matters.",
+  "Seen as a whole, {t} follows a simple pattern: context first, then detail, then application.",
+  "Many readers find that {t} makes more sense once the key terms are defined plainly.",
+  "In practice, thinking about {t} means weighing the main sources and the questions they answer.",
+  "The short version is that {t} rewards careful and patient reading.",
+  "Put simply, {t} connects several threads into one coherent picture.",
+];
+
+const NUMBERS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
+
+/** The text of a message's content: a string, or the `text` parts of a content array. */
+export function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((part) => (typeof part?.text === "string" && part.type === "text" ? part.text : ""))
+    .filter((text) => text !== "")
+    .join("\n");
+}
+
+/**
+ * Answers one choice. `random` is only used when `temperature > 0`; at 0 every choice and every
+ * call with the same messages gets the same reply.
+ */
+export function generateReply(input: PromptInput, random: Random, script?: Script): Reply {
+  const last = input.messages.at(-1);
+  const prompt = textOf(last?.content);
+  if (last?.role === "tool") return { text: afterToolResult(input.messages, prompt) };
+  const tool = chooseTool(input, prompt);
+  if (tool !== undefined) {
+    const name = tool.function.name;
+    const id = `call_${hashString(`${name}:${prompt}`).toString(36)}`;
+    return { toolCalls: [{ id, name, arguments: argumentsFor(tool, prompt) }] };
+  }
+  const scripted = script?.answer(prompt);
+  if (scripted !== undefined) return { text: scripted };
+  const exact = exactInstruction(prompt);
+  if (exact !== undefined) return { text: exact };
+  const pick = input.temperature === 0 ? seededRandom(hashString(JSON.stringify(input.messages))) : random;
+  return { text: compose(prompt, pick) };
+}
+
+/** The `X` of an exact-echo instruction, or undefined. */
+export function exactInstruction(prompt: string): string | undefined {
+  for (const pattern of EXACT_INSTRUCTIONS) {
+    const match = pattern.exec(prompt);
+    if (match?.[1] !== undefined) return unquote(match[1]);
+  }
+  return undefined;
+}
+
+function unquote(text: string): string {
+  const quoted = /^(["'`])(.*)\1$/s.exec(text);
+  return quoted?.[2] ?? text;
+}
+
+function chooseTool(input: PromptInput, prompt: string): FunctionTool | undefined {
+  const { tools, toolChoice } = input;
+  if (tools.length === 0 || toolChoice === "none") return undefined;
+  if (typeof toolChoice === "object") return tools.find((tool) => tool.function.name === toolChoice.name);
+  const lower = prompt.toLowerCase();
+  const named = tools.find((tool) => {
+    const name = tool.function.name.toLowerCase();
+    return lower.includes(name) || lower.includes(name.replaceAll("_", " "));
+  });
+  return named ?? (toolChoice === "required" ? tools[0] : undefined);
+}
+
+function afterToolResult(messages: ChatMessage[], result: string): string {
+  const compact = result.replace(/\s+/g, " ").trim();
+  const shown = compact.length > 200 ? `${compact.slice(0, 200)}…` : compact;
+  const asked = textOf([...messages].reverse().find((m) => m.role === "user")?.content);
+  const topic = topicOf(asked);
+  return `Based on the tool result (${shown}), here is the answer about ${topic}.`;
+}
+
+function compose(prompt: string, random: Random): string {
+  const count = sentenceCount(prompt);
+  const topic = topicOf(prompt);
+  const pool = [...SENTENCES];
+  const sentences: string[] = [];
+  for (let i = 0; i < count && pool.length > 0; i++) {
+    const [template] = pool.splice(Math.floor(random() * pool.length), 1);
+    sentences.push((template as string).replace("{T}", capitalise(topic)).replace("{t}", topic));
+  }
+  return sentences.join(" ");
+}
+
+// "in two concise sentences" → 2; otherwise three sentences.
+function sentenceCount(prompt: string): number {
+  const match = /\b(\d+|one|two|three|four|five|six)\s+(?:\w+\s+)?sentences?\b/i.exec(prompt);
+  if (match === null) return 3;
+  const word = (match[1] as string).toLowerCase();
+  const count = NUMBERS[word] ?? Number(word);
+  return Math.min(Math.max(count, 1), SENTENCES.length);
+}
+
+/** The subject of a prompt: the instruction verb and length qualifiers removed, at most ten words. */
+export function topicOf(prompt: string): string {
+  const topic = prompt
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(
+      /^(?:please\s+)?(?:explain|describe|summari[sz]e|define|discuss|tell me about|write about|what (?:is|are)|who (?:is|was|were)|why (?:is|are|do|does)|how (?:do|does|did|can)|give me)\s+/i,
+      "",
+    )
+    .replace(
+      /\s+in\s+(?:\d+|one|two|three|four|five|six)\s+(?:\w+\s+)?(?:sentences?|words?|paragraphs?|points?)\b.*$/i,
+      "",
+    )
+    .replace(/[\s?.!:;,]+$/, "");
+  const words = topic
+    .split(" ")
+    .filter((word) => word !== "")
+    .slice(0, 10);
+  return words.length === 0 ? "your question" : words.join(" ");
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

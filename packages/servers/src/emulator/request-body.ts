@@ -1,0 +1,90 @@
+import { invalidRequest, json } from "./http.js";
+
+/** Largest accepted request body: 1 MiB (emulator choice, unconfirmed; the platform publishes no limit). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Either the parsed JSON body or the error response to send instead. */
+export type BodyResult = { ok: true; value: unknown; text: string } | { ok: false; response: Response };
+
+/** Reads a JSON body: checks the content type, the size, UTF-8 and JSON syntax, with a message saying what to fix. */
+export async function readJsonBody(request: Request, requestId: string): Promise<BodyResult> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!isJsonType(type)) {
+    const got = type === "" ? "no Content-Type" : `Content-Type "${type}"`;
+    return fail(invalidRequest(`Expected Content-Type: application/json, got ${got}.`, requestId));
+  }
+  const text = await readText(request, requestId);
+  if (typeof text !== "string") return fail(text);
+  if (text.trim() === "")
+    return fail(invalidRequest("The request body is empty; send a JSON object.", requestId));
+  try {
+    return { ok: true, value: JSON.parse(text), text };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return fail(invalidRequest(`The request body is not valid JSON (${detail}).`, requestId));
+  }
+}
+
+/** Reads a form or JSON body as text with the same size and UTF-8 checks. */
+export async function readText(request: Request, requestId: string): Promise<string | Response> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) {
+    await request.body?.cancel().catch(() => {});
+    return tooLarge(requestId);
+  }
+  const bytes = await readCapped(request);
+  if (bytes === undefined) return tooLarge(requestId);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return invalidRequest("The request body is not valid UTF-8.", requestId);
+  }
+}
+
+async function readCapped(request: Request): Promise<Uint8Array | undefined> {
+  if (request.body === null) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function isJsonType(type: string): boolean {
+  const media = type.split(";")[0]?.trim().toLowerCase() ?? "";
+  return media === "application/json" || /^application\/[\w.+-]+\+json$/.test(media);
+}
+
+function tooLarge(requestId: string): Response {
+  return json(413, {
+    error: {
+      type: "invalid_request_error",
+      code: 1002,
+      name: "PAYLOAD_TOO_LARGE",
+      message: `The request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB); send fewer or shorter messages.`,
+      category: "client_error",
+      fault: "client",
+      retryable: false,
+      trace_id: requestId.replaceAll("-", ""),
+    },
+  });
+}
+
+function fail(response: Response): BodyResult {
+  return { ok: false, response };
+}
