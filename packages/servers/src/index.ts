@@ -18,3 +18,12 @@ export {
   type ServeOptions,
   serve,
 } from "./node-server.js";
+export { bindRefusal, isLoopbackHost } from "./proxy/access.js";
+export {
+  createProxyMetrics,
+  LATENCY_BUCKETS,
+  METRICS_CONTENT_TYPE,
+  type ProxyMetrics,
+  type TokenUsage,
+} from "./proxy/metrics.js";
+export { createProxy, type GlooProxy, type ProxyOptions, type ProxyUpstream } from "./proxy/proxy.js";
