@@ -1,10 +1,133 @@
-import type { Command } from "../context.js";
-import { FailureError } from "../errors.js";
+import { OAuthError } from "@gloo-toolkit/sdk";
+import { bindRefusal, createProxy, type RunningServer, serve } from "@gloo-toolkit/servers";
+import type { Command, CommandContext } from "../context.js";
+import { FailureError, UsageError } from "../errors.js";
+import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
+import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
+import { readSettings, requireCredentials } from "../internal/credentials.js";
 
-// Placeholder until the command lands; see the open issue that owns `gloo proxy`.
+/** The proxy's port when `--port` is not given. */
+const DEFAULT_PORT = 8787;
+
+const options = {
+  port: { type: "string" },
+  host: { type: "string" },
+  key: { type: "string" },
+  ...connectionOptions,
+} as const;
+
+const spec: CommandSpec<typeof options> = {
+  usage: "gloo proxy [--port N] [--host H] [--key KEY] [--base URL]",
+  description: [
+    "Serves an OpenAI-compatible endpoint that adds a Gloo access token to every request, so the openai SDK,",
+    "the Vercel AI SDK, LangChain, curl or Postman need no OAuth code: POST /v1/chat/completions and",
+    "/v2/chat/completions, GET /v1/models, /healthz and /metrics. Credentials come from GLOO_CLIENT_ID and",
+    "GLOO_CLIENT_SECRET and never leave the proxy. It listens on 127.0.0.1 unless given a key.",
+  ].join("\n"),
+  options,
+  optionHelp: {
+    port: `Port to listen on; 0 picks a free one (default: ${DEFAULT_PORT})`,
+    host: "Interface to bind (default: 127.0.0.1); any other needs a proxy key",
+    key: "Proxy key clients must send as `Authorization: Bearer KEY` (default: $GLOO_PROXY_KEY)",
+    ...connectionOptionHelp,
+  },
+  examples: [
+    "gloo proxy",
+    "gloo proxy --port 0",
+    "GLOO_PROXY_KEY=$(openssl rand -hex 24) gloo proxy --host 0.0.0.0",
+    'curl localhost:8787/v1/chat/completions -H "content-type: application/json" \\',
+    '  -d \'{"model":"us.meta.llama3-3-70b-instruct-v1:0","messages":[{"role":"user","content":"Hi"}]}\'',
+  ],
+};
+
+/** `gloo proxy`: the token-injecting OpenAI-compatible proxy, until SIGINT/SIGTERM. */
 export const command: Command = {
-  summary: "",
-  async run() {
-    throw new FailureError("`gloo proxy` is not available in this build yet.");
+  summary: "Run the OpenAI-compatible token-injecting proxy",
+  async run(ctx) {
+    const args = parseCommandArgs(spec, ctx.argv);
+    if (args.help) {
+      ctx.stdout.write(helpText(spec));
+      return 0;
+    }
+    const host = args.values.host ?? "127.0.0.1";
+    const port = numberFlag("port", args.values.port, { integer: true, min: 0, max: 65535 }) ?? DEFAULT_PORT;
+    const key = nonEmpty(args.values.key) ?? nonEmpty(ctx.env.GLOO_PROXY_KEY);
+    const refusal = bindRefusal(host, key);
+    if (refusal !== undefined) {
+      throw new UsageError(
+        refusal,
+        "Pass --key KEY (or set GLOO_PROXY_KEY), or keep the default --host 127.0.0.1.",
+      );
+    }
+    const gloo = createClient(ctx, requireCredentials(readSettings(ctx.env, { base: args.values.base })));
+    await checkCredentials(ctx, gloo);
+    const server = await listen(createProxy({ gloo, key, fetch: ctx.fetch }).fetch, port, host);
+    ctx.stdout.write(banner(server, gloo.baseURL, key !== undefined));
+    await aborted(ctx.signal);
+    await server.close();
+    return 0;
   },
 };
+
+const nonEmpty = (value: string | undefined) => (value === undefined || value === "" ? undefined : value);
+
+// Bad credentials would make every request fail with a 502: say so now rather than at the first
+// request. An unreachable platform is only a warning, since it may come up later.
+async function checkCredentials(ctx: CommandContext, gloo: ReturnType<typeof createClient>): Promise<void> {
+  try {
+    await gloo.auth.getToken({ signal: ctx.signal });
+  } catch (error) {
+    if (error instanceof OAuthError) {
+      throw new FailureError(
+        `the platform refused the credentials: ${error.message}`,
+        "Check GLOO_CLIENT_ID and GLOO_CLIENT_SECRET.",
+      );
+    }
+    if (ctx.signal.aborted) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.stderr.write(
+      `warning: could not get a token from ${gloo.baseURL} yet (${message}); starting anyway.\n`,
+    );
+  }
+}
+
+async function listen(
+  handler: Parameters<typeof serve>[0],
+  port: number,
+  host: string,
+): Promise<RunningServer> {
+  try {
+    return await serve(handler, { port, host });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "EADDRINUSE") {
+      throw new FailureError(
+        `port ${port} on ${host} is already in use.`,
+        "Pick another with --port N, or --port 0 for a free one.",
+      );
+    }
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") {
+      throw new UsageError(`cannot listen on --host ${host}: no such local address.`);
+    }
+    throw error;
+  }
+}
+
+// The first line is a contract (DESIGN.md §3): scripts wait for it and read the URL from it.
+function banner(server: RunningServer, base: string, keyed: boolean): string {
+  return [
+    `Gloo proxy listening on ${server.url}`,
+    `Forwarding to ${base} with a Gloo access token.`,
+    `OpenAI base URLs: ${server.url}/v1 (Completions V1), ${server.url}/v2 (Completions V2)`,
+    keyed
+      ? "Clients must send `Authorization: Bearer <proxy key>`."
+      : "No proxy key: any API key is accepted, from this machine only.",
+    `Metrics: ${server.url}/metrics  Health: ${server.url}/healthz`,
+    "",
+  ].join("\n");
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+}
