@@ -30,6 +30,11 @@ function statusTest(what: string): string[] {
   ];
 }
 
+/** Wraps checks that only make sense on success: on a failure the status test alone names the problem. */
+function whenOk(lines: string[]): string[] {
+  return ["if (pm.response.code === 200) {", ...lines.map((line) => `  ${line}`), "}"];
+}
+
 function requestIdTest(): string[] {
   return [
     "pm.test('x-request-id is kept for support', () => {",
@@ -50,13 +55,15 @@ export function completionTests(): string[] {
     ...parseJsonBody(),
     "",
     ...statusTest("the completion request"),
-    "pm.test('object is chat.completion', () => {",
-    "  pm.expect(body && body.object).to.equal('chat.completion');",
-    "});",
-    "pm.test('choices[0].message.content is not empty', () => {",
-    `  pm.expect(${contentOf(0)}).to.be.a('string').that.is.not.empty;`,
-    "});",
-    ...requestIdTest(),
+    ...whenOk([
+      "pm.test('object is chat.completion', () => {",
+      "  pm.expect(body && body.object).to.equal('chat.completion');",
+      "});",
+      "pm.test('choices[0].message.content is not empty', () => {",
+      `  pm.expect(${contentOf(0)}).to.be.a('string').that.is.not.empty;`,
+      "});",
+      ...requestIdTest(),
+    ]),
   ];
 }
 
@@ -66,10 +73,12 @@ export function echoTests(): string[] {
     ...parseJsonBody(),
     "",
     ...statusTest("the echo check"),
-    `pm.test('the answer is exactly ${ECHO_TEXT}', () => {`,
-    `  pm.expect(${contentOf(0)}).to.equal('${ECHO_TEXT}');`,
-    "});",
-    ...requestIdTest(),
+    ...whenOk([
+      `pm.test('the answer is exactly ${ECHO_TEXT}', () => {`,
+      `  pm.expect(${contentOf(0)}).to.equal('${ECHO_TEXT}');`,
+      "});",
+      ...requestIdTest(),
+    ]),
   ];
 }
 
@@ -79,14 +88,16 @@ export function determinismTests(): string[] {
     ...parseJsonBody(),
     "",
     ...statusTest("the determinism check"),
-    `pm.test('there are ${DETERMINISM_N} choices', () => {`,
-    `  pm.expect(body && body.choices).to.be.an('array').with.lengthOf(${DETERMINISM_N});`,
-    "});",
-    `pm.test('every choice answers exactly ${DETERMINISM_WORD}', () => {`,
-    "  const answers = ((body && body.choices) || []).map((choice) => choice.message && choice.message.content);",
-    `  pm.expect(answers).to.eql(Array(${DETERMINISM_N}).fill('${DETERMINISM_WORD}'));`,
-    "});",
-    ...requestIdTest(),
+    ...whenOk([
+      `pm.test('there are ${DETERMINISM_N} choices', () => {`,
+      `  pm.expect(body && body.choices).to.be.an('array').with.lengthOf(${DETERMINISM_N});`,
+      "});",
+      `pm.test('every choice answers exactly ${DETERMINISM_WORD}', () => {`,
+      "  const answers = ((body && body.choices) || []).map((choice) => choice.message && choice.message.content);",
+      `  pm.expect(answers).to.eql(Array(${DETERMINISM_N}).fill('${DETERMINISM_WORD}'));`,
+      "});",
+      ...requestIdTest(),
+    ]),
   ];
 }
 
@@ -107,25 +118,27 @@ export function streamTests(): string[] {
     "const withChoices = chunks.filter((chunk) => chunk && chunk.choices && chunk.choices.length > 0);",
     "",
     ...statusTest("the streaming request"),
-    "pm.test('content type is text/event-stream', () => {",
-    "  pm.expect(pm.response.headers.get('content-type') || '').to.include('text/event-stream');",
-    "});",
-    "pm.test('every event is a chat.completion.chunk', () => {",
-    "  pm.expect(chunks.length, 'no data events in the stream').to.be.above(0);",
-    "  chunks.forEach((chunk) => pm.expect(chunk && chunk.object, JSON.stringify(chunk)).to.equal('chat.completion.chunk'));",
-    "});",
-    "pm.test('the first delta has role assistant', () => {",
-    "  pm.expect(withChoices[0] && withChoices[0].choices[0].delta.role).to.equal('assistant');",
-    "});",
-    "pm.test('the last chunk with choices has a finish_reason', () => {",
-    "  const last = withChoices[withChoices.length - 1];",
-    "  pm.expect(last && last.choices[0].finish_reason).to.be.a('string').that.is.not.empty;",
-    "});",
-    `pm.test('the streamed text is ${STREAM_TEXT}', () => {`,
-    "  const text = withChoices.map((chunk) => chunk.choices[0].delta.content || '').join('');",
-    `  pm.expect(text.trim()).to.equal('${STREAM_TEXT}');`,
-    "});",
-    ...requestIdTest(),
+    ...whenOk([
+      "pm.test('content type is text/event-stream', () => {",
+      "  pm.expect(pm.response.headers.get('content-type') || '').to.include('text/event-stream');",
+      "});",
+      "pm.test('every event is a chat.completion.chunk', () => {",
+      "  pm.expect(chunks.length, 'no data events in the stream').to.be.above(0);",
+      "  chunks.forEach((chunk) => pm.expect(chunk && chunk.object, JSON.stringify(chunk)).to.equal('chat.completion.chunk'));",
+      "});",
+      "pm.test('the first delta has role assistant', () => {",
+      "  pm.expect(withChoices[0] && withChoices[0].choices[0].delta.role).to.equal('assistant');",
+      "});",
+      "pm.test('the last chunk with choices has a finish_reason', () => {",
+      "  const last = withChoices[withChoices.length - 1];",
+      "  pm.expect(last && last.choices[0].finish_reason).to.be.a('string').that.is.not.empty;",
+      "});",
+      `pm.test('the streamed text is ${STREAM_TEXT}', () => {`,
+      "  const text = withChoices.map((chunk) => chunk.choices[0].delta.content || '').join('');",
+      `  pm.expect(text.trim()).to.equal('${STREAM_TEXT}');`,
+      "});",
+      ...requestIdTest(),
+    ]),
   ];
 }
 
@@ -135,10 +148,12 @@ export function legacyCreateTests(): string[] {
     ...parseJsonBody(),
     "",
     ...statusTest("the legacy chat request"),
-    "pm.test('the answer carries a chat_id', () => {",
-    "  pm.expect(body && body.chat_id).to.be.a('string').that.is.not.empty;",
-    "});",
-    `if (body && body.chat_id) pm.collectionVariables.set('${LEGACY_CHAT_ID}', body.chat_id);`,
+    ...whenOk([
+      "pm.test('the answer carries a chat_id', () => {",
+      "  pm.expect(body && body.chat_id).to.be.a('string').that.is.not.empty;",
+      "});",
+      `if (body && body.chat_id) pm.collectionVariables.set('${LEGACY_CHAT_ID}', body.chat_id);`,
+    ]),
   ];
 }
 
@@ -160,13 +175,15 @@ export function legacyReadTests(): string[] {
     ...parseJsonBody(),
     "",
     ...statusTest("the legacy chat lookup"),
-    "pm.test('the chat_id is the one created', () => {",
-    `  pm.expect(body && body.chat_id).to.equal(pm.collectionVariables.get('${LEGACY_CHAT_ID}'));`,
-    "});",
-    "// Not GA: the quickstart observed that no history is kept, which is why production code must use",
-    "// /ai/v1/chat/completions and keep the conversation client-side.",
-    "pm.test('messages is empty (the legacy endpoint keeps no usable history)', () => {",
-    "  pm.expect(body && body.messages).to.be.an('array').that.is.empty;",
-    "});",
+    ...whenOk([
+      "pm.test('the chat_id is the one created', () => {",
+      `  pm.expect(body && body.chat_id).to.equal(pm.collectionVariables.get('${LEGACY_CHAT_ID}'));`,
+      "});",
+      "// Not GA: the quickstart observed that no history is kept, which is why production code must use",
+      "// /ai/v1/chat/completions and keep the conversation client-side.",
+      "pm.test('messages is empty (the legacy endpoint keeps no usable history)', () => {",
+      "  pm.expect(body && body.messages).to.be.an('array').that.is.empty;",
+      "});",
+    ]),
   ];
 }
