@@ -101,11 +101,16 @@ export async function main(options: MainOptions): Promise<number> {
     const { command } = await entry.load();
     return await command.run(ctx);
   } catch (error) {
-    return report(error, stderr, verbose, ctx.signal);
+    return await report(error, stderr, verbose, ctx.signal);
   }
 }
 
-function report(error: unknown, stderr: Output, verbose: boolean, signal: AbortSignal): number {
+async function report(
+  error: unknown,
+  stderr: Output,
+  verbose: boolean,
+  signal: AbortSignal,
+): Promise<number> {
   if (signal.aborted) {
     stderr.write("Interrupted.\n");
     return ExitCode.interrupted;
@@ -114,11 +119,20 @@ function report(error: unknown, stderr: Output, verbose: boolean, signal: AbortS
     stderr.write(`gloo: ${error.message}\n${error.hint === undefined ? "" : `${error.hint}\n`}`);
     return error instanceof UsageError ? ExitCode.usage : ExitCode.failure;
   }
-  // Errors from the SDK carry a safe message (no secrets); anything else is a bug in gloo.
-  const message = error instanceof Error ? error.message : String(error);
-  stderr.write(`gloo: ${message}\n`);
-  if (verbose && error instanceof Error && error.stack !== undefined) stderr.write(`${error.stack}\n`);
-  return ExitCode.failure;
+  // Loaded only on this path: it imports the SDK, which `gloo --help` should not pay for.
+  const { describeError, formatErrorMessage } = await import("./internal/error-message.js");
+  const described = describeError(error);
+  stderr.write(formatErrorMessage(described));
+  if (verbose) stderr.write(verboseDetails(error));
+  return described.exitCode;
+}
+
+// SDK errors' toJSON lists only safe fields (never a secret or a token); the stack helps report a bug.
+function verboseDetails(error: unknown): string {
+  if (!(error instanceof Error)) return "";
+  const data =
+    "toJSON" in error && typeof error.toJSON === "function" ? `${JSON.stringify(error.toJSON())}\n` : "";
+  return `${data}${error.stack ?? ""}\n`;
 }
 
 /** Process wiring for `bin.js`: real argv, env and streams; SIGINT/SIGTERM abort the command. */

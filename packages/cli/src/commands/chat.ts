@@ -1,10 +1,225 @@
-import type { Command } from "../context.js";
-import { FailureError } from "../errors.js";
+import type { ChatCompletionMessageParam, ChatCompletionV2, Gloo, Tradition } from "@gloo-toolkit/sdk";
+import type { Command, CommandContext } from "../context.js";
+import { UsageError } from "../errors.js";
+import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
+import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
+import { readSettings, requireCredentials } from "../internal/credentials.js";
+import { readAll } from "../internal/line-reader.js";
+import { formatDuration, startSpinner } from "../internal/output.js";
 
-// Placeholder until the command lands; see the open issue that owns `gloo chat`.
+const options = {
+  system: { type: "string", short: "s" },
+  model: { type: "string", short: "m" },
+  "max-tokens": { type: "string" },
+  temperature: { type: "string", short: "t" },
+  n: { type: "string" },
+  json: { type: "boolean" },
+  stream: { type: "boolean" },
+  "no-stream": { type: "boolean" },
+  api: { type: "string" },
+  "auto-routing": { type: "boolean" },
+  "model-family": { type: "string" },
+  tradition: { type: "string" },
+  ...connectionOptions,
+} as const;
+
+const traditions: readonly Tradition[] = ["evangelical", "catholic", "mainline", "not_faith_specific"];
+const families = ["openai", "anthropic", "google", "open source"];
+
+const spec: CommandSpec<typeof options> = {
+  usage: 'gloo chat "PROMPT" [options]   (or: … | gloo chat - [options])',
+  description:
+    "Sends one chat completion and prints the reply. Streams to a terminal by default; `-` reads the\nprompt from stdin. v1 (/ai/v1/chat/completions) unless --api v2 or a v2 routing flag is given.",
+  options,
+  optionHelp: {
+    system: "System prompt",
+    model: "Model id (default: $GLOO_MODEL, else us.meta.llama3-3-70b-instruct-v1:0)",
+    "max-tokens": "Upper bound on the reply's tokens",
+    temperature: "Sampling temperature (v1: 0–1, v2: 0–2)",
+    n: "Number of choices (printed one after another; disables streaming)",
+    json: "Print the whole response as JSON (no streaming)",
+    stream: "Stream even when stdout is not a terminal",
+    "no-stream": "Wait for the whole reply even on a terminal",
+    api: "v1 or v2 (default v1; v2 routing flags imply v2)",
+    "auto-routing": "v2: let Gloo pick the model (the default on v2 without --model or --model-family)",
+    "model-family": `v2: route within a family: ${families.join(", ")}`,
+    tradition: `v2: answer from a tradition: ${traditions.join(", ")}`,
+    ...connectionOptionHelp,
+  },
+  examples: [
+    'gloo chat "Explain the seven seals in two concise sentences."',
+    'gloo chat --system "Answer in French." --temperature 0 "Who wrote Romans?"',
+    'git log -1 --format=%B | gloo chat - --system "Summarise this commit message."',
+    'gloo chat --api v2 --model-family anthropic --tradition catholic "What is grace?"',
+    'gloo chat --json --n 3 --temperature 0 "Say ONE word that is exactly SUN." | jq ".choices[].message.content"',
+  ],
+  allowPositionals: true,
+};
+
+type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
+
+/** `gloo chat`: one completion, v1 or v2, streamed or whole. */
 export const command: Command = {
-  summary: "",
-  async run() {
-    throw new FailureError("`gloo chat` is not available in this build yet.");
+  summary: 'One-shot chat completion: gloo chat "PROMPT"',
+  async run(ctx) {
+    const args = parseCommandArgs(spec, ctx.argv);
+    if (args.help) {
+      ctx.stdout.write(helpText(spec));
+      return 0;
+    }
+    const prompt = await readPrompt(ctx, args.positionals);
+    const settings = requireCredentials(
+      readSettings(ctx.env, { base: args.values.base, model: args.values.model }),
+    );
+    const request = buildRequest(args.values, prompt, settings.model);
+    const client = createClient(ctx, settings);
+    const streaming = wantsStream(ctx, args.values, request.body.n);
+    const started = performance.now();
+    const requestId = streaming
+      ? await streamReply(ctx, client, request)
+      : await wholeReply(ctx, client, request, args.values.json === true);
+    if (args.values.verbose === true) {
+      ctx.stderr.write(
+        `request id: ${requestId ?? "(none)"}, ${formatDuration(performance.now() - started)}, ${request.api}\n`,
+      );
+    }
+    return 0;
   },
 };
+
+async function readPrompt(ctx: CommandContext, positionals: string[]): Promise<string> {
+  if (positionals.length > 1) {
+    throw new UsageError(
+      "give the prompt as one argument (quote it).",
+      'Example: gloo chat "Explain the seven seals in two concise sentences."',
+    );
+  }
+  const [given] = positionals;
+  const prompt = (given === "-" ? await readAll(ctx.stdin) : (given ?? "")).trim();
+  if (prompt === "") {
+    throw new UsageError(
+      given === "-" ? "stdin was empty: there is no prompt to send." : "no prompt given.",
+      `Usage: ${spec.usage}`,
+    );
+  }
+  return prompt;
+}
+
+interface ChatRequest {
+  api: "v1" | "v2";
+  body: Record<string, unknown> & { messages: ChatCompletionMessageParam[]; n?: number };
+}
+
+function buildRequest(values: Values, prompt: string, model: string): ChatRequest {
+  const messages: ChatCompletionMessageParam[] = [
+    ...(values.system === undefined ? [] : [{ role: "system" as const, content: values.system }]),
+    { role: "user", content: prompt },
+  ];
+  const api = resolveApi(values);
+  const body: ChatRequest["body"] = { messages };
+  const maxTokens = numberFlag("max-tokens", values["max-tokens"], { integer: true, min: 1 });
+  const temperature = numberFlag("temperature", values.temperature, { min: 0, max: api === "v2" ? 2 : 1 });
+  const n = numberFlag("n", values.n, { integer: true, min: 1 });
+  if (maxTokens !== undefined) body.max_tokens = maxTokens;
+  if (temperature !== undefined) body.temperature = temperature;
+  if (n !== undefined) body.n = n;
+  if (api === "v1") return { api, body: { ...body, model } };
+  return { api, body: { ...body, ...routing(values, model) } };
+}
+
+function resolveApi(values: Values): "v1" | "v2" {
+  const v2Flags =
+    values["auto-routing"] === true || values["model-family"] !== undefined || values.tradition !== undefined;
+  const api = values.api ?? (v2Flags ? "v2" : "v1");
+  if (api !== "v1" && api !== "v2") throw new UsageError(`--api must be v1 or v2, got "${api}".`);
+  if (api === "v1" && v2Flags)
+    throw new UsageError("--auto-routing, --model-family and --tradition need --api v2.");
+  return api;
+}
+
+// v2 takes exactly one routing mechanism (Completions V2 reference): say which flags clash, locally.
+function routing(values: Values, model: string): Record<string, unknown> {
+  const chosen = [
+    values["auto-routing"] === true ? "--auto-routing" : undefined,
+    values.model !== undefined ? "--model" : undefined,
+    values["model-family"] !== undefined ? "--model-family" : undefined,
+  ].filter((flag) => flag !== undefined);
+  if (chosen.length > 1)
+    throw new UsageError(
+      `v2 takes one routing choice, got ${chosen.join(" and ")}.`,
+      "Keep one of --auto-routing, --model or --model-family.",
+    );
+  const tradition = values.tradition;
+  if (tradition !== undefined && !traditions.includes(tradition as Tradition)) {
+    throw new UsageError(`--tradition must be one of ${traditions.join(", ")}; got "${tradition}".`);
+  }
+  const family = values["model-family"];
+  if (family !== undefined && !families.includes(family.toLowerCase())) {
+    throw new UsageError(
+      `--model-family must be one of ${families.join(", ")}; got "${family}".`,
+      'Quote "open source".',
+    );
+  }
+  const route =
+    values.model !== undefined
+      ? { model }
+      : family !== undefined
+        ? { model_family: family }
+        : { auto_routing: true };
+  return tradition === undefined ? route : { ...route, tradition };
+}
+
+function wantsStream(ctx: CommandContext, values: Values, n: number | undefined): boolean {
+  if (values.json === true || (n ?? 1) > 1 || values["no-stream"] === true) return false;
+  return values.stream === true || ctx.stdout.isTTY === true;
+}
+
+function create(client: Gloo, request: ChatRequest, stream: boolean, signal: AbortSignal): Promise<unknown> {
+  // The body was assembled from validated flags; the SDK's own guard checks it again before sending.
+  const body = { ...request.body, stream } as never;
+  return request.api === "v2"
+    ? client.v2.chat.completions.create(body, { signal })
+    : client.chat.completions.create(body, { signal });
+}
+
+async function streamReply(
+  ctx: CommandContext,
+  client: Gloo,
+  request: ChatRequest,
+): Promise<string | undefined> {
+  const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the first token…");
+  const stream = (await create(client, request, true, ctx.signal).finally(() => spinner.stop())) as Awaited<
+    ReturnType<Gloo["chat"]["completions"]["create"]>
+  > & { textStream(): AsyncIterable<string>; requestId: string | undefined };
+  let last = "\n";
+  for await (const delta of stream.textStream()) {
+    ctx.stdout.write(delta);
+    last = delta;
+  }
+  if (!last.endsWith("\n")) ctx.stdout.write("\n");
+  return stream.requestId;
+}
+
+async function wholeReply(
+  ctx: CommandContext,
+  client: Gloo,
+  request: ChatRequest,
+  json: boolean,
+): Promise<string | undefined> {
+  const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the reply…");
+  const completion = (await create(client, request, false, ctx.signal).finally(() =>
+    spinner.stop(),
+  )) as ChatCompletionV2 & {
+    requestId: string | undefined;
+  };
+  if (json) {
+    ctx.stdout.write(`${JSON.stringify(completion, null, 2)}\n`);
+    return completion.requestId;
+  }
+  const many = completion.choices.length > 1;
+  for (const choice of completion.choices) {
+    const text = choice.message.content ?? "";
+    ctx.stdout.write(many ? `[${choice.index}] ${text}\n` : `${text}\n`);
+  }
+  return completion.requestId;
+}

@@ -1,10 +1,163 @@
-import type { Command } from "../context.js";
-import { FailureError } from "../errors.js";
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Command, CommandContext } from "../context.js";
+import { UsageError } from "../errors.js";
+import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
+import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
+import { readSettings, requireCredentials } from "../internal/credentials.js";
+import { type CheckResult, healthChecks, runHealthChecks } from "../internal/health-checks.js";
+import { toJUnit } from "../internal/junit.js";
+import { colorEnabled, createStyle, formatDuration, type Style } from "../internal/output.js";
+import { formatTable } from "../internal/table.js";
 
-// Placeholder until the command lands; see the open issue that owns `gloo health`.
+const options = {
+  model: { type: "string", short: "m" },
+  models: { type: "string" },
+  "all-models": { type: "boolean" },
+  json: { type: "boolean" },
+  junit: { type: "string" },
+  retries: { type: "string" },
+  ...connectionOptions,
+} as const;
+
+const spec: CommandSpec<typeof options> = {
+  usage: "gloo health [--models a,b | --all-models] [--json] [--junit FILE] [--base URL]",
+  description:
+    "Runs the quickstart's health checks: token, exact echo (PING-9473e0), determinism (n: 3,\ntemperature 0, all SUN) and SSE (STREAM-OK). Exit 0 only when every check passes, else 1.",
+  options,
+  optionHelp: {
+    model: "The model to check (default: $GLOO_MODEL)",
+    models: "Comma-separated models: a model × check matrix",
+    "all-models": "Every text model in the catalogue (GET /platform/v2/models)",
+    json: "Print the results as JSON",
+    junit: "Also write a JUnit XML report to FILE (for CI)",
+    retries: "Retries per request after a retryable failure (default 2; 0 shows every transient fault)",
+    ...connectionOptionHelp,
+  },
+  examples: [
+    "gloo health",
+    "gloo health --models us.meta.llama3-3-70b-instruct-v1:0,gloo-openai-gpt-5-mini",
+    "gloo health --all-models --junit health.xml",
+    "gloo health --json | jq '.results[] | select(.ok | not)'",
+  ],
+};
+
+type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
+
+/** `gloo health`: the quickstart's checks as a monitor, one model or a matrix. */
 export const command: Command = {
-  summary: "",
-  async run() {
-    throw new FailureError("`gloo health` is not available in this build yet.");
+  summary: "The quickstart's health checks as a monitor",
+  async run(ctx) {
+    const args = parseCommandArgs(spec, ctx.argv);
+    if (args.help) {
+      ctx.stdout.write(helpText(spec));
+      return 0;
+    }
+    const values = args.values;
+    const settings = requireCredentials(readSettings(ctx.env, { base: values.base, model: values.model }));
+    const client = createClient(ctx, settings, {
+      maxRetries: numberFlag("retries", values.retries, { integer: true, min: 0, max: 10 }),
+    });
+    const models = await chooseModels(ctx, values, settings.model, client);
+    const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
+    const live = values.json !== true && models.length === 1;
+    const results = await runHealthChecks(client, models, {
+      signal: ctx.signal,
+      ...(live
+        ? {
+            onResult: (result: CheckResult) =>
+              ctx.stdout.write(resultLine(result, style, values.verbose === true)),
+          }
+        : {}),
+    });
+    if (values.json === true)
+      ctx.stdout.write(
+        `${JSON.stringify({ ok: results.every((r) => r.ok), baseURL: settings.baseURL, results }, null, 2)}\n`,
+      );
+    else if (!live) ctx.stdout.write(matrix(results, models, style));
+    if (values.junit !== undefined) await writeFile(resolve(ctx.cwd, values.junit), junitReport(results));
+    return summarise(ctx, results, style);
   },
 };
+
+async function chooseModels(
+  ctx: CommandContext,
+  values: Values,
+  model: string,
+  client: ReturnType<typeof createClient>,
+): Promise<string[]> {
+  if (values["all-models"] === true && values.models !== undefined)
+    throw new UsageError("use --models or --all-models, not both.");
+  if (values.models !== undefined) {
+    const list = values.models
+      .split(",")
+      .map((id) => id.trim())
+      .filter((id) => id !== "");
+    if (list.length === 0) throw new UsageError("--models needs at least one model id, e.g. --models a,b.");
+    return [...new Set(list)];
+  }
+  if (values["all-models"] !== true) return [model];
+  const catalogue = await client.models.list({ signal: ctx.signal });
+  // Image-only models are rejected by chat completions (GAI-6788), so they cannot pass a text check.
+  return catalogue.data
+    .filter((m) => m.output_modalities === undefined || m.output_modalities.includes("text"))
+    .map((m) => m.id);
+}
+
+function resultLine(result: CheckResult, style: Style, verbose: boolean): string {
+  const mark = result.ok ? style.green("PASS") : style.red("FAIL");
+  const title = healthChecks.find((check) => check.id === result.check)?.title ?? result.check;
+  const id = result.requestId === undefined ? "" : style.dim(`  [${result.requestId}]`);
+  return `${mark}  ${title.padEnd(18)} ${formatDuration(result.latencyMs).padStart(8)}  ${result.detail}${verbose || !result.ok ? id : ""}\n`;
+}
+
+function matrix(results: CheckResult[], models: string[], style: Style): string {
+  const checks = healthChecks.filter((check) => check.perModel);
+  const token = results.find((result) => result.check === "token");
+  const cell = (result: CheckResult | undefined) =>
+    result === undefined ? "-" : `${result.ok ? "pass" : "FAIL"} ${formatDuration(result.latencyMs)}`;
+  const rows = models.map((model) => [
+    model,
+    ...checks.map((check) => cell(results.find((r) => r.model === model && r.check === check.id))),
+  ]);
+  const failures = results
+    .filter((result) => !result.ok)
+    .map(
+      (result) =>
+        `  ${style.red("FAIL")} ${label(result)}: ${result.detail}${result.requestId === undefined ? "" : ` [${result.requestId}]`}`,
+    );
+  return [
+    token === undefined ? "" : `token: ${cell(token)} — ${token.detail}\n`,
+    formatTable(["model", ...checks.map((check) => check.title)], rows),
+    failures.length === 0 ? "" : `${failures.join("\n")}\n`,
+  ].join("");
+}
+
+const label = (result: CheckResult) =>
+  result.model === undefined ? result.check : `${result.check} × ${result.model}`;
+
+function junitReport(results: CheckResult[]): string {
+  return toJUnit(
+    "gloo health",
+    results.map((result) => ({
+      name: result.check,
+      classname: result.model ?? "auth",
+      timeMs: result.latencyMs,
+      failure: result.ok ? undefined : result.detail,
+      output: `${result.detail}${result.requestId === undefined ? "" : `\nrequest id: ${result.requestId}`}`,
+    })),
+  );
+}
+
+function summarise(ctx: CommandContext, results: CheckResult[], style: Style): number {
+  const failed = results.filter((result) => !result.ok);
+  if (ctx.signal.aborted) return 130;
+  if (failed.length === 0) {
+    ctx.stderr.write(`${style.green(`All ${results.length} checks passed.`)}\n`);
+    return 0;
+  }
+  ctx.stderr.write(
+    `${style.red(`${failed.length} of ${results.length} checks failed`)}: ${failed.map(label).join(", ")}.\n`,
+  );
+  return 1;
+}

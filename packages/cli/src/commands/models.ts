@@ -1,10 +1,70 @@
+import type { Model } from "@gloo-toolkit/sdk";
 import type { Command } from "../context.js";
-import { FailureError } from "../errors.js";
+import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
+import { connectionOptionHelp, connectionOptions, createAnonymousClient } from "../internal/client.js";
+import { readSettings } from "../internal/credentials.js";
+import { formatDuration } from "../internal/output.js";
+import { formatTable } from "../internal/table.js";
 
-// Placeholder until the command lands; see the open issue that owns `gloo models`.
+const options = {
+  json: { type: "boolean" },
+  family: { type: "string" },
+  ...connectionOptions,
+} as const;
+
+const spec: CommandSpec<typeof options> = {
+  usage: "gloo models [--family NAME] [--json] [--base URL]",
+  description: "Lists the platform's model catalogue (GET /platform/v2/models, no credentials needed).",
+  options,
+  optionHelp: {
+    json: "Print the catalogue as JSON",
+    family: "Only models of this family (openai, anthropic, google, open source)",
+    ...connectionOptionHelp,
+  },
+  examples: ["gloo models", 'gloo models --family "open source"', "gloo models --json | jq -r '.data[].id'"],
+};
+
+const yesNo = (value: boolean | undefined) => (value === undefined ? "?" : value ? "yes" : "no");
+
+/** The table's row for one model: id, family, context window, tools, reasoning. */
+function modelRow(model: Model): string[] {
+  return [
+    model.id,
+    model.family ?? "-",
+    model.context_window === undefined ? "-" : model.context_window.toLocaleString("en-US"),
+    yesNo(model.supports_tools),
+    yesNo(model.supports_reasoning),
+  ];
+}
+
+/** `gloo models`: the catalogue as a table. */
 export const command: Command = {
-  summary: "",
-  async run() {
-    throw new FailureError("`gloo models` is not available in this build yet.");
+  summary: "List the model catalogue",
+  async run(ctx) {
+    const args = parseCommandArgs(spec, ctx.argv);
+    if (args.help) {
+      ctx.stdout.write(helpText(spec));
+      return 0;
+    }
+    const started = performance.now();
+    const list = await createAnonymousClient(
+      ctx,
+      readSettings(ctx.env, { base: args.values.base }),
+    ).models.list({ signal: ctx.signal });
+    const family = args.values.family?.toLowerCase();
+    const models = list.data.filter(
+      (model) => family === undefined || model.family?.toLowerCase() === family,
+    );
+    if (args.values.json === true) {
+      ctx.stdout.write(`${JSON.stringify({ object: "list", data: models }, null, 2)}\n`);
+    } else {
+      ctx.stdout.write(formatTable(["id", "family", "context", "tools", "reasoning"], models.map(modelRow)));
+    }
+    if (args.values.verbose === true) {
+      ctx.stderr.write(
+        `${models.length} models, request id ${list.requestId ?? "(none)"}, ${formatDuration(performance.now() - started)}\n`,
+      );
+    }
+    return 0;
   },
 };

@@ -1,10 +1,195 @@
-import type { Command } from "../context.js";
-import { FailureError } from "../errors.js";
+import type { Gloo } from "@gloo-toolkit/sdk";
+import type { Command, CommandContext, Output } from "../context.js";
+import { UsageError } from "../errors.js";
+import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
+import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
+import { type Credentials, hasCredentials, readSettings } from "../internal/credentials.js";
+import { type EmbeddedEmulator, startEmbeddedEmulator } from "../internal/embedded-emulator.js";
+import { type CheckResult, healthChecks, runHealthChecks } from "../internal/health-checks.js";
+import { colorEnabled, createStyle, formatDuration, type Style } from "../internal/output.js";
 
-// Placeholder until the command lands; see the open issue that owns `gloo quickstart`.
+const options = {
+  model: { type: "string", short: "m" },
+  ...connectionOptions,
+} as const;
+
+const spec: CommandSpec<typeof options> = {
+  usage: "gloo quickstart [--model ID] [--base URL]",
+  description:
+    "The platform quickstart end to end: token, a completion, an SSE stream, then the health checks.\n" +
+    "With GLOO_CLIENT_ID and GLOO_CLIENT_SECRET set it talks to the platform; without them it starts\nan embedded emulator on 127.0.0.1 and says so.",
+  options,
+  optionHelp: {
+    model: "Model id (default: $GLOO_MODEL, else us.meta.llama3-3-70b-instruct-v1:0)",
+    ...connectionOptionHelp,
+  },
+  examples: [
+    "npm start",
+    "gloo quickstart",
+    "GLOO_CLIENT_ID=… GLOO_CLIENT_SECRET=… gloo quickstart --model gloo-openai-gpt-5-mini",
+  ],
+};
+
+// The quickstart's question (platform quickstart, step 2).
+const QUICKSTART_PROMPT = "Explain the seven seals in two concise sentences.";
+
+/** `gloo quickstart`: what `npm start` runs. */
 export const command: Command = {
-  summary: "",
-  async run() {
-    throw new FailureError("`gloo quickstart` is not available in this build yet.");
+  summary: "Run the platform quickstart end to end (embedded emulator without credentials)",
+  async run(ctx) {
+    const args = parseCommandArgs(spec, ctx.argv);
+    if (args.help) {
+      ctx.stdout.write(helpText(spec));
+      return 0;
+    }
+    const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
+    const settings = readSettings(ctx.env, { base: args.values.base, model: args.values.model });
+    const explicitBase = args.values.base !== undefined || (ctx.env.GLOO_BASE ?? "").trim() !== "";
+    if (!hasCredentials(settings) && explicitBase) {
+      throw new UsageError(
+        `GLOO_BASE is set to ${settings.baseURL} but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not.`,
+        "Set both credentials for that platform, or unset GLOO_BASE to run the quickstart on the embedded emulator.",
+      );
+    }
+    const emulator = hasCredentials(settings) ? undefined : await startEmbeddedEmulator();
+    try {
+      const credentials: Credentials =
+        emulator === undefined
+          ? (settings as Credentials)
+          : {
+              ...settings,
+              baseURL: emulator.url,
+              clientId: emulator.clientId,
+              clientSecret: emulator.clientSecret,
+            };
+      ctx.stdout.write(banner(credentials, emulator, style));
+      return await steps(
+        ctx,
+        createClient(ctx, credentials),
+        credentials.model,
+        style,
+        args.values.verbose === true,
+      );
+    } finally {
+      await emulator?.close();
+    }
   },
 };
+
+function banner(credentials: Credentials, emulator: EmbeddedEmulator | undefined, style: Style): string {
+  if (emulator === undefined)
+    return `${style.bold("Gloo AI quickstart")} against ${credentials.baseURL}, model ${credentials.model}\n\n`;
+  return [
+    `${style.bold("Gloo AI quickstart")} against the ${style.yellow("embedded emulator")} at ${emulator.url}, model ${credentials.model}`,
+    "  GLOO_CLIENT_ID and GLOO_CLIENT_SECRET are not set, so this run uses a local emulator started just",
+    "  now (a stand-in for the platform with a deterministic model): these are not Gloo AI's answers.",
+    "  To run it against the platform, set them (in the environment or in .env) and run it again:",
+    "    export GLOO_CLIENT_ID=your-client-id GLOO_CLIENT_SECRET=your-client-secret && npm start",
+    "",
+    "",
+  ].join("\n");
+}
+
+async function steps(
+  ctx: CommandContext,
+  client: Gloo,
+  model: string,
+  style: Style,
+  verbose: boolean,
+): Promise<number> {
+  const out = ctx.stdout;
+  heading(out, style, "1) OAuth2 token", "POST /oauth2/token (client_credentials, scope api/access)");
+  const token = await client.auth.getToken({ signal: ctx.signal });
+  // Like the quickstart's `echo "${#TOKEN} chars"`: the length and the expiry, never the token.
+  out.write(`   Token acquired: ${token.accessToken.length} chars, expires in ${token.expiresIn} s\n\n`);
+
+  heading(out, style, "2) Chat completion", "POST /ai/v1/chat/completions");
+  out.write(`   ${style.dim(`> ${QUICKSTART_PROMPT}`)}\n`);
+  const started = performance.now();
+  const completion = await client.chat.completions.create(
+    {
+      model,
+      messages: [{ role: "user", content: QUICKSTART_PROMPT }],
+      max_tokens: 256,
+      temperature: 0.7,
+      stream: false,
+    },
+    { signal: ctx.signal },
+  );
+  out.write(`${indent(completion.choices[0]?.message.content ?? "")}\n`);
+  const usage =
+    completion.usage === undefined || completion.usage === null
+      ? ""
+      : `, ${completion.usage.prompt_tokens} prompt + ${completion.usage.completion_tokens} completion tokens`;
+  out.write(
+    `   ${style.dim(`(${completion.model}${usage}, ${formatDuration(performance.now() - started)}, request id ${completion.requestId ?? "none"})`)}\n\n`,
+  );
+
+  await streamStep(ctx, client, model, style);
+
+  heading(out, style, "4) Health checks", "exact echo, determinism (n: 3), SSE");
+  const results = await runHealthChecks(client, [model], {
+    signal: ctx.signal,
+    onResult: (result) => out.write(checkLine(result, style, verbose)),
+  });
+  return finish(out, results, style);
+}
+
+// Step 3 streams the same question with `stream: true`, so the text visibly arrives piece by piece;
+// the quickstart's own SSE body ("Reply with only: STREAM-OK") runs as the SSE health check.
+async function streamStep(ctx: CommandContext, client: Gloo, model: string, style: Style): Promise<void> {
+  const out = ctx.stdout;
+  heading(out, style, "3) Chat completion (SSE)", "stream: true, printed as it arrives");
+  const started = performance.now();
+  const stream = await client.chat.completions.create(
+    {
+      model,
+      messages: [{ role: "user", content: QUICKSTART_PROMPT }],
+      max_tokens: 256,
+      temperature: 0.7,
+      stream: true,
+    },
+    { signal: ctx.signal },
+  );
+  let chunks = 0;
+  let firstAt: number | undefined;
+  out.write("   ");
+  for await (const delta of stream.textStream()) {
+    firstAt ??= performance.now() - started;
+    chunks += 1;
+    out.write(delta.replace(/\n/g, "\n   "));
+  }
+  out.write(
+    `\n   ${style.dim(`(${chunks} chunks, first after ${formatDuration(firstAt ?? 0)}, request id ${stream.requestId ?? "none"})`)}\n\n`,
+  );
+}
+
+function heading(out: Output, style: Style, title: string, detail: string): void {
+  out.write(`${style.bold(title)}  ${style.dim(detail)}\n`);
+}
+
+const indent = (text: string) => text.replace(/^/gm, "   ");
+
+function checkLine(result: CheckResult, style: Style, verbose: boolean): string {
+  const title = healthChecks.find((check) => check.id === result.check)?.title ?? result.check;
+  const mark = result.ok ? style.green("PASS") : style.red("FAIL");
+  const id =
+    (verbose || !result.ok) && result.requestId !== undefined ? style.dim(` [${result.requestId}]`) : "";
+  return `   ${mark}  ${title.padEnd(18)} ${formatDuration(result.latencyMs).padStart(8)}  ${result.detail}${id}\n`;
+}
+
+function finish(out: Output, results: CheckResult[], style: Style): number {
+  const failed = results.filter((result) => !result.ok);
+  out.write("\n");
+  if (failed.length > 0) {
+    out.write(
+      `${style.red(`${failed.length} of ${results.length} health checks failed.`)} Run \`gloo doctor\` for a diagnosis.\n`,
+    );
+    return 1;
+  }
+  out.write(`${style.green("Quickstart complete")}: all ${results.length} health checks passed.\n`);
+  out.write(
+    `Next: gloo chat "Who wrote Romans?" · gloo repl · gloo health --all-models · gloo doctor · gloo --help\n`,
+  );
+  return 0;
+}

@@ -1,10 +1,94 @@
-import type { Command } from "../context.js";
-import { FailureError } from "../errors.js";
+import type { Command, CommandContext } from "../context.js";
+import { UsageError } from "../errors.js";
+import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
+import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
+import { readSettings, requireCredentials } from "../internal/credentials.js";
+import { type LineReader, pipedLineReader, terminalLineReader } from "../internal/line-reader.js";
+import { colorEnabled, createStyle } from "../internal/output.js";
+import { conversationFactory } from "../internal/repl-conversation.js";
+import { createReplSession, type ReplSession } from "../internal/repl-session.js";
 
-// Placeholder until the command lands; see the open issue that owns `gloo repl`.
+const options = {
+  system: { type: "string", short: "s" },
+  model: { type: "string", short: "m" },
+  api: { type: "string" },
+  "warn-tokens": { type: "string" },
+  ...connectionOptions,
+} as const;
+
+const spec: CommandSpec<typeof options> = {
+  usage: "gloo repl [--system TEXT] [--model ID] [--api v1|v2] [--base URL]",
+  description:
+    "Multi-turn chat. The API is stateless, so the history is kept here and sent whole each turn.\n" +
+    "Replies stream; Ctrl-C stops a reply and keeps the session; Ctrl-C at an empty prompt, Ctrl-D or\n" +
+    "/exit leaves. Type /help for /system, /model, /reset, /trim, /save, /load, /usage. Reads piped stdin too.",
+  options,
+  optionHelp: {
+    system: "System prompt",
+    model: "Model id (default: $GLOO_MODEL; on v2 without it, auto-routing)",
+    api: "v1 or v2 (default v1)",
+    "warn-tokens": "Warn when usage.prompt_tokens exceeds this (default 8000)",
+    ...connectionOptionHelp,
+  },
+  examples: [
+    "gloo repl",
+    'gloo repl --system "Answer in one sentence."',
+    "printf 'Who wrote Romans?\\nWhen?\\n/usage\\n' | gloo repl",
+    "gloo repl --api v2 --model gloo-anthropic-claude-haiku-4.5",
+  ],
+};
+
+/** `gloo repl`: multi-turn chat with client-side history. */
 export const command: Command = {
-  summary: "",
-  async run() {
-    throw new FailureError("`gloo repl` is not available in this build yet.");
+  summary: "Multi-turn chat with client-side history",
+  async run(ctx) {
+    const args = parseCommandArgs(spec, ctx.argv);
+    if (args.help) {
+      ctx.stdout.write(helpText(spec));
+      return 0;
+    }
+    const values = args.values;
+    const api = values.api ?? "v1";
+    if (api !== "v1" && api !== "v2") throw new UsageError(`--api must be v1 or v2, got "${api}".`);
+    const settings = requireCredentials(readSettings(ctx.env, { base: values.base, model: values.model }));
+    const interactive = ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
+    const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
+    // On v2 the documented default is auto-routing; an explicit --model selects that model instead.
+    const model = api === "v2" && values.model === undefined ? undefined : settings.model;
+    const session = createReplSession({
+      create: conversationFactory(createClient(ctx, settings), api),
+      model,
+      system: values.system,
+      stdout: ctx.stdout,
+      stderr: ctx.stderr,
+      style,
+      cwd: ctx.cwd,
+      signal: ctx.signal,
+      warnTokens: numberFlag("warn-tokens", values["warn-tokens"], { integer: true, min: 1 }) ?? 8000,
+    });
+    if (interactive)
+      ctx.stdout.write(
+        `${style.bold("gloo repl")} — ${model ?? "auto-routing"} at ${settings.baseURL}. /help lists commands; Ctrl-D leaves.\n`,
+      );
+    const reader = interactive
+      ? terminalLineReader(ctx.stdin, ctx.stdout, style.cyan("you› "), () => session.interrupt())
+      : pipedLineReader(ctx.stdin);
+    return loop(ctx, session, reader);
   },
 };
+
+async function loop(ctx: CommandContext, session: ReplSession, reader: LineReader): Promise<number> {
+  const stop = () => reader.close();
+  ctx.signal.addEventListener("abort", stop, { once: true });
+  try {
+    reader.prompt();
+    for await (const line of reader) {
+      if ((await session.handle(line)) === "exit") break;
+      reader.prompt();
+    }
+  } finally {
+    ctx.signal.removeEventListener("abort", stop);
+    reader.close();
+  }
+  return ctx.signal.aborted ? 130 : 0;
+}

@@ -71,3 +71,32 @@ export function helpText<O extends Options>(spec: CommandSpec<O>): string {
     "",
   ].join("\n");
 }
+
+/** Bounds for {@link numberFlag}. */
+export interface NumberFlagRule {
+  integer?: boolean;
+  min?: number;
+  max?: number;
+}
+
+/** Parses a numeric flag value; anything else is a `UsageError` naming the flag and the allowed range. */
+export function numberFlag(
+  name: string,
+  value: string | undefined,
+  rule: NumberFlagRule = {},
+): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  const range = [rule.min === undefined ? "" : `≥ ${rule.min}`, rule.max === undefined ? "" : `≤ ${rule.max}`]
+    .filter((part) => part !== "")
+    .join(" and ");
+  const wanted = `${rule.integer === true ? "a whole number" : "a number"}${range === "" ? "" : ` ${range}`}`;
+  const bad =
+    value.trim() === "" ||
+    !Number.isFinite(number) ||
+    (rule.integer === true && !Number.isInteger(number)) ||
+    (rule.min !== undefined && number < rule.min) ||
+    (rule.max !== undefined && number > rule.max);
+  if (bad) throw new UsageError(`--${name} must be ${wanted}, got "${value}".`);
+  return number;
+}

@@ -1,0 +1,47 @@
+import { Gloo } from "@gloo-toolkit/sdk";
+import type { CommandContext } from "../context.js";
+import { UsageError } from "../errors.js";
+import { type Credentials, DEFAULT_BASE, type Settings } from "./credentials.js";
+
+/** Flags every network command accepts (DESIGN.md §3: all commands take `--base URL`). */
+export const connectionOptions = {
+  base: { type: "string" },
+  verbose: { type: "boolean" },
+} as const;
+
+/** Help lines for {@link connectionOptions}. */
+export const connectionOptionHelp = {
+  base: `Platform base URL (default: $GLOO_BASE, else ${DEFAULT_BASE})`,
+  verbose: "Show details: request ids, timings, error data",
+} as const;
+
+/** Extra client options a command may set. */
+export interface ClientOptions {
+  /** Retries after a retryable failure. @default the SDK's (2) */
+  maxRetries?: number | undefined;
+}
+
+/** A client that authenticates with the resolved credentials, over the context's `fetch`. */
+export function createClient(
+  ctx: CommandContext,
+  credentials: Credentials,
+  options: ClientOptions = {},
+): Gloo {
+  return new Gloo({
+    clientId: credentials.clientId,
+    clientSecret: credentials.clientSecret,
+    baseURL: credentials.baseURL,
+    fetch: ctx.fetch,
+    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+  });
+}
+
+/** A client for the endpoints that need no token (the model catalogue); asking it for one is a usage error. */
+export function createAnonymousClient(ctx: CommandContext, settings: Settings): Gloo {
+  return new Gloo({
+    baseURL: settings.baseURL,
+    fetch: ctx.fetch,
+    tokenProvider: () =>
+      Promise.reject(new UsageError("this command needs no credentials, yet a token was requested.")),
+  });
+}

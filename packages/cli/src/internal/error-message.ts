@@ -1,0 +1,187 @@
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  GlooError,
+  InternalServerError,
+  NotFoundError,
+  OAuthError,
+  PermissionDeniedError,
+  RateLimitError,
+  RequestValidationError,
+  StreamError,
+  StreamInterruptedError,
+  UnprocessableEntityError,
+} from "@gloo-toolkit/sdk";
+import { ExitCode, FailureError, UsageError } from "../errors.js";
+
+/** What the user sees for an error: a sentence, what to do about it, and the id support asks for. */
+export interface ErrorMessage {
+  message: string;
+  hint: string | undefined;
+  requestId: string | undefined;
+  exitCode: number;
+}
+
+const doctor = "`gloo doctor` checks the usual causes.";
+
+/**
+ * Turns any error into a message with advice; the one place SDK errors meet the user.
+ * SDK messages never contain a secret or a token (CONTRACT.md), so quoting them is safe.
+ */
+export function describeError(error: unknown): ErrorMessage {
+  if (error instanceof UsageError) return plain(error.message, error.hint, ExitCode.usage);
+  if (error instanceof FailureError) return plain(error.message, error.hint, ExitCode.failure);
+  if (error instanceof OAuthError) return describeOAuth(error);
+  if (error instanceof APIError) return describeAPI(error);
+  if (error instanceof RequestValidationError) {
+    return plain(
+      `the request was not sent: ${error.param}: ${bare(error.message, error.param)}`,
+      "Fix the flag or input named above.",
+      ExitCode.usage,
+    );
+  }
+  if (error instanceof StreamError) {
+    return {
+      ...plain(`the stream failed mid-way: ${error.message}`, retryHint(error.retryable), ExitCode.failure),
+      requestId: error.requestId,
+    };
+  }
+  if (error instanceof APIUserAbortError) return plain("interrupted.", undefined, ExitCode.interrupted);
+  if (error instanceof APIConnectionError) return describeConnection(error);
+  if (error instanceof GlooError) return plain(error.message, undefined, ExitCode.failure);
+  const message = error instanceof Error ? error.message : String(error);
+  return plain(message, undefined, ExitCode.failure);
+}
+
+/** The message, hint and request id as the lines `main` prints to stderr. */
+export function formatErrorMessage(described: ErrorMessage): string {
+  return [
+    `gloo: ${described.message}`,
+    described.hint,
+    described.requestId === undefined
+      ? undefined
+      : `Request id: ${described.requestId} (quote it to Gloo support).`,
+  ]
+    .filter((line) => line !== undefined)
+    .join("\n")
+    .concat("\n");
+}
+
+function plain(message: string, hint: string | undefined, exitCode: number): ErrorMessage {
+  return { message, hint, requestId: undefined, exitCode };
+}
+
+// The SDK's RequestValidationError message repeats the param and an SDK-option hint; keep the reason.
+function bare(message: string, param: string): string {
+  return message.replace(`Invalid request: ${param}: `, "").replace(/ \(set guard: false[^)]*\)$/, "");
+}
+
+function describeOAuth(error: OAuthError): ErrorMessage {
+  const detail = error.errorDescription === undefined ? "" : ` (${error.errorDescription})`;
+  const hints: Record<string, string> = {
+    invalid_client:
+      "Check GLOO_CLIENT_ID and GLOO_CLIENT_SECRET (Gloo AI Studio → API credentials); a secret copied with a trailing space or from another environment is the usual cause.",
+    invalid_scope:
+      'The client is not allowed the "api/access" scope; create credentials with API access in Gloo AI Studio.',
+    unauthorized_client: "This client may not use the client_credentials grant; check it in Gloo AI Studio.",
+    invalid_response:
+      "The token endpoint answered with something other than a token: is GLOO_BASE the platform (or the emulator)?",
+  };
+  return {
+    message: `the token endpoint refused the credentials: ${error.error}${detail}.`,
+    hint: hints[error.error] ?? doctor,
+    requestId: error.requestId,
+    exitCode: ExitCode.failure,
+  };
+}
+
+function describeAPI(error: APIError): ErrorMessage {
+  const [message, hint] = apiAdvice(error);
+  return { message, hint, requestId: error.requestId, exitCode: ExitCode.failure };
+}
+
+function apiAdvice(error: APIError): [string, string] {
+  if (error instanceof AuthenticationError) {
+    return [
+      `the platform rejected the access token: ${error.message}.`,
+      `The token is missing, expired or not valid for this platform. ${doctor}`,
+    ];
+  }
+  if (error instanceof PermissionDeniedError) {
+    return [
+      `forbidden: ${error.message}.`,
+      "Either the token lacks the api/access scope or this client is not entitled to the model: try another --model (see `gloo models`), check the credentials' access in Gloo AI Studio, and note the platform needs a payment method on file before API calls work. " +
+        doctor,
+    ];
+  }
+  if (error instanceof UnprocessableEntityError) {
+    const issues = error.issues.map((issue) => `  ${issue.loc.join(".")}: ${issue.msg}`).join("\n");
+    return [
+      `the platform rejected the request: ${error.message}.${issues === "" ? "" : `\n${issues}`}`,
+      "Fix the fields listed above (see the command's --help).",
+    ];
+  }
+  if (error instanceof BadRequestError)
+    return [
+      `bad request: ${error.message}.`,
+      "Check the flags against the command's --help; some models reject tools or options.",
+    ];
+  if (error instanceof NotFoundError)
+    return [
+      `not found: ${error.message}.`,
+      "Check GLOO_BASE (or --base): it should be the platform's root, e.g. https://platform.ai.gloo.com, with no path.",
+    ];
+  if (error instanceof RateLimitError)
+    return [
+      `rate limited: ${error.message}.`,
+      "Retries were exhausted. Wait and try again; a 429 can also mean the weekly spending limit was reached.",
+    ];
+  if (error instanceof InternalServerError)
+    return [`the platform failed: ${error.message}.`, retryHint(error.retryable)];
+  return [`the platform answered with an error: ${error.message}.`, doctor];
+}
+
+function describeConnection(error: APIConnectionError): ErrorMessage {
+  if (error instanceof StreamInterruptedError) {
+    return plain(
+      `the connection dropped during the stream: ${error.message}`,
+      "Text already printed is all that arrived. Try again.",
+      ExitCode.failure,
+    );
+  }
+  if (error instanceof APIConnectionTimeoutError) {
+    return plain(
+      `timed out: ${error.message}`,
+      "The platform did not answer in time; try again, or raise the timeout.",
+      ExitCode.failure,
+    );
+  }
+  const cause = causeText(error.cause);
+  return plain(
+    `could not reach the platform: ${error.message}${cause === "" ? "" : ` (${cause})`}`,
+    "Check GLOO_BASE (or --base) and your network. To work offline, run `gloo emulator` and point GLOO_BASE at it.",
+    ExitCode.failure,
+  );
+}
+
+function causeText(cause: unknown): string {
+  if (!(cause instanceof Error)) return "";
+  const code = (cause as { code?: unknown }).code;
+  const inner =
+    cause.cause instanceof Error
+      ? ((cause.cause as { code?: unknown }).code ?? cause.cause.message)
+      : undefined;
+  return [typeof code === "string" ? code : cause.message, typeof inner === "string" ? inner : undefined]
+    .filter((part) => part !== undefined && part !== "")
+    .join(": ");
+}
+
+function retryHint(retryable: boolean | undefined): string {
+  return retryable === false
+    ? "The platform says retrying will not help; check the request."
+    : "This is usually transient: try again in a moment.";
+}

@@ -1,0 +1,51 @@
+import { Conversation, type Gloo } from "@gloo-toolkit/sdk";
+import type { ConversationFactory, ReplConversation, ReplReply, ReplUsage } from "./repl-session.js";
+
+/**
+ * Adapts the SDK's `Conversation` to the REPL: saved files go through `toJSON`/`fromJSON` (which
+ * validates them), and every reply asks for a usage chunk so the prompt size can be watched.
+ */
+export function conversationFactory(client: Gloo, api: "v1" | "v2"): ConversationFactory {
+  return (saved) => {
+    const base =
+      saved === undefined ? new Conversation({ client, api }) : Conversation.fromJSON(saved, client);
+    // fromJSON keeps no `api`: rebuild with it so a loaded conversation talks to the same endpoint.
+    const conversation = saved === undefined ? base : new Conversation({ ...initOf(base), client, api });
+    return adapt(conversation);
+  };
+}
+
+function initOf(conversation: Conversation) {
+  const json = conversation.toJSON();
+  return { messages: json.messages, ...(json.system === undefined ? {} : { system: json.system }) };
+}
+
+function adapt(conversation: Conversation): ReplConversation {
+  return {
+    get messageCount() {
+      return conversation.messages.length;
+    },
+    setSystem: (text) => void conversation.system(text),
+    reset: () => void conversation.reset(),
+    estimateTokens: () => conversation.estimateTokens(),
+    trimTo: (budget) => conversation.trimTo(budget),
+    toJSON: () => conversation.toJSON(),
+    async send(text, model, signal): Promise<ReplReply> {
+      const params = { ...(model === undefined ? {} : { model }), stream_options: { include_usage: true } };
+      const stream = await conversation.stream(text, params, { signal });
+      let usage: ReplUsage | undefined;
+      async function* text_(): AsyncGenerator<string> {
+        for await (const chunk of stream) {
+          if (chunk.usage != null)
+            usage = {
+              promptTokens: chunk.usage.prompt_tokens,
+              completionTokens: chunk.usage.completion_tokens,
+            };
+          const content = chunk.choices.find((choice) => choice.index === 0)?.delta?.content;
+          if (typeof content === "string" && content !== "") yield content;
+        }
+      }
+      return { text: text_(), usage: () => usage };
+    },
+  };
+}
