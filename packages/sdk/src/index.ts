@@ -41,6 +41,13 @@ export {
   requestClientCredentialsToken,
 } from "./oauth.js";
 export {
+  type GlooClientLike,
+  type GlooOpenAIOptions,
+  type OpenAIOptionsConfig,
+  openAICompatibleFetch,
+  openAIOptions,
+} from "./openai-options.js";
+export {
   type AttemptFailure,
   DEFAULT_RETRY_POLICY,
   isRetryableStatus,
