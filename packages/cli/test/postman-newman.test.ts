@@ -4,7 +4,7 @@
 // printed, so no secret reaches the test output.
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { createEmulator, type RunningServer, serve } from "@gloo-toolkit/servers";
+import { createEmulator, type Emulator, type RunningServer, serve } from "@gloo-toolkit/servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCollection } from "../src/postman/collection.js";
 import {
@@ -76,10 +76,11 @@ function countTestsInScripts(): number {
 
 describe("the committed Postman collection, run by newman against the emulator", () => {
   let server: RunningServer;
+  let emulator: Emulator;
   let tokenRequests = 0;
 
   beforeAll(async () => {
-    const emulator = createEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    emulator = createEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
     server = await serve(
       (request) => {
         if (new URL(request.url).pathname === "/oauth2/token") tokenRequests += 1;
@@ -136,6 +137,25 @@ describe("the committed Postman collection, run by newman against the emulator",
     } finally {
       await shortLived.close();
     }
+  });
+
+  it("reports a platform error and a stream that fails part-way as assertion failures", async () => {
+    emulator.queueFault("503");
+    const completion = await runCollection(server.url, { folder: "Completions" });
+    expect(describeFailures(completion)).toEqual([
+      expect.stringMatching(
+        /^Chat Completion \(non-stream\) › status is 200: the completion request returned 503 /,
+      ),
+    ]);
+    emulator.queueFault("error-after=1");
+    const stream = await runCollection(server.url, { folder: "SSE" });
+    const failures = describeFailures(stream);
+    expect(failures).toContainEqual(
+      expect.stringMatching(
+        /the stream ends with finish_reason stop or length: last chunk: .*"finish_reason":"error"/,
+      ),
+    );
+    for (const { error } of stream.run.failures) expect(error.name).toBe("AssertionError");
   });
 
   it("fails with readable assertion messages, not script errors, when the credentials are wrong", async () => {
