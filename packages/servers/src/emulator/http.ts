@@ -75,7 +75,16 @@ export function invalidRequest(message: string, requestId: string): Response {
 
 /** A 422 in the FastAPI shape: `{"detail": [{type, loc, msg, input}]}`. */
 export function unprocessable(issues: ValidationIssue[]): Response {
-  return json(422, { detail: issues });
+  return json(422, { detail: issues.map((issue) => ({ ...issue, input: echoable(issue.input) })) });
+}
+
+// Inputs are echoed as Pydantic does, unless they are too deep or too big to send back.
+function echoable(input: unknown): unknown {
+  try {
+    return JSON.stringify(input ?? null).length <= 4096 ? input : "<input too large to echo>";
+  } catch {
+    return "<input too deeply nested to echo>";
+  }
 }
 
 /** FastAPI's default answers for unknown routes and methods. */

@@ -32,7 +32,13 @@ export async function readText(request: Request, requestId: string): Promise<str
     await request.body?.cancel().catch(() => {});
     return tooLarge(requestId);
   }
-  const bytes = await readCapped(request);
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await readCapped(request);
+  } catch {
+    // The client went away or broke the body's framing; it will not read this answer anyway.
+    return invalidRequest("The request body could not be read to its end.", requestId);
+  }
   if (bytes === undefined) return tooLarge(requestId);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
