@@ -1,0 +1,278 @@
+import { inspect } from "node:util";
+import {
+  APIConnectionError,
+  AuthenticationError,
+  Gloo,
+  GlooError,
+  OAuthError,
+  RateLimitError,
+} from "@gloo-toolkit/sdk";
+import { describe, expect, it } from "vitest";
+import {
+  BASE_URL,
+  CLIENT_SECRET,
+  completionReply,
+  errorReply,
+  fakePlatform,
+  hello,
+  tokenValue,
+} from "./helpers/fake-platform.js";
+
+describe("tokens", () => {
+  it("100 concurrent calls on a cold cache make exactly one token request", async () => {
+    const platform = fakePlatform();
+    const gloo = new Gloo(platform.options());
+    const calls = Array.from({ length: 100 }, () => gloo.chat.completions.create({ messages: hello }));
+    await Promise.all(calls);
+    expect(platform.tokenRequests()).toHaveLength(1);
+    expect(platform.apiRequests()).toHaveLength(100);
+    expect(new Set(platform.apiRequests().map((r) => r.headers.get("authorization")))).toEqual(
+      new Set([`Bearer ${tokenValue(1)}`]),
+    );
+  });
+
+  it("renews the token ahead of expiry", async () => {
+    let time = 0;
+    const platform = fakePlatform({ tokenTtlSeconds: 3600 });
+    const gloo = new Gloo(platform.options({ now: () => time, refreshMarginSeconds: 120 }));
+    await gloo.chat.completions.create({ messages: hello });
+    time = 3_600_000 - 121_000;
+    await gloo.chat.completions.create({ messages: hello });
+    expect(platform.tokenRequests()).toHaveLength(1);
+    time += 2_000;
+    await gloo.chat.completions.create({ messages: hello });
+    expect(platform.tokenRequests()).toHaveLength(2);
+  });
+
+  it("a 401 discards the token and retries the call once with a fresh one", async () => {
+    const platform = fakePlatform();
+    platform.reply(errorReply(401, { error: "Token expired", code: "unauthorized" }));
+    const gloo = new Gloo(platform.options());
+    const completion = await gloo.chat.completions.create({ messages: hello });
+    expect(completion.choices[0]?.message.content).toBe("Hello");
+    expect(platform.tokenRequests()).toHaveLength(2);
+    expect(platform.apiRequests().map((r) => r.headers.get("authorization"))).toEqual([
+      `Bearer ${tokenValue(1)}`,
+      `Bearer ${tokenValue(2)}`,
+    ]);
+  });
+
+  it("a second 401 is an AuthenticationError, not a loop", async () => {
+    const platform = fakePlatform();
+    platform.reply(errorReply(401, { error: "no" }), errorReply(401, { error: "still no" }));
+    const gloo = new Gloo(platform.options());
+    await expect(gloo.chat.completions.create({ messages: hello })).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+    expect(platform.apiRequests()).toHaveLength(2);
+    expect(platform.tokenRequests()).toHaveLength(2);
+  });
+
+  it("invalid_client is raised as an OAuthError and never retried", async () => {
+    const platform = fakePlatform({
+      tokenReplies: [
+        errorReply(400, { error: "invalid_client", error_description: "Client authentication failed" }),
+      ],
+    });
+    const gloo = new Gloo(platform.options());
+    const error = await gloo.chat.completions.create({ messages: hello }).catch((e) => e);
+    expect(error).toBeInstanceOf(OAuthError);
+    expect(error.error).toBe("invalid_client");
+    expect(platform.tokenRequests()).toHaveLength(1);
+    expect(platform.apiRequests()).toHaveLength(0);
+  });
+
+  it("retries a token request that met a 503 or a dropped connection", async () => {
+    const platform = fakePlatform({
+      tokenReplies: [
+        errorReply(503, { error: "server_error" }),
+        () => {
+          throw new TypeError("fetch failed");
+        },
+      ],
+    });
+    const options = platform.options();
+    const gloo = new Gloo(options);
+    await gloo.chat.completions.create({ messages: hello });
+    expect(platform.tokenRequests()).toHaveLength(3);
+    expect(options.sleeps).toEqual([500, 1000]);
+  });
+
+  it("auth.getToken returns the cached token and forceRefresh renews it", async () => {
+    const platform = fakePlatform();
+    const gloo = new Gloo(platform.options());
+    expect((await gloo.auth.getToken()).accessToken).toBe(tokenValue(1));
+    expect((await gloo.auth.getToken()).accessToken).toBe(tokenValue(1));
+    expect((await gloo.auth.getToken({ forceRefresh: true })).accessToken).toBe(tokenValue(2));
+    gloo.auth.invalidate();
+    expect((await gloo.auth.getToken()).accessToken).toBe(tokenValue(3));
+  });
+
+  it("bring-your-own token: sent as is, never refreshed, a 401 is final", async () => {
+    const platform = fakePlatform();
+    platform.reply(completionReply(), errorReply(401, { error: "expired" }));
+    const gloo = new Gloo({ baseURL: BASE_URL, fetch: platform.fetch, accessToken: "my-token" });
+    await gloo.chat.completions.create({ messages: hello });
+    await expect(gloo.chat.completions.create({ messages: hello })).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+    expect(platform.tokenRequests()).toHaveLength(0);
+    expect(platform.apiRequests().map((r) => r.headers.get("authorization"))).toEqual([
+      "Bearer my-token",
+      "Bearer my-token",
+    ]);
+  });
+
+  it("a token provider is asked once per expiry and again after a 401", async () => {
+    const platform = fakePlatform();
+    platform.reply(completionReply(), completionReply(), errorReply(401, { error: "expired" }));
+    let asked = 0;
+    const gloo = new Gloo({
+      baseURL: BASE_URL,
+      fetch: platform.fetch,
+      tokenProvider: async () => {
+        asked++;
+        return { accessToken: `provided-${asked}`, expiresAt: Date.now() + 3_600_000 };
+      },
+    });
+    await gloo.chat.completions.create({ messages: hello });
+    await gloo.chat.completions.create({ messages: hello });
+    expect(asked).toBe(1);
+    await gloo.chat.completions.create({ messages: hello });
+    expect(asked).toBe(2);
+    expect(platform.apiRequests().at(-1)?.headers.get("authorization")).toBe("Bearer provided-2");
+  });
+
+  it("a token provider returning a bare string is asked for every call", async () => {
+    const platform = fakePlatform();
+    let asked = 0;
+    const gloo = new Gloo({
+      baseURL: BASE_URL,
+      fetch: platform.fetch,
+      tokenProvider: async () => `t${++asked}`,
+    });
+    await gloo.chat.completions.create({ messages: hello });
+    await gloo.chat.completions.create({ messages: hello });
+    expect(asked).toBe(2);
+  });
+});
+
+describe("construction", () => {
+  it("missing credentials fail on first use with a message saying what to pass", async () => {
+    const gloo = new Gloo({ fetch: fakePlatform().fetch });
+    await expect(gloo.chat.completions.create({ messages: hello })).rejects.toThrow(
+      /pass clientId and clientSecret/,
+    );
+  });
+
+  it("normalises the base URL and rejects bad settings", () => {
+    expect(new Gloo({ accessToken: "t", baseURL: "http://127.0.0.1:8080///" }).baseURL).toBe(
+      "http://127.0.0.1:8080",
+    );
+    expect(new Gloo({ accessToken: "t" }).baseURL).toBe("https://platform.ai.gloo.com");
+    expect(() => new Gloo({ accessToken: "t", baseURL: "platform" })).toThrow(GlooError);
+    expect(() => new Gloo({ accessToken: "t", baseURL: "ftp://x" })).toThrow(/http/);
+    expect(() => new Gloo({ accessToken: "t", maxRetries: -1 })).toThrow(/maxRetries/);
+    expect(() => new Gloo({ accessToken: "t", timeout: 0 })).toThrow(/timeout/);
+    expect(() => new Gloo({ accessToken: "" })).toThrow(/accessToken is empty/);
+  });
+
+  it("sends default headers", async () => {
+    const platform = fakePlatform();
+    const gloo = new Gloo(platform.options({ defaultHeaders: { "X-App": "demo" } }));
+    await gloo.chat.completions.create({ messages: hello }, { headers: { "x-call": "1" } });
+    const request = platform.apiRequests()[0];
+    expect(request?.headers.get("x-app")).toBe("demo");
+    expect(request?.headers.get("x-call")).toBe("1");
+  });
+});
+
+describe("gloo.fetch", () => {
+  it("adds the bearer token and resolves relative paths", async () => {
+    const platform = fakePlatform();
+    const gloo = new Gloo(platform.options());
+    const response = await gloo.fetch("/ai/v2/chat/completions", { method: "POST", body: "{}" });
+    expect(response.status).toBe(200);
+    const seen = platform.apiRequests()[0];
+    expect(seen?.url).toBe(`${BASE_URL}/ai/v2/chat/completions`);
+    expect(seen?.headers.get("authorization")).toBe(`Bearer ${tokenValue(1)}`);
+  });
+
+  it("retries once after a 401 with the same body and a fresh token", async () => {
+    const platform = fakePlatform();
+    platform.reply(errorReply(401, { error: "expired" }));
+    const gloo = new Gloo(platform.options());
+    const response = await gloo.fetch(`${BASE_URL}/ai/v1/chat/completions`, {
+      method: "POST",
+      body: '{"a":1}',
+    });
+    expect(response.status).toBe(200);
+    expect(platform.apiRequests().map((r) => [r.headers.get("authorization"), r.body])).toEqual([
+      [`Bearer ${tokenValue(1)}`, '{"a":1}'],
+      [`Bearer ${tokenValue(2)}`, '{"a":1}'],
+    ]);
+  });
+
+  it("returns a second 401 as is and leaves a caller's Authorization alone", async () => {
+    const platform = fakePlatform();
+    platform.reply(errorReply(401, {}), errorReply(401, {}), completionReply());
+    const gloo = new Gloo(platform.options());
+    expect((await gloo.fetch("/x")).status).toBe(401);
+    await gloo.fetch("/x", { headers: { authorization: "Bearer mine" } });
+    expect(platform.apiRequests().at(-1)?.headers.get("authorization")).toBe("Bearer mine");
+  });
+});
+
+describe("secrets never leak", () => {
+  it("no error's message, toString, JSON or inspection contains the secret or a token", async () => {
+    const errors: unknown[] = [];
+    const collect = (promise: Promise<unknown>) =>
+      promise.then(
+        () => {
+          throw new Error("expected a failure");
+        },
+        (error) => errors.push(error),
+      );
+    const secretEcho = `client_secret=${CLIENT_SECRET}`;
+    const badToken = fakePlatform({
+      tokenReplies: [errorReply(401, { error: "invalid_client", error_description: secretEcho })],
+    });
+    await collect(new Gloo(badToken.options()).chat.completions.create({ messages: hello }));
+
+    const platform = fakePlatform();
+    platform.reply(
+      errorReply(401, {}),
+      errorReply(401, {}),
+      errorReply(429, { error: "Rate limit exceeded" }),
+      () => {
+        throw new TypeError("fetch failed");
+      },
+    );
+    const gloo = new Gloo(platform.options({ maxRetries: 0 }));
+    await collect(gloo.chat.completions.create({ messages: hello }));
+    await collect(gloo.chat.completions.create({ messages: hello }));
+    await collect(gloo.chat.completions.create({ messages: hello }));
+    await collect(gloo.chat.completions.create({ messages: [] }));
+    const token = await gloo.auth.getToken();
+
+    expect(errors.map((error) => (error as Error).name)).toEqual([
+      "OAuthError",
+      "AuthenticationError",
+      "RateLimitError",
+      "APIConnectionError",
+      "RequestValidationError",
+    ]);
+    expect(errors[2]).toBeInstanceOf(RateLimitError);
+    expect(errors[3]).toBeInstanceOf(APIConnectionError);
+    const forbidden = [CLIENT_SECRET, tokenValue(1), tokenValue(2), tokenValue(3), token.accessToken];
+    for (const error of [...errors, token]) {
+      const forms = [
+        (error as Error).message ?? "",
+        String(error),
+        JSON.stringify(error),
+        inspect(error, { depth: 5 }),
+      ];
+      for (const form of forms) for (const secret of forbidden) expect(form).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,112 @@
+import { inspect } from "node:util";
+import {
+  AccessToken,
+  APIConnectionError,
+  maskToken,
+  OAuthError,
+  requestClientCredentialsToken,
+} from "@gloo-toolkit/sdk";
+import { describe, expect, it } from "vitest";
+
+const SECRET = "p@ss:wörd/+&=";
+
+function recordingFetch(response: () => Response) {
+  const seen: Request[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    seen.push(new Request(input, init));
+    return response();
+  };
+  return { fetch: fetch as typeof globalThis.fetch, seen };
+}
+
+const options = (fetch: typeof globalThis.fetch) => ({
+  baseURL: "https://platform.test/",
+  clientId: "my id",
+  clientSecret: SECRET,
+  fetch,
+  now: () => 1_000_000,
+});
+
+describe("requestClientCredentialsToken", () => {
+  it("sends percent-encoded Basic credentials and the documented form body", async () => {
+    const { fetch, seen } = recordingFetch(() => Response.json({ access_token: "abc", expires_in: 3600 }));
+    await requestClientCredentialsToken(options(fetch));
+    const request = seen[0] as Request;
+    expect(request.url).toBe("https://platform.test/oauth2/token");
+    expect(request.method).toBe("POST");
+    expect(request.headers.get("content-type")).toBe("application/x-www-form-urlencoded");
+    const basic = request.headers.get("authorization")?.replace("Basic ", "") ?? "";
+    expect(atob(basic)).toBe(`my%20id:${encodeURIComponent(SECRET)}`);
+    expect(await request.text()).toBe("grant_type=client_credentials&scope=api/access");
+  });
+
+  it("returns an AccessToken with expiry counted from the request", async () => {
+    const { fetch } = recordingFetch(() =>
+      Response.json({ access_token: "abc", expires_in: 3600, token_type: "Bearer", scope: "api/access" }),
+    );
+    const token = await requestClientCredentialsToken(options(fetch));
+    expect(token).toBeInstanceOf(AccessToken);
+    expect(token.accessToken).toBe("abc");
+    expect(token.expiresAt).toBe(1_000_000 + 3_600_000);
+    expect(token.scope).toBe("api/access");
+  });
+
+  it.each([
+    [{ expires_in: 3600 }, "has no access_token"],
+    [{ access_token: "abc" }, "has no positive expires_in"],
+    [{ access_token: "abc", expires_in: "soon" }, "has no positive expires_in"],
+    ["<html>", "is not a JSON object"],
+  ])("rejects an unusable answer %j", async (body, why) => {
+    const { fetch } = recordingFetch(() =>
+      typeof body === "string" ? new Response(body) : Response.json(body),
+    );
+    const error = await requestClientCredentialsToken(options(fetch)).catch((e) => e);
+    expect(error).toBeInstanceOf(OAuthError);
+    expect(error.error).toBe("invalid_response");
+    expect(error.message).toContain(why);
+  });
+
+  it("raises RFC 6749 errors and never echoes the secret", async () => {
+    const { fetch } = recordingFetch(() =>
+      Response.json(
+        { error: "invalid_client", error_description: `bad secret ${SECRET}` },
+        { status: 400, headers: { "x-request-id": "r-9" } },
+      ),
+    );
+    const error = await requestClientCredentialsToken(options(fetch)).catch((e) => e);
+    expect(error).toBeInstanceOf(OAuthError);
+    expect(error.status).toBe(400);
+    expect(error.error).toBe("invalid_client");
+    expect(error.requestId).toBe("r-9");
+    expect(`${error.message} ${String(error)} ${JSON.stringify(error)}`).not.toContain(SECRET);
+  });
+
+  it("turns a network failure into an APIConnectionError", async () => {
+    const fetch = (async () => {
+      throw new TypeError("fetch failed");
+    }) as typeof globalThis.fetch;
+    await expect(requestClientCredentialsToken(options(fetch))).rejects.toBeInstanceOf(APIConnectionError);
+  });
+});
+
+describe("masking", () => {
+  const jwt = `eyJh${"x".repeat(1036)}x9Q`;
+
+  it("maskToken keeps only a recognisable prefix, suffix and length", () => {
+    expect(maskToken(jwt)).toBe("eyJh…(1043 chars)…x9Q");
+    expect(maskToken("short-token")).toBe("…(11 chars)…");
+  });
+
+  it("AccessToken never prints the token", () => {
+    const token = new AccessToken({ accessToken: jwt, expiresIn: 3600, expiresAt: 0 });
+    const printed = [
+      String(token),
+      JSON.stringify(token),
+      inspect(token),
+      JSON.stringify(Object.entries(token)),
+    ];
+    for (const text of printed) expect(text).not.toContain(jwt);
+    expect(String(token)).toBe("Bearer eyJh…(1043 chars)…x9Q");
+    expect(token.accessToken).toBe(jwt);
+  });
+});
