@@ -1,6 +1,7 @@
 // Builds `Gloo_AI_Postman_Collection_v2.2_EN.json`: the platform quickstart's requests (token,
 // completion, SSE, health checks, its Postman configuration tables and the legacy chat endpoints)
 // as a Postman v2.1.0 collection whose every request carries tests, so newman can prove it works.
+import { completionItem, legacyCreateItem, legacyReadItem, script, tokenItem, userMessage } from "./items.js";
 import {
   completionTests,
   DETERMINISM_N,
@@ -10,105 +11,18 @@ import {
   echoTests,
   LAST_REQUEST_ID,
   LEGACY_CHAT_ID,
-  legacyCreateTests,
-  legacyReadPreRequest,
-  legacyReadTests,
   STREAM_TEXT,
   streamTests,
 } from "./response-tests.js";
-import {
-  ACCESS_TOKEN,
-  ACCESS_TOKEN_EXPIRES_AT,
-  TOKEN_PATH,
-  tokenPreRequestScript,
-  tokenTestScript,
-} from "./token-scripts.js";
-import type { Auth, Body, Collection, Event, Folder, Item, KeyValue, PostmanOptions, Url } from "./types.js";
-
-const COMPLETIONS_PATH = "/ai/v1/chat/completions";
-const LEGACY_CHAT_PATH = "/ai/v1/chat";
+import { ACCESS_TOKEN, ACCESS_TOKEN_EXPIRES_AT, tokenPreRequestScript } from "./token-scripts.js";
+import type { Collection, Folder, PostmanOptions, Variable } from "./types.js";
 
 // Fixed so that re-importing a regenerated file replaces the collection in Postman instead of adding a copy.
 const COLLECTION_ID = "5b0f6a43-9d7e-4c21-8f3a-6f1f0c2b9a71";
 
-const JSON_HEADER: KeyValue = { key: "Content-Type", value: "application/json" };
-const BEARER: Auth = {
-  type: "bearer",
-  bearer: [{ key: "token", value: `{{${ACCESS_TOKEN}}}`, type: "string" }],
-};
-
-function url(path: string, query: KeyValue[] = []): Url {
-  const search = query.map(({ key, value }) => `${key}=${value}`).join("&");
-  return {
-    raw: `{{BASE}}${path}${search === "" ? "" : `?${search}`}`,
-    host: ["{{BASE}}"],
-    path: path.split("/").filter((segment) => segment !== ""),
-    ...(query.length > 0 ? { query } : {}),
-  };
-}
-
-function jsonBody(value: unknown): Body {
-  return { mode: "raw", raw: JSON.stringify(value, null, 2), options: { raw: { language: "json" } } };
-}
-
-function script(listen: Event["listen"], exec: string[]): Event {
-  return { listen, script: { type: "text/javascript", exec } };
-}
-
-/** A chat completion request authorised with the stored bearer token. */
-function completionItem(
-  name: string,
-  description: string,
-  body: object,
-  tests: string[],
-  stream = false,
-): Item {
-  const header = stream ? [JSON_HEADER, { key: "Accept", value: "text/event-stream" }] : [JSON_HEADER];
-  return {
-    name,
-    request: {
-      method: "POST",
-      url: url(COMPLETIONS_PATH),
-      header,
-      auth: BEARER,
-      body: jsonBody(body),
-      description,
-    },
-    event: [script("test", tests)],
-  };
-}
-
-function userMessage(content: string): Array<{ role: "user"; content: string }> {
-  return [{ role: "user", content }];
-}
-
-/** The quickstart's token request: HTTP Basic with the client credentials, a form body. */
-function tokenItem(name: string, description: string): Item {
-  return {
-    name,
-    request: {
-      method: "POST",
-      url: url(TOKEN_PATH),
-      header: [{ key: "Content-Type", value: "application/x-www-form-urlencoded" }],
-      auth: {
-        type: "basic",
-        basic: [
-          { key: "username", value: "{{CLIENT_ID}}", type: "string" },
-          { key: "password", value: "{{CLIENT_SECRET}}", type: "string" },
-        ],
-      },
-      body: {
-        mode: "urlencoded",
-        urlencoded: [
-          { key: "grant_type", value: "client_credentials" },
-          { key: "scope", value: "api/access" },
-        ],
-      },
-      description,
-    },
-    event: [script("test", tokenTestScript())],
-  };
-}
+const NOT_GA =
+  "Not GA, reference only: do not use it in production. It is undocumented, may answer a chat_id, but " +
+  "keeps no usable history. Use POST /ai/v1/chat/completions and keep the conversation client-side.";
 
 function authFolder(): Folder {
   return {
@@ -134,20 +48,20 @@ function completionsFolder(): Folder {
       "The official, stateless endpoint POST /ai/v1/chat/completions (OpenAI-compatible). The server keeps " +
       "no history: send the whole conversation in messages on every call, ending with a user message.",
     item: [
-      completionItem(
-        "Chat Completion (non-stream)",
-        "Sends one user message and waits for the whole answer as a chat.completion object. Read the reply " +
-          `from choices[0].message.content. The tests keep the x-request-id header in ${LAST_REQUEST_ID}; quote it ` +
-          "when you ask Gloo for support.",
-        {
-          model: "{{MODEL}}",
+      completionItem({
+        name: "Chat Completion (non-stream)",
+        description:
+          "Sends one user message and waits for the whole answer as a chat.completion object. Read the reply " +
+          `from choices[0].message.content. The tests keep the x-request-id header in ${LAST_REQUEST_ID}; ` +
+          "quote it when you ask Gloo for support.",
+        body: {
           messages: userMessage("Explain the seven seals in two concise sentences."),
           max_tokens: 256,
           temperature: 0.7,
           stream: false,
         },
-        completionTests(),
-      ),
+        tests: completionTests(),
+      }),
     ],
   };
 }
@@ -159,21 +73,21 @@ function sseFolder(): Folder {
       "The same endpoint with stream: true answers with Server-Sent Events, one chat.completion.chunk per " +
       "data: line. Postman shows the events once the stream has ended; use curl -N to watch them arrive.",
     item: [
-      completionItem(
-        "Chat Completion (SSE)",
-        `Asks for a streamed answer that should be exactly ${STREAM_TEXT}. The tests read every data: event, ` +
+      completionItem({
+        name: "Chat Completion (SSE)",
+        description:
+          `Asks for a streamed answer that should be exactly ${STREAM_TEXT}. The tests read every data: event, ` +
           "check each chunk, and join the text deltas. The platform ends the stream with the chunk that has a " +
           "finish_reason and does not send data: [DONE].",
-        {
-          model: "{{MODEL}}",
+        body: {
           messages: userMessage(`Reply with only: ${STREAM_TEXT}`),
           stream: true,
           temperature: 0,
           max_tokens: 8,
         },
-        streamTests(),
-        true,
-      ),
+        tests: streamTests(),
+        stream: true,
+      }),
     ],
   };
 }
@@ -185,53 +99,32 @@ function healthFolder(): Folder {
       "Two quick checks that the platform and the model behave: an exact echo, and the same answer every " +
       "time at temperature 0.",
     item: [
-      completionItem(
-        "A. Exact echo",
-        `Asks the model to return ${ECHO_TEXT} and nothing else; the test accepts only that exact string.`,
-        {
-          model: "{{MODEL}}",
+      completionItem({
+        name: "A. Exact echo",
+        description: `Asks the model to return ${ECHO_TEXT} and nothing else; the test accepts only that exact string.`,
+        body: {
           messages: userMessage(`Return EXACTLY this string and nothing else: ${ECHO_TEXT}`),
           max_tokens: 8,
           temperature: 0,
           stream: false,
         },
-        echoTests(),
-      ),
-      completionItem(
-        "B. Determinism (n)",
-        `Asks for ${DETERMINISM_N} answers at once (n: ${DETERMINISM_N}) at temperature 0; all of them must be ` +
-          `exactly ${DETERMINISM_WORD}.`,
-        {
-          model: "{{MODEL}}",
+        tests: echoTests(),
+      }),
+      completionItem({
+        name: "B. Determinism (n)",
+        description:
+          `Asks for ${DETERMINISM_N} answers at once (n: ${DETERMINISM_N}) at temperature 0; all of them must ` +
+          `be exactly ${DETERMINISM_WORD}.`,
+        body: {
           messages: userMessage(`Say ONE word that is exactly ${DETERMINISM_WORD}.`),
           n: DETERMINISM_N,
           temperature: 0,
         },
-        determinismTests(),
-      ),
+        tests: determinismTests(),
+      }),
     ],
   };
 }
-
-/** POST /ai/v1/chat with the legacy `{query}` body; shared by the table example and the Legacy Chat folder. */
-function legacyCreateItem(name: string, description: string): Item {
-  return {
-    name,
-    request: {
-      method: "POST",
-      url: url(LEGACY_CHAT_PATH),
-      header: [JSON_HEADER],
-      auth: BEARER,
-      body: jsonBody({ query: "Your question about Revelation..." }),
-      description,
-    },
-    event: [script("test", legacyCreateTests())],
-  };
-}
-
-const NOT_GA =
-  "Not GA, reference only: do not use it in production. It is undocumented, may answer a chat_id, but " +
-  "keeps no usable history. Use POST /ai/v1/chat/completions and keep the conversation client-side.";
 
 function tableExamplesFolder(): Folder {
   return {
@@ -245,19 +138,19 @@ function tableExamplesFolder(): Folder {
           "grant_type=client_credentials and scope=api/access. Its tests store access_token, as the table's " +
           "Tests snippet does.",
       ),
-      completionItem(
-        "2) Send Chat Message (Completions — WORKS)",
-        "Table 2: the official endpoint with the table's body (max_tokens 1024, temperature 0.7). It answers a " +
-          "chat.completion object; read choices[0].message.content.",
-        {
-          model: "{{MODEL}}",
+      completionItem({
+        name: "2) Send Chat Message (Completions — WORKS)",
+        description:
+          "Table 2: the official endpoint with the table's body (max_tokens 1024, temperature 0.7). It answers " +
+          "a chat.completion object; read choices[0].message.content.",
+        body: {
           messages: userMessage("Explain the seven seals in two sentences."),
           max_tokens: 1024,
           stream: false,
           temperature: 0.7,
         },
-        completionTests(),
-      ),
+        tests: completionTests(),
+      }),
       legacyCreateItem(
         "3) Send Chat Message (Legacy Chat — NOT GA)",
         `Table 3: the legacy endpoint with its query body. ${NOT_GA}`,
@@ -278,21 +171,18 @@ function legacyFolder(): Folder {
         createName,
         `Sends a question in the legacy query field and keeps the chat_id it answers in ${LEGACY_CHAT_ID}. ${NOT_GA}`,
       ),
-      {
-        name: "Read legacy chat (messages come back empty)",
-        request: {
-          method: "GET",
-          url: url(LEGACY_CHAT_PATH, [{ key: "chat_id", value: `{{${LEGACY_CHAT_ID}}}` }]),
-          header: [],
-          auth: BEARER,
-          description:
-            "Reads the chat back by its chat_id. Its messages list is empty: the question just sent is not " +
-            `there, so this endpoint cannot hold a conversation. The tests document that. ${NOT_GA}`,
-        },
-        event: [script("prerequest", legacyReadPreRequest(createName)), script("test", legacyReadTests())],
-      },
+      legacyReadItem(
+        "Read legacy chat (messages come back empty)",
+        "Reads the chat back by its chat_id. Its messages list is empty: the question just sent is not " +
+          `there, so this endpoint cannot hold a conversation. The tests document that. ${NOT_GA}`,
+        createName,
+      ),
     ],
   };
+}
+
+function variable(key: string, value: string, description: string): Variable {
+  return { key, value, type: "string", description };
 }
 
 /**
@@ -325,37 +215,12 @@ export function buildCollection(options: PostmanOptions): Collection {
     ],
     event: [script("prerequest", tokenPreRequestScript())],
     variable: [
-      {
-        key: "BASE",
-        value: options.base,
-        type: "string",
-        description: "Default; the environment's BASE wins.",
-      },
-      {
-        key: "MODEL",
-        value: options.model,
-        type: "string",
-        description: "Default; the environment's MODEL wins.",
-      },
-      { key: ACCESS_TOKEN, value: "", type: "string", description: "Set by the token scripts." },
-      {
-        key: ACCESS_TOKEN_EXPIRES_AT,
-        value: "",
-        type: "string",
-        description: "Epoch ms; set by the token scripts.",
-      },
-      {
-        key: LAST_REQUEST_ID,
-        value: "",
-        type: "string",
-        description: "x-request-id of the last completion.",
-      },
-      {
-        key: LEGACY_CHAT_ID,
-        value: "",
-        type: "string",
-        description: "chat_id from the legacy chat request.",
-      },
+      variable("BASE", options.base, "Default; the environment's BASE wins."),
+      variable("MODEL", options.model, "Default; the environment's MODEL wins."),
+      variable(ACCESS_TOKEN, "", "Set by the token scripts."),
+      variable(ACCESS_TOKEN_EXPIRES_AT, "", "Epoch ms; set by the token scripts."),
+      variable(LAST_REQUEST_ID, "", "x-request-id of the last completion."),
+      variable(LEGACY_CHAT_ID, "", "chat_id from the legacy chat request."),
     ],
   };
 }
