@@ -1,0 +1,54 @@
+// A local platform for the integration tests: the emulator on a loopback port, with a clock the
+// test can move forward (to make a cached token expire server-side and force a 401), a Gloo client
+// whose token requests are counted, and optionally the proxy in front of it.
+import { Gloo } from "@gloo-toolkit/sdk";
+import { createEmulator, createProxy, type RunningServer, serve } from "@gloo-toolkit/servers";
+
+export const V1_MODEL = "us.meta.llama3-3-70b-instruct-v1:0";
+export const V2_MODEL = "gloo-openai-gpt-5-mini";
+export const PROXY_KEY = "integration-proxy-key-0123456789";
+
+export interface Platform {
+  emulator: RunningServer;
+  proxy: RunningServer;
+  gloo: Gloo;
+  /** Token requests the Gloo client has made so far. */
+  tokenRequests(): number;
+  /** Moves the emulator's clock past the token lifetime: the client's cached token now gets a 401. */
+  expireTokens(): void;
+  close(): Promise<void>;
+}
+
+/** Starts the emulator and a proxy (with `key`, when given) in front of it. */
+export async function startPlatform(options: { key?: string } = {}): Promise<Platform> {
+  let skew = 0;
+  const emulator = await serve(createEmulator({ seed: 1, now: () => Date.now() + skew }).fetch, { port: 0 });
+  let tokenRequests = 0;
+  const gloo = new Gloo({
+    clientId: "emulator-client",
+    clientSecret: "emulator-secret",
+    baseURL: emulator.url,
+    fetch: (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith("/oauth2/token")) tokenRequests += 1;
+      return fetch(input, init);
+    },
+  });
+  const proxy = await serve(createProxy({ gloo, key: options.key }).fetch, { port: 0 });
+  return {
+    emulator,
+    proxy,
+    gloo,
+    tokenRequests: () => tokenRequests,
+    expireTokens: () => {
+      skew += 2 * 3600 * 1000;
+    },
+    close: async () => {
+      await proxy.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** A prompt the emulator's model answers with exactly `text`. */
+export const echo = (text: string) => [{ role: "user" as const, content: `Reply with only: ${text}` }];
