@@ -74,27 +74,36 @@ function countTestsInScripts(): number {
   return tests.reduce((sum, event) => sum + event.script.exec.join("\n").split("pm.test(").length - 1, 0);
 }
 
+/** Serves `emulator` on loopback and counts the token requests it receives. */
+async function serveCountingTokens(
+  emulator: Emulator,
+): Promise<{ server: RunningServer; tokenRequests: { count: number } }> {
+  const tokenRequests = { count: 0 };
+  const server = await serve(
+    (request) => {
+      if (new URL(request.url).pathname === "/oauth2/token") tokenRequests.count += 1;
+      return emulator.fetch(request);
+    },
+    { port: 0, host: "127.0.0.1" },
+  );
+  return { server, tokenRequests };
+}
+
 describe("the committed Postman collection, run by newman against the emulator", () => {
   let server: RunningServer;
   let emulator: Emulator;
-  let tokenRequests = 0;
+  let tokenRequests: { count: number };
 
   beforeAll(async () => {
     emulator = createEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-    server = await serve(
-      (request) => {
-        if (new URL(request.url).pathname === "/oauth2/token") tokenRequests += 1;
-        return emulator.fetch(request);
-      },
-      { port: 0, host: "127.0.0.1" },
-    );
+    ({ server, tokenRequests } = await serveCountingTokens(emulator));
   });
   afterAll(async () => {
     await server.close();
   });
 
   it("passes every assertion of every request", async () => {
-    tokenRequests = 0;
+    tokenRequests.count = 0;
     const summary = await runCollection(server.url);
     const { assertions, requests } = summary.run.stats;
     console.log(
@@ -104,38 +113,28 @@ describe("the committed Postman collection, run by newman against the emulator",
     expect(summary.run.error ?? null).toBeNull();
     expect(assertions.total).toBe(countTestsInScripts());
     // The collection's own token requests, and no other: the stored token served every request.
-    expect(tokenRequests).toBe(tokenItems.length);
+    expect(tokenRequests.count).toBe(tokenItems.length);
   });
 
   it("runs a folder alone: the collection pre-request script fetches the token", async () => {
-    tokenRequests = 0;
+    tokenRequests.count = 0;
     const summary = await runCollection(server.url, { folder: "Health checks" });
     expect(describeFailures(summary)).toEqual([]);
     expect(summary.run.stats.assertions.total).toBe(7);
-    expect(tokenRequests).toBe(1);
+    expect(tokenRequests.count).toBe(1);
   });
 
   it("fetches a fresh token before each request when the stored one is about to expire", async () => {
     // Tokens that live 30 s are always inside the scripts' 60 s refresh margin.
-    const emulator = createEmulator({
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      tokenTtlSeconds: 30,
-    });
-    let shortLivedTokenRequests = 0;
-    const shortLived = await serve(
-      (request) => {
-        if (new URL(request.url).pathname === "/oauth2/token") shortLivedTokenRequests += 1;
-        return emulator.fetch(request);
-      },
-      { port: 0, host: "127.0.0.1" },
+    const shortLived = await serveCountingTokens(
+      createEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenTtlSeconds: 30 }),
     );
     try {
-      const summary = await runCollection(shortLived.url);
+      const summary = await runCollection(shortLived.server.url);
       expect(describeFailures(summary)).toEqual([]);
-      expect(shortLivedTokenRequests).toBe(items.length);
+      expect(shortLived.tokenRequests.count).toBe(items.length);
     } finally {
-      await shortLived.close();
+      await shortLived.server.close();
     }
   });
 
