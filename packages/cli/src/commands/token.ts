@@ -3,6 +3,7 @@ import type { Command } from "../context.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
+import { tokenScope } from "../internal/jwt-claims.js";
 import { colorEnabled, createStyle, formatDuration } from "../internal/output.js";
 
 const options = {
@@ -43,7 +44,7 @@ export const command: Command = {
         tokenType: token.tokenType,
         expiresIn: token.expiresIn,
         expiresAt: new Date(token.expiresAt).toISOString(),
-        scope: token.scope,
+        scope: tokenScope(token),
         length: token.accessToken.length,
         accessToken: shown,
       };
@@ -54,7 +55,7 @@ export const command: Command = {
       const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
       ctx.stdout.write(
         `${style.green("Token acquired")}: ${token.accessToken.length} chars, ${token.tokenType}, expires in ${token.expiresIn} s` +
-          ` (${new Date(token.expiresAt).toISOString()})${token.scope === undefined ? "" : `, scope ${token.scope}`}\n${style.dim(shown)}\n`,
+          ` (${new Date(token.expiresAt).toISOString()})${scopeText(tokenScope(token))}\n${style.dim(shown)}\n`,
       );
     }
     if (args.values.verbose === true)
@@ -62,3 +63,5 @@ export const command: Command = {
     return 0;
   },
 };
+
+const scopeText = (scope: string | undefined) => (scope === undefined ? "" : `, scope ${scope}`);

@@ -1,6 +1,7 @@
 import { type AccessToken, type Gloo, PermissionDeniedError } from "@gloo-toolkit/sdk";
 import { type Credentials, hasCredentials, type Settings } from "./credentials.js";
 import { describeError } from "./error-message.js";
+import { tokenClaims, tokenScope } from "./jwt-claims.js";
 
 /** How a finding came out: `fail` needs action, `warn` may, `info` explains. */
 export type Verdict = "ok" | "warn" | "fail" | "info";
@@ -147,21 +148,8 @@ async function checkToken(
   }
 }
 
-/** The JWT's claims, or undefined when the token is opaque (the scope and clock checks then rely on the token response). */
-function claims(token: string): Record<string, unknown> | undefined {
-  const payload = token.split(".")[1];
-  if (payload === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function checkScope(token: AccessToken): Finding {
-  const claimed = claims(token.accessToken)?.scope;
-  const scope = typeof claimed === "string" ? claimed : token.scope;
+  const scope = tokenScope(token);
   if (scope === undefined)
     return {
       id: "scope",
@@ -182,7 +170,7 @@ function checkScope(token: AccessToken): Finding {
 }
 
 function checkClock(token: AccessToken, serverDate: number | undefined, now: () => number): Finding {
-  const issuedAt = claims(token.accessToken)?.iat;
+  const issuedAt = tokenClaims(token.accessToken)?.iat;
   const local = now();
   const skews = [
     typeof issuedAt === "number"

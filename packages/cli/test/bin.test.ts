@@ -1,0 +1,134 @@
+// End to end: the built `gloo` (packages/cli/bin.js → dist) spawned as a user would run it.
+// `npm test` builds first; run `npx tsc -b` before running this file alone.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { createEmulator, type RunningServer, serve } from "@gloo-toolkit/servers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliRun, EMULATOR_SECRET, expectNoLeaks, tempDir } from "./helpers/cli.js";
+
+const bin = fileURLToPath(new URL("../bin.js", import.meta.url));
+const runs: CliRun[] = [];
+
+function gloo(argv: string[], env: Record<string, string>, stdin = ""): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    void tempDir().then((cwd) => {
+      const child = spawn(process.execPath, [bin, ...argv], {
+        cwd,
+        env: { PATH: process.env.PATH ?? "", ...env },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => {
+        const run = { code: code ?? -1, stdout, stderr };
+        runs.push(run);
+        resolve(run);
+      });
+      child.stdin.end(stdin);
+    }, reject);
+  });
+}
+
+/** A loopback port with nothing listening: bind one, then close it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let healthy: RunningServer;
+let faulty: RunningServer;
+const credentials = { GLOO_CLIENT_ID: "emulator-client", GLOO_CLIENT_SECRET: EMULATOR_SECRET };
+
+beforeAll(async () => {
+  healthy = await serve(createEmulator({ seed: 1 }).fetch, { port: 0 });
+  faulty = await serve(createEmulator({ seed: 1, faults: "500=1" }).fetch, { port: 0 });
+});
+
+afterAll(async () => {
+  await Promise.all([healthy.close(), faulty.close()]);
+});
+
+describe("gloo (spawned)", () => {
+  it("runs the quickstart on the embedded emulator with no credentials and exits 0", async () => {
+    const run = await gloo(["quickstart"], { NO_COLOR: "1" });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("embedded emulator");
+    expect(run.stdout).toContain("Quickstart complete");
+  });
+
+  it("chats over piped stdin in the REPL, keeping the history", async () => {
+    const run = await gloo(
+      ["repl"],
+      { ...credentials, GLOO_BASE: healthy.url },
+      "Reply with only: ALPHA\nReply with only: BETA\n/usage\n/exit\n",
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ALPHA\nBETA\nlast reply: /);
+    expect(run.stdout).toContain("history: 4 messages");
+  });
+
+  it("health --json exits 1 and names the failing checks when completions fault", async () => {
+    const run = await gloo(["health", "--json", "--retries", "0"], { ...credentials, GLOO_BASE: faulty.url });
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout) as {
+      ok: boolean;
+      results: { check: string; ok: boolean; detail: string }[];
+    };
+    expect(json.ok).toBe(false);
+    expect(json.results.map((r) => [r.check, r.ok])).toEqual([
+      ["token", true],
+      ["echo", false],
+      ["determinism", false],
+      ["stream", false],
+    ]);
+    expect(run.stderr).toContain("3 of 4 checks failed: echo × ");
+  });
+
+  it("exits 2 with the variable names when credentials are missing", async () => {
+    const run = await gloo(["chat", "hi"], { GLOO_BASE: healthy.url });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("GLOO_CLIENT_ID and GLOO_CLIENT_SECRET are not set");
+    expect(run.stderr).toContain("export GLOO_CLIENT_ID=");
+  });
+
+  it("exits 1 with advice when the credentials are wrong", async () => {
+    const run = await gloo(["token"], {
+      GLOO_BASE: healthy.url,
+      GLOO_CLIENT_ID: "emulator-client",
+      GLOO_CLIENT_SECRET: "not-the-secret",
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("invalid_client");
+    expect(run.stderr).not.toContain("not-the-secret");
+  });
+
+  it("exits 1 with a clear message for an unreachable base URL", async () => {
+    const base = `http://127.0.0.1:${await closedPort()}`;
+    const run = await gloo(["token"], { ...credentials, GLOO_BASE: base });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("could not reach the platform");
+    expect(run.stderr).toContain(base);
+    expect(run.stderr).toContain("Check GLOO_BASE");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("prints the token only when asked with --show", async () => {
+    const masked = await gloo(["token"], { ...credentials, GLOO_BASE: healthy.url });
+    expect(masked.code).toBe(0);
+    const shown = await gloo(["token", "--show"], { ...credentials, GLOO_BASE: healthy.url });
+    runs.pop(); // the one run whose output is meant to be the token
+    expect(shown.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  });
+
+  it("never printed the client secret or a token in any other run", () => {
+    expect(runs.length).toBeGreaterThanOrEqual(7);
+    for (const run of runs) expectNoLeaks(run);
+  });
+});

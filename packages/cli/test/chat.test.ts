@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { emulated, expectNoLeaks, runCli } from "./helpers/cli.js";
+
+/** Records each request body the CLI sends, then hands it to the emulator. */
+function recording() {
+  const setup = emulated();
+  const bodies: Record<string, unknown>[] = [];
+  const urls: string[] = [];
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const request = new Request(input, init);
+    urls.push(new URL(request.url).pathname);
+    if (request.headers.get("content-type")?.includes("json"))
+      bodies.push((await request.clone().json()) as Record<string, unknown>);
+    return setup.fetch(request);
+  };
+  return { ...setup, fetch, bodies, urls };
+}
+
+describe("gloo chat", () => {
+  it("prints the reply of a v1 completion with the flags in the body", async () => {
+    const { env, fetch, bodies, urls } = recording();
+    const run = await runCli(
+      ["chat", "--system", "Be brief.", "--temperature", "0", "--max-tokens", "50", "Reply with only: HELLO"],
+      { env, fetch },
+    );
+    expect(run).toMatchObject({ code: 0, stdout: "HELLO\n" });
+    expect(urls).toContain("/ai/v1/chat/completions");
+    expect(bodies.at(-1)).toMatchObject({
+      model: "us.meta.llama3-3-70b-instruct-v1:0",
+      temperature: 0,
+      max_tokens: 50,
+      stream: false,
+      messages: [
+        { role: "system", content: "Be brief." },
+        { role: "user", content: "Reply with only: HELLO" },
+      ],
+    });
+    expectNoLeaks(run);
+  });
+
+  it("reads the prompt from stdin with -, and streams with --stream", async () => {
+    const { env, fetch, bodies } = recording();
+    const run = await runCli(["chat", "-", "--stream"], { env, fetch, stdin: "Reply with only: PIPED\n" });
+    expect(run).toMatchObject({ code: 0, stdout: "PIPED\n" });
+    expect(bodies.at(-1)).toMatchObject({ stream: true });
+  });
+
+  it("prints every choice with --n and the whole response with --json", async () => {
+    const { env, fetch } = recording();
+    const many = await runCli(
+      ["chat", "--n", "3", "--temperature", "0", "Say ONE word that is exactly SUN."],
+      { env, fetch },
+    );
+    expect(many.stdout).toBe("[0] SUN\n[1] SUN\n[2] SUN\n");
+    const json = JSON.parse(
+      (await runCli(["chat", "--json", "Reply with only: X"], { env, fetch })).stdout,
+    ) as { object: string };
+    expect(json.object).toBe("chat.completion");
+  });
+
+  it("routes v2 requests: auto-routing by default, one routing choice only", async () => {
+    const { env, fetch, bodies, urls } = recording();
+    const run = await runCli(["chat", "--api", "v2", "--tradition", "catholic", "Reply with only: V2"], {
+      env,
+      fetch,
+    });
+    expect(run.code).toBe(0);
+    expect(urls.at(-1)).toBe("/ai/v2/chat/completions");
+    expect(bodies.at(-1)).toMatchObject({ auto_routing: true, tradition: "catholic" });
+    expect(bodies.at(-1)).not.toHaveProperty("model");
+    await runCli(["chat", "--model-family", "Open Source", "Reply with only: F"], { env, fetch });
+    expect(bodies.at(-1)).toMatchObject({ model_family: "Open Source" });
+    const clash = await runCli(["chat", "--auto-routing", "--model", "m", "hi"], { env, fetch });
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain("v2 takes one routing choice, got --auto-routing and --model");
+  });
+
+  it("rejects bad flags and empty prompts with exit 2 and no stack", async () => {
+    const { env, fetch } = recording();
+    const cases: [string[], string][] = [
+      [["chat"], "no prompt given"],
+      [["chat", "-"], "stdin was empty"],
+      [["chat", "--temperature", "1.5", "hi"], "--temperature must be a number ≥ 0 and ≤ 1"],
+      [["chat", "--n", "0", "hi"], "--n must be a whole number ≥ 1"],
+      [["chat", "--tradition", "baptist", "hi"], "--tradition must be one of"],
+      [["chat", "--bogus", "hi"], "Unknown option '--bogus'"],
+      [["chat", "two", "words"], "give the prompt as one argument"],
+    ];
+    for (const [argv, message] of cases) {
+      const run = await runCli(argv, { env, fetch });
+      expect(run.code, argv.join(" ")).toBe(2);
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("exits 1 with the platform's reason and the request id for an unknown model", async () => {
+    const { env, fetch } = recording();
+    const run = await runCli(["chat", "--model", "no-such-model", "hi"], { env, fetch });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("no-such-model");
+    expect(run.stderr).toMatch(/Request id: \S+/);
+  });
+});

@@ -1,0 +1,66 @@
+import {
+  APIConnectionError,
+  APIError,
+  APIUserAbortError,
+  OAuthError,
+  RequestValidationError,
+  StreamError,
+} from "@gloo-toolkit/sdk";
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../src/errors.js";
+import { describeError, formatErrorMessage } from "../src/internal/error-message.js";
+
+const headers = (id = "req-1") => new Headers({ "x-request-id": id });
+
+describe("describeError", () => {
+  it("points invalid_client at the credential variables, with the request id", () => {
+    const described = describeError(
+      new OAuthError({ status: 400, error: "invalid_client", requestId: "tok-1" }),
+    );
+    expect(described).toMatchObject({ exitCode: 1, requestId: "tok-1" });
+    expect(described.hint).toContain("GLOO_CLIENT_ID and GLOO_CLIENT_SECRET");
+  });
+
+  it("explains a 403 as scope or entitlement", () => {
+    const error = APIError.generate(
+      403,
+      { error: "Forbidden - insufficient permissions", code: "forbidden" },
+      headers(),
+    );
+    const described = describeError(error);
+    expect(described.message).toContain("forbidden");
+    expect(described.hint).toMatch(/api\/access scope.*entitled/);
+    expect(formatErrorMessage(described)).toContain("Request id: req-1");
+  });
+
+  it("lists the fields of a 422", () => {
+    const body = {
+      detail: [
+        { type: "literal_error", loc: ["body", "model_family"], msg: "Input should be 'openai'", input: "x" },
+      ],
+    };
+    expect(describeError(APIError.generate(422, body, headers())).message).toContain(
+      "body.model_family: Input should be 'openai'",
+    );
+  });
+
+  it("sends a refused connection to GLOO_BASE, naming the cause", () => {
+    const cause = Object.assign(new Error("fetch failed"), {
+      cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }),
+    });
+    const described = describeError(new APIConnectionError({ message: "Connection error.", cause }));
+    expect(described.message).toContain("ECONNREFUSED");
+    expect(described.hint).toContain("GLOO_BASE");
+  });
+
+  it("maps guard errors to usage (2), aborts to 130, stream errors to 1 with the request id", () => {
+    expect(describeError(new RequestValidationError("temperature", "must be between 0 and 1")).exitCode).toBe(
+      2,
+    );
+    expect(describeError(new APIUserAbortError()).exitCode).toBe(130);
+    expect(
+      describeError(new StreamError({ error: { message: "provider died" }, requestId: "s-1" })),
+    ).toMatchObject({ exitCode: 1, requestId: "s-1" });
+    expect(describeError(new UsageError("bad", "fix it"))).toMatchObject({ exitCode: 2, hint: "fix it" });
+  });
+});

@@ -1,0 +1,95 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { emulated, expectNoLeaks, runCli, tempDir } from "./helpers/cli.js";
+
+interface HealthJSON {
+  ok: boolean;
+  results: {
+    check: string;
+    model: string | null;
+    ok: boolean;
+    latencyMs: number;
+    requestId: string | null;
+    detail: string;
+  }[];
+}
+
+describe("gloo health", () => {
+  it("passes the four quickstart checks, each with latency and request id", async () => {
+    const { env, fetch } = emulated();
+    const run = await runCli(["health"], { env, fetch });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/PASS {2}token .*chars, expires in/);
+    expect(run.stdout).toContain("PASS  exact echo");
+    expect(run.stdout).toContain("3 × SUN");
+    expect(run.stdout).toContain("STREAM-OK in");
+    expect(run.stderr).toContain("All 4 checks passed.");
+    const json = JSON.parse((await runCli(["health", "--json"], { env, fetch })).stdout) as HealthJSON;
+    expect(json.ok).toBe(true);
+    expect(json.results.map((r) => r.check)).toEqual(["token", "echo", "determinism", "stream"]);
+    expect(json.results.slice(1).every((r) => typeof r.requestId === "string" && r.latencyMs >= 0)).toBe(
+      true,
+    );
+    expectNoLeaks(run);
+  });
+
+  it("exits 1 and names the failing check when the platform faults", async () => {
+    const { env, fetch, emulator } = emulated();
+    emulator.queueFault("500");
+    const dir = await tempDir();
+    const run = await runCli(["health", "--json", "--retries", "0", "--junit", "health.xml"], {
+      env,
+      fetch,
+      cwd: dir,
+    });
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout) as HealthJSON;
+    expect(json.ok).toBe(false);
+    expect(json.results.filter((r) => !r.ok).map((r) => r.check)).toEqual(["echo"]);
+    expect(json.results.find((r) => r.check === "echo")?.detail).toContain("500");
+    expect(run.stderr).toContain("1 of 4 checks failed: echo × us.meta.llama3-3-70b-instruct-v1:0.");
+    const xml = await readFile(join(dir, "health.xml"), "utf8");
+    expect(xml).toContain('tests="4" failures="1"');
+    expect(xml).toMatch(
+      /<testcase name="echo" classname="us\.meta\.llama3-3-70b-instruct-v1:0"[^>]*>\s*<failure/,
+    );
+  });
+
+  it("fails the SSE check when the stream breaks mid-way", async () => {
+    const { env, fetch: inner } = emulated();
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      const request = new Request(input, init);
+      const streaming = init?.body !== undefined && String(init.body).includes('"stream":true');
+      if (streaming) request.headers.set("x-emulator-fault", "error-after=1");
+      return inner(request);
+    };
+    const run = await runCli(["health", "--json"], { env, fetch });
+    const json = JSON.parse(run.stdout) as HealthJSON;
+    expect(run.code).toBe(1);
+    expect(json.results.filter((r) => !r.ok).map((r) => r.check)).toEqual(["stream"]);
+  });
+
+  it("builds a model × check matrix from --models and from the catalogue", async () => {
+    const { env, fetch } = emulated();
+    const run = await runCli(
+      ["health", "--models", "us.meta.llama3-3-70b-instruct-v1:0, gloo-openai-gpt-5-mini"],
+      { env, fetch },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^token: pass/);
+    expect(run.stdout).toMatch(/model\s+exact echo\s+determinism \(n=3\)\s+SSE stream/);
+    expect(run.stdout).toMatch(/gloo-openai-gpt-5-mini\s+pass/);
+    const all = JSON.parse(
+      (await runCli(["health", "--all-models", "--json"], { env, fetch })).stdout,
+    ) as HealthJSON;
+    expect(new Set(all.results.map((r) => r.model)).size).toBeGreaterThan(5);
+  });
+
+  it("rejects conflicting model flags with exit 2", async () => {
+    const { env, fetch } = emulated();
+    const run = await runCli(["health", "--models", "a", "--all-models"], { env, fetch });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("use --models or --all-models, not both");
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { emulated, runCli } from "./helpers/cli.js";
+
+describe("gloo models", () => {
+  it("prints the catalogue as a table without needing credentials", async () => {
+    const { fetch } = emulated();
+    const run = await runCli(["models", "--base", "http://emulator.invalid"], { fetch });
+    expect(run.code).toBe(0);
+    const [header, rule, ...rows] = run.stdout.trimEnd().split("\n");
+    expect(header).toMatch(/^id\s+family\s+context\s+tools\s+reasoning$/);
+    expect(rule).toMatch(/^-+ {2}-+/);
+    expect(rows.find((row) => row.startsWith("gloo-anthropic-claude-haiku-4.5"))).toMatch(
+      /Anthropic\s+200,000\s+yes\s+no/,
+    );
+  });
+
+  it("filters by family and prints JSON", async () => {
+    const { env, fetch } = emulated();
+    const json = JSON.parse(
+      (await runCli(["models", "--json", "--family", "open source"], { env, fetch })).stdout,
+    ) as { data: { family: string }[] };
+    expect(json.data.length).toBeGreaterThan(0);
+    expect(json.data.every((model) => model.family === "Open Source")).toBe(true);
+  });
+});

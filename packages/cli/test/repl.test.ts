@@ -1,0 +1,85 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { emulated, expectNoLeaks, runCli, tempDir } from "./helpers/cli.js";
+
+describe("gloo repl (piped stdin)", () => {
+  it("keeps the history client-side across turns and prints no prompt noise", async () => {
+    const { env, fetch: inner } = emulated();
+    const sent: unknown[][] = [];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.url.endsWith("/chat/completions"))
+        sent.push(((await request.clone().json()) as { messages: unknown[] }).messages);
+      return inner(request);
+    };
+    const stdin = "Reply with only: ONE\nReply with only: TWO\n/usage\n";
+    const run = await runCli(["repl", "--system", "Be brief."], { env, fetch, stdin });
+    expect(run.code).toBe(0);
+    expect(run.stdout.startsWith("ONE\nTWO\nlast reply: ")).toBe(true);
+    expect(sent[1]).toEqual([
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "Reply with only: ONE" },
+      { role: "assistant", content: "ONE" },
+      { role: "user", content: "Reply with only: TWO" },
+    ]);
+    expect(run.stdout).toMatch(/session: \d+ prompt \+ 2 completion tokens/);
+    expectNoLeaks(run);
+  });
+
+  it("saves with /save, restores with /load, and stops at /exit", async () => {
+    const { env, fetch } = emulated();
+    const cwd = await tempDir();
+    const first = await runCli(["repl"], {
+      env,
+      fetch,
+      cwd,
+      stdin: "Reply with only: A\n/save chat.json\n/exit\nReply with only: NEVER\n",
+    });
+    expect(first.stdout).not.toContain("NEVER");
+    const saved = JSON.parse(await readFile(join(cwd, "chat.json"), "utf8")) as {
+      version: number;
+      messages: unknown[];
+    };
+    expect(saved).toMatchObject({
+      version: 1,
+      messages: [{ role: "user" }, { role: "assistant", content: "A" }],
+    });
+    const second = await runCli(["repl"], {
+      env,
+      fetch,
+      cwd,
+      stdin: "/load chat.json\n/load chat.json.missing\n/usage\n",
+    });
+    expect(second.stdout).toContain("Loaded 2 messages from chat.json.");
+    expect(second.stderr).toContain("Could not load chat.json.missing");
+    expect(second.stdout).toContain("history: 2 messages");
+  });
+
+  it("reports a failed turn, keeps going, and exits 0 at the end of input", async () => {
+    const { env, fetch } = emulated();
+    let calls = 0;
+    const run = await runCli(["repl"], {
+      env,
+      fetch: (input, init) => {
+        if (!String(input).endsWith("/chat/completions") || ++calls > 1) return fetch(input, init);
+        return Promise.resolve(
+          Response.json(
+            { error: "Forbidden - insufficient permissions", code: "forbidden" },
+            { status: 403 },
+          ),
+        );
+      },
+      stdin: "Reply with only: X\nReply with only: Y",
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/error: forbidden: 403/);
+    expect(run.stdout).toBe("Y\n");
+  });
+
+  it("needs credentials like every platform command", async () => {
+    const run = await runCli(["repl"], { stdin: "hi\n" });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("GLOO_CLIENT_ID and GLOO_CLIENT_SECRET are not set");
+  });
+});

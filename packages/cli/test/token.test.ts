@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { emulated, expectNoLeaks, runCli } from "./helpers/cli.js";
+
+describe("gloo token", () => {
+  it("prints the length and expiry with the token masked", async () => {
+    const { env, fetch } = emulated();
+    const run = await runCli(["token"], { env, fetch });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Token acquired: \d+ chars, Bearer, expires in 3600 s/);
+    expect(run.stdout).toContain("…");
+    expectNoLeaks(run);
+  });
+
+  it("prints only the token with --show, and metadata with --json", async () => {
+    const { env, fetch } = emulated();
+    const shown = await runCli(["token", "--show"], { env, fetch });
+    expect(shown.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const json = JSON.parse((await runCli(["token", "--json"], { env, fetch })).stdout) as Record<
+      string,
+      unknown
+    >;
+    expect(json).toMatchObject({ tokenType: "Bearer", expiresIn: 3600, scope: "api/access" });
+    expect(json.accessToken).toContain("…");
+    expect(json.length).toBe(shown.stdout.trim().length);
+  });
+
+  it("exits 2 naming the variables when credentials are missing", async () => {
+    const run = await runCli(["token"], { env: { GLOO_CLIENT_ID: "x" } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("GLOO_CLIENT_SECRET is not set");
+    expect(run.stderr).toContain("export GLOO_CLIENT_SECRET=");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 1 with advice and no secret when the credentials are wrong", async () => {
+    const { env, fetch } = emulated();
+    const run = await runCli(["token"], { env: { ...env, GLOO_CLIENT_SECRET: "wrong-secret-value" }, fetch });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("invalid_client");
+    expect(run.stderr).toContain("Check GLOO_CLIENT_ID and GLOO_CLIENT_SECRET");
+    expectNoLeaks(run, "wrong-secret-value");
+  });
+});
