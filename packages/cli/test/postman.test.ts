@@ -93,8 +93,7 @@ describe("gloo postman", () => {
 
   it.each([
     [["--base", "platform.ai.gloo.com"], "is not a URL"],
-    [["--base", "ftp://example.test"], "must start with http:// or https://"],
-    [["--model", " "], "--model must not be empty"],
+    [["--base", "ftp://example.test"], "--base must be an http(s) URL"],
     [["--bogus"], "Unknown option '--bogus'"],
   ])("rejects %j with a usage error", async (argv, message) => {
     const run = await gloo(argv, dir);

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { Command, CommandContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
+import { readSettings } from "../internal/credentials.js";
 import { DEFAULT_POSTMAN_OPTIONS, renderPostmanFiles } from "../postman/files.js";
 import type { PostmanOptions } from "../postman/types.js";
 
@@ -30,29 +31,6 @@ const spec = {
   ],
 } satisfies CommandSpec<Record<string, { type: "string" }>>;
 
-function parseBase(text: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(text);
-  } catch {
-    throw new UsageError(
-      `--base "${text}" is not a URL.`,
-      "Give a full URL, e.g. --base http://127.0.0.1:8787",
-    );
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new UsageError(`--base "${text}" must start with http:// or https://.`);
-  }
-  // The collection appends paths to {{BASE}} ("{{BASE}}/oauth2/token"), so no trailing slash.
-  return text.replace(/\/+$/, "");
-}
-
-function parseModel(text: string): string {
-  if (text.trim() === "")
-    throw new UsageError("--model must not be empty.", "e.g. --model us.meta.llama3-3-70b-instruct-v1:0");
-  return text;
-}
-
 async function requireDirectory(dir: string, given: string): Promise<void> {
   const info = await stat(dir).catch(() => undefined);
   if (info === undefined) {
@@ -70,10 +48,9 @@ async function run(ctx: CommandContext): Promise<number> {
     ctx.stdout.write(helpText(spec));
     return ExitCode.ok;
   }
-  const options: PostmanOptions = {
-    base: values.base === undefined ? DEFAULT_POSTMAN_OPTIONS.base : parseBase(values.base),
-    model: values.model === undefined ? DEFAULT_POSTMAN_OPTIONS.model : parseModel(values.model),
-  };
+  // An empty environment: GLOO_BASE / GLOO_MODEL must not leak into files meant for everyone.
+  const settings = readSettings({}, { base: values.base, model: values.model });
+  const options: PostmanOptions = { base: settings.baseURL, model: settings.model };
   const dir = resolve(ctx.cwd, values.out ?? ".");
   await requireDirectory(dir, values.out ?? ".");
   for (const file of renderPostmanFiles(options)) {

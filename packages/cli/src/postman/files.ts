@@ -1,5 +1,6 @@
 // The two files `gloo postman` writes, rendered as text: one place for their names, defaults and
 // formatting, shared by the command and the test that keeps the committed copies in step.
+import { DEFAULT_BASE, DEFAULT_MODEL } from "../internal/credentials.js";
 import { buildCollection } from "./collection.js";
 import { buildEnvironment } from "./environment.js";
 import type { PostmanOptions } from "./types.js";
@@ -11,8 +12,8 @@ export const ENVIRONMENT_FILE_NAME = "Gloo_AI_Environment_EN.postman_environment
 
 /** The options the committed files are generated with. */
 export const DEFAULT_POSTMAN_OPTIONS: PostmanOptions = {
-  base: "https://platform.ai.gloo.com",
-  model: "us.meta.llama3-3-70b-instruct-v1:0",
+  base: DEFAULT_BASE,
+  model: DEFAULT_MODEL,
 };
 
 /** A file to write: its name and its whole text. */
