@@ -20,7 +20,12 @@ import {
 } from "./errors.js";
 import { createSSEParser, type ServerSentEvent } from "./sse.js";
 import { type CompletionAccumulator, createCompletionAccumulator } from "./stream-assembly.js";
-import type { ChatCompletion, ChatCompletionChunk, PlatformErrorObject } from "./types.js";
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionChunkChoice,
+  PlatformErrorObject,
+} from "./types.js";
 
 /** Options of a `ChatCompletionStream`. */
 export interface ChatCompletionStreamOptions {
@@ -52,6 +57,8 @@ const EXCERPT_LENGTH = 200;
 
 type StreamState = "open" | "complete" | "failed" | "closed";
 
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
 /**
  * A streamed chat completion: iterate it with `for await`, or ask for the text or the whole completion.
  *
@@ -72,11 +79,18 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   readonly #includeUsage: boolean | undefined;
   readonly #onComplete: ((completion: ChatCompletion) => void) | undefined;
   readonly #accumulator: CompletionAccumulator = createCompletionAccumulator();
-  #chunks: AsyncGenerator<ChatCompletionChunk, void, undefined> | undefined;
+  // Events parsed from the body but not yet delivered, and the index of the next one.
+  readonly #events: ServerSentEvent[] = [];
+  #eventAt = 0;
+  readonly #parser = createSSEParser({ onEvent: (event) => this.#events.push(event) });
+  readonly #idleTimer: IdleTimer | undefined;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #pulling: Promise<IteratorResult<ChatCompletionChunk, undefined>> | undefined;
+  #iterating = false;
+  #idled = false;
+  #received = 0;
   #state: StreamState = "open";
   #failure: unknown;
-  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  #idled = false;
 
   constructor(response: Response, options: ChatCompletionStreamOptions) {
     this.response = response;
@@ -84,6 +98,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     this.requestId = options.requestId ?? response.headers.get("x-request-id") ?? undefined;
     const idle = options.idleTimeout ?? DEFAULT_STREAM_IDLE_TIMEOUT;
     this.#idleTimeout = idle > 0 && idle <= MAX_TIMER_DELAY ? idle : 0;
+    if (this.#idleTimeout > 0) this.#idleTimer = new IdleTimer(this.#idleTimeout, this.#onIdle);
     this.#includeUsage = options.includeUsage;
     this.#onComplete = options.onComplete;
   }
@@ -94,14 +109,14 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   }
 
   /** The chunks, in order; a stream can be iterated once (leaving the loop early closes the connection). */
-  [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
-    if (this.#chunks !== undefined) {
+  [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk, undefined> {
+    if (this.#iterating) {
       throw new GlooError(
         "This stream is already being read: iterate it once, and use finalCompletion() for the result.",
       );
     }
-    this.#chunks = this.#read();
-    return this.#chunks;
+    this.#iterating = true;
+    return { next: () => this.#next(), return: () => this.#return() };
   }
 
   /** Only the text deltas of choice 0, skipping empty ones. */
@@ -116,9 +131,9 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
 
   /** Reads the rest of the stream and returns the assembled completion (text, tool calls, usage, per choice). */
   async finalCompletion(): Promise<ChatCompletion> {
-    const chunks = this.#chunks ?? this[Symbol.asyncIterator]();
-    while (!(await chunks.next()).done) {
-      // Each chunk is already folded into the accumulator by the reader.
+    this.#iterating = true;
+    while (!(await this.#next()).done) {
+      // Each chunk is already folded into the accumulator as it is taken.
     }
     if (this.#state === "complete") return this.#accumulator.toCompletion();
     if (this.#state === "failed") throw this.#failure;
@@ -131,97 +146,136 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     return completion.choices.find((choice) => choice.index === 0)?.message.content ?? "";
   }
 
-  async *#read(): AsyncGenerator<ChatCompletionChunk, void, undefined> {
-    const body = this.response.body;
-    const signal = this.controller.signal;
-    if (body === null)
-      throw this.#fail(new StreamInterruptedError({ message: "The stream response has no body." }));
-    const reader = body.getReader();
-    this.#reader = reader;
-    // A fetch body errors by itself when its signal aborts, but any other body (a proxy's, a
-    // test's) needs cancelling; cancel also settles a pending read, so the loop wakes up.
-    const onAbort = (): void => void reader.cancel(signal.reason).catch(ignore);
-    signal.addEventListener("abort", onAbort, { once: true });
-    const events: ServerSentEvent[] = [];
-    const parser = createSSEParser({ onEvent: (event) => events.push(event) });
-    let received = 0;
-    let bodyEnded = false;
+  // A hand-written iterator rather than an async generator: a chunk already parsed is handed
+  // over in an already-settled promise, which keeps the per-chunk cost near a bare parse loop.
+  #next(): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
+    // One read at a time: a call made while another waits on the body queues behind it.
+    const pending = this.#pulling;
+    if (pending !== undefined) return pending.then(this.#nextAfter, this.#nextAfter);
     try {
+      const chunk = this.#takeQueued();
+      if (chunk !== undefined) return Promise.resolve({ done: false, value: chunk });
+    } catch (error) {
+      return Promise.reject(this.#fail(error));
+    }
+    if (this.#state !== "open") return Promise.resolve(DONE);
+    const pulling = this.#pull();
+    this.#pulling = pulling;
+    const clear = (): void => {
+      if (this.#pulling === pulling) this.#pulling = undefined;
+    };
+    pulling.then(clear, clear);
+    return pulling;
+  }
+
+  readonly #nextAfter = (): Promise<IteratorResult<ChatCompletionChunk, undefined>> => this.#next();
+
+  #return(): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
+    this.#settle("closed");
+    return Promise.resolve(DONE);
+  }
+
+  // Reads the body until it yields a chunk or the stream settles.
+  async #pull(): Promise<IteratorResult<ChatCompletionChunk, undefined>> {
+    const signal = this.controller.signal;
+    try {
+      const reader = this.#reader ?? this.#open();
       for (;;) {
-        const result = await this.#readOnce(reader);
+        if (signal.aborted) throw signal.reason;
+        this.#idleTimer?.readStarted();
+        const result = await reader.read();
+        this.#idleTimer?.readEnded();
+        // return() may have closed the stream while this read was pending.
+        if (this.#state !== "open") return DONE;
         if (result.done) {
-          bodyEnded = !this.#idled && !signal.aborted;
-          this.#finishBody(received);
-          return;
+          this.#endOfBody();
+          return DONE;
         }
-        parser.feed(result.value);
-        for (const event of events) {
-          const chunk = this.#toChunk(event);
-          if (chunk === undefined) continue;
-          if (chunk === "done") return this.#endAtDone(received);
-          received += 1;
-          this.#accumulator.add(chunk);
-          yield chunk;
-          if (this.#accumulator.finished && (this.#includeUsage === false || chunk.usage != null)) {
-            return this.#complete();
-          }
-        }
-        events.length = 0;
+        this.#parser.feed(result.value);
+        const chunk = this.#takeQueued();
+        if (chunk !== undefined) return { done: false, value: chunk };
+        if (this.#state !== "open") return DONE;
       }
     } catch (error) {
       // A connection that drops after every choice finished lost nothing but the usage chunk.
       if (this.#accumulator.finished && !signal.aborted && !(error instanceof GlooError)) {
-        return this.#complete();
+        this.#settle("complete");
+        return DONE;
       }
-      throw this.#fail(this.#classify(error));
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-      this.#release(reader, bodyEnded);
+      throw this.#fail(error);
     }
   }
 
-  async #readOnce(
-    reader: ReadableStreamDefaultReader<Uint8Array>,
-  ): Promise<ReadableStreamReadResult<Uint8Array>> {
-    if (this.controller.signal.aborted) throw this.controller.signal.reason;
-    if (this.#idleTimeout === 0) return reader.read();
-    const timer = setTimeout(this.#onIdle, this.#idleTimeout);
-    try {
-      return await reader.read();
-    } finally {
-      clearTimeout(timer);
-    }
+  #open(): ReadableStreamDefaultReader<Uint8Array> {
+    const body = this.response.body;
+    if (body === null) throw new StreamInterruptedError({ message: "The stream response has no body." });
+    if (body.locked) throw new GlooError("The stream's response body is already being read elsewhere.");
+    const reader = body.getReader();
+    this.#reader = reader;
+    this.controller.signal.addEventListener("abort", this.#onAbort, { once: true });
+    return reader;
   }
 
-  // One function for every timer of this stream (no closure per read).
+  // A fetch body errors by itself when its signal aborts, but any other body (a proxy's, a
+  // test's) needs cancelling; cancelling also settles a pending read, so #pull wakes up.
+  readonly #onAbort = (): void => {
+    void this.#reader?.cancel(this.controller.signal.reason).catch(ignore);
+  };
+
+  // The idle timer cancels the body, which settles the pending read as done.
   readonly #onIdle = (): void => {
     this.#idled = true;
     void this.#reader?.cancel().catch(ignore);
   };
 
+  // Hands over the next parsed chunk, or undefined when none is queued (or the stream ended).
+  #takeQueued(): ChatCompletionChunk | undefined {
+    if (this.#state !== "open") return undefined;
+    if (this.controller.signal.aborted) throw this.controller.signal.reason;
+    const events = this.#events;
+    while (this.#eventAt < events.length) {
+      const chunk = this.#toChunk(events[this.#eventAt++] as ServerSentEvent);
+      if (chunk === undefined) continue;
+      if (chunk === "done") {
+        this.#endAtDone();
+        return undefined;
+      }
+      this.#received += 1;
+      this.#accumulator.add(chunk);
+      if (this.#accumulator.finished && (this.#includeUsage === false || chunk.usage != null)) {
+        this.#settle("complete");
+      }
+      return chunk;
+    }
+    events.length = 0;
+    this.#eventAt = 0;
+    return undefined;
+  }
+
   // The body ended (or was cancelled by an abort or the idle timer): decide which it was.
-  #finishBody(received: number): void {
+  #endOfBody(): void {
     const signal = this.controller.signal;
     if (signal.aborted) throw signal.reason;
     if (this.#accumulator.finished) {
-      this.#complete();
+      this.#settle("complete", !this.#idled);
       return;
     }
     if (this.#idled) throw new IdleTimeout();
-    throw new StreamInterruptedError({ message: this.#interruptedMessage(received) });
+    throw new StreamInterruptedError({ message: this.#interruptedMessage() });
   }
 
   // OpenAI-compatible servers send [DONE] after the finish; before it, the reply is cut short.
-  #endAtDone(received: number): void {
+  #endAtDone(): void {
     if (!this.#accumulator.finished) {
       throw new StreamInterruptedError({
-        message: `The stream sent [DONE] after ${received} chunk(s) without a finish_reason; the reply is incomplete.`,
+        message: `The stream sent [DONE] after ${this.#received} chunk(s) without a finish_reason; the reply is incomplete.`,
       });
     }
-    this.#complete();
+    this.#settle("complete");
   }
 
-  #interruptedMessage(received: number): string {
+  #interruptedMessage(): string {
+    const received = this.#received;
     const base = `The stream ended after ${received} chunk(s) without a finish_reason; the reply is incomplete.`;
     const type = this.response.headers.get("content-type");
     if (received === 0 && type !== null && !type.includes("text/event-stream")) {
@@ -235,14 +289,15 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     const data = event.data;
     if (event.event === "error") throw this.#streamError(errorObjectOf(parseJson(data) ?? data));
     if (data === "[DONE]") return "done";
-    if (data.trim() === "") return undefined;
     const parsed = parseJson(data);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      // Empty data (a bare `data:` keep-alive) carries nothing; anything else is a broken stream.
+      if (data.trim() === "") return undefined;
       throw new GlooError(`The stream sent data that is not a JSON chunk: ${excerpt(data)}`);
     }
     const chunk = parsed as ChatCompletionChunk;
     if (!Array.isArray(chunk.choices)) chunk.choices = [];
-    const failed = chunk.choices.find((choice) => choice.finish_reason === "error");
+    const failed = failedChoice(chunk);
     if (chunk.error != null || failed !== undefined) {
       throw this.#streamError(errorObjectOf(chunk.error ?? failed?.error), chunk);
     }
@@ -256,10 +311,12 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
       : new StreamError({ error, requestId, chunk });
   }
 
-  #complete(): void {
-    if (this.#state !== "open") return;
-    this.#state = "complete";
-    this.#onComplete?.(this.#accumulator.toCompletion());
+  #fail(error: unknown): unknown {
+    if (this.#state !== "open") return this.#failure ?? error;
+    const classified = this.#classify(error);
+    this.#failure = classified;
+    this.#settle("failed");
+    return classified;
   }
 
   #classify(error: unknown): unknown {
@@ -270,41 +327,85 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     }
     if (error instanceof GlooError) return error;
     const signal = this.controller.signal;
-    if (signal.aborted)
+    if (signal.aborted) {
       return new APIUserAbortError({ message: "The stream was aborted.", cause: signal.reason });
+    }
     return new StreamInterruptedError({
       message: "The connection dropped mid-stream; the reply is incomplete.",
       cause: error,
     });
   }
 
-  #fail(error: unknown): unknown {
-    if (this.#state === "open") {
-      this.#state = "failed";
-      this.#failure = error;
+  // The one way out, however the stream ended; anything but a body that ended by itself closes the connection.
+  #settle(state: Exclude<StreamState, "open">, bodyEnded = false): void {
+    if (this.#state !== "open") return;
+    // Leaving the loop after every choice finished still counts as a complete stream.
+    this.#state = state === "closed" && this.#accumulator.finished ? "complete" : state;
+    this.#events.length = 0;
+    this.#eventAt = 0;
+    this.#idleTimer?.stop();
+    const signal = this.controller.signal;
+    signal.removeEventListener("abort", this.#onAbort);
+    const reader = this.#reader;
+    this.#reader = undefined;
+    if (bodyEnded) reader?.releaseLock();
+    else if (reader !== undefined) void reader.cancel().catch(ignore);
+    else if (this.response.body !== null && !this.response.body.locked) {
+      void this.response.body.cancel().catch(ignore);
     }
-    return error;
+    if (!bodyEnded && !signal.aborted) this.controller.abort();
+    if (this.#state === "complete") this.#onComplete?.(this.#accumulator.toCompletion());
+  }
+}
+
+/**
+ * Calls `onIdle` once a read has been pending for `timeout` ms. One timer is re-armed lazily
+ * instead of one per read (timers cost more than the rest of a chunk's handling), and it lapses
+ * while no read is pending, so a consumer that stops reading neither trips it nor keeps it alive.
+ */
+class IdleTimer {
+  readonly #timeout: number;
+  readonly #onIdle: () => void;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #readSince = -1;
+
+  constructor(timeout: number, onIdle: () => void) {
+    this.#timeout = timeout;
+    this.#onIdle = onIdle;
   }
 
-  // Runs however the reading ended; anything but a body that ended by itself closes the connection.
-  #release(reader: ReadableStreamDefaultReader<Uint8Array>, bodyEnded: boolean): void {
-    this.#reader = undefined;
-    // Leaving the loop after every choice finished still counts as a complete stream.
-    if (this.#accumulator.finished) this.#complete();
-    if (this.#state === "open") this.#state = "closed";
-    if (bodyEnded) {
-      reader.releaseLock();
-      return;
-    }
-    void reader.cancel().catch(ignore);
-    if (!this.controller.signal.aborted) this.controller.abort();
+  readStarted(): void {
+    this.#readSince = performance.now();
+    if (this.#timer === undefined) this.#timer = setTimeout(this.#fire, this.#timeout);
   }
+
+  readEnded(): void {
+    this.#readSince = -1;
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  readonly #fire = (): void => {
+    this.#timer = undefined;
+    if (this.#readSince < 0) return;
+    const waited = performance.now() - this.#readSince;
+    if (waited >= this.#timeout) this.#onIdle();
+    else this.#timer = setTimeout(this.#fire, this.#timeout - waited);
+  };
 }
 
 /** Raised inside the reader when the idle timer cancelled the body; turned into a public error. */
 class IdleTimeout extends Error {}
 
 function ignore(): void {}
+
+function failedChoice(chunk: ChatCompletionChunk): ChatCompletionChunkChoice | undefined {
+  for (const choice of chunk.choices) if (choice.finish_reason === "error") return choice;
+  return undefined;
+}
 
 function parseJson(text: string): unknown {
   try {

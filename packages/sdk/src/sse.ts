@@ -121,6 +121,11 @@ export function createSSEParser(options: SSEParserOptions): SSEParser {
       processField(line, "");
       return;
     }
+    // Nearly every line of a chat stream is `data: …`: handle it without slicing out the name.
+    if (colon === 4 && line.startsWith("data")) {
+      appendData(line.slice(line.charCodeAt(5) === 32 ? 6 : 5));
+      return;
+    }
     // One optional space after the colon is part of the syntax, not the value.
     const valueStart = line.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
     processField(line.slice(0, colon), line.slice(valueStart));
@@ -129,8 +134,7 @@ export function createSSEParser(options: SSEParserOptions): SSEParser {
   function processField(field: string, value: string): void {
     switch (field) {
       case "data":
-        data = hasData ? `${data}\n${value}` : value;
-        hasData = true;
+        appendData(value);
         return;
       case "event":
         eventType = value;
@@ -148,6 +152,11 @@ export function createSSEParser(options: SSEParserOptions): SSEParser {
       default:
       // Unknown fields (field names are case-sensitive) are ignored.
     }
+  }
+
+  function appendData(value: string): void {
+    data = hasData ? `${data}\n${value}` : value;
+    hasData = true;
   }
 
   function dispatch(): void {

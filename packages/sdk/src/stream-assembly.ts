@@ -54,8 +54,10 @@ const ASSEMBLED_KEYS = ["choices", "usage", "object", "error"] as const;
  */
 export function createCompletionAccumulator(): CompletionAccumulator {
   const choices = new Map<number, ChoiceState>();
-  // Top-level fields as last received: id, created, model, and any the platform adds (v2 routing).
-  const top: Record<string, unknown> = {};
+  // Top-level fields (id, created, model, and any the platform adds, like v2 routing) come from
+  // the first and the last chunk: keeping two references is cheaper than copying every chunk.
+  let first: ChatCompletionChunk | undefined;
+  let last: ChatCompletionChunk | undefined;
   let usage: CompletionUsage | undefined;
   let unfinished = 0;
 
@@ -96,7 +98,8 @@ export function createCompletionAccumulator(): CompletionAccumulator {
 
   return {
     add(chunk) {
-      Object.assign(top, chunk);
+      first ??= chunk;
+      last = chunk;
       if (chunk.usage !== undefined && chunk.usage !== null) usage = chunk.usage;
       for (const choice of chunk.choices ?? []) addChoice(choice);
     },
@@ -104,6 +107,7 @@ export function createCompletionAccumulator(): CompletionAccumulator {
       return choices.size > 0 && unfinished === 0;
     },
     toCompletion() {
+      const top: Record<string, unknown> = { ...first, ...last };
       const completion: Record<string, unknown> = { ...top };
       for (const key of ASSEMBLED_KEYS) delete completion[key];
       const assembled = [...choices.values()].sort((a, b) => a.index - b.index).map(toChoice);

@@ -144,6 +144,15 @@ describe("ChatCompletionStream: how a stream ends", () => {
     await expect(openStream(source).finalText()).resolves.toBe("x");
   });
 
+  it("stops at the usage chunk even when more events arrived in the same network read", async () => {
+    const source = controlledBody();
+    const event = (chunk: ChatCompletionChunk) => `data: ${JSON.stringify(chunk)}\n\n`;
+    source.write([event(text("a")), event(finish()), event(usageChunk), "data: not json\n\n"].join(""));
+    const chunks = await collect(openStream(source));
+    expect(chunks).toHaveLength(3);
+    expect(source.cancelled).toBe(1);
+  });
+
   it("calls onComplete once with the assembled completion", async () => {
     const source = controlledBody();
     source.send(text("x"));
@@ -170,6 +179,7 @@ describe("ChatCompletionStream: failures", () => {
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ error: platformError, requestId: "req-123", retryable: true });
     expect((error as StreamError).chunk?.choices[0]?.finish_reason).toBe("error");
+    expect(source.cancelled).toBe(1);
     // Asking again reports the same failure rather than an empty completion.
     await expect(stream.finalCompletion()).rejects.toBe(error);
   });
@@ -308,6 +318,27 @@ describe("ChatCompletionStream: abort and early exit", () => {
     expect(source.cancelled).toBe(1);
     expect(stream.controller.signal.aborted).toBe(true);
     await expect(stream.finalCompletion()).rejects.toBeInstanceOf(APIUserAbortError);
+  });
+
+  it("return() during a pending read ends that read and cancels the body", async () => {
+    const source = controlledBody();
+    const stream = openStream(source);
+    const iterator = stream[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    await iterator.return?.();
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    expect(source.cancelled).toBe(1);
+  });
+
+  it("serves calls to next() made before the previous one settled, in order", async () => {
+    const source = controlledBody();
+    const iterator = openStream(source)[Symbol.asyncIterator]();
+    const first = iterator.next();
+    const second = iterator.next();
+    source.send(text("a"));
+    source.send(text("b"));
+    const values = await Promise.all([first, second]);
+    expect(values.map((r) => r.value?.choices[0]?.delta.content)).toEqual(["a", "b"]);
   });
 
   it("can be iterated only once", async () => {
