@@ -11,21 +11,12 @@
  * is already complete. Before every choice has finished, any end raises (a `[DONE]` too): a
  * stream never ends silently short.
  */
-import {
-  APIConnectionTimeoutError,
-  APIUserAbortError,
-  GlooError,
-  StreamError,
-  StreamInterruptedError,
-} from "./errors.js";
+import { APIConnectionTimeoutError, APIUserAbortError, GlooError, StreamInterruptedError } from "./errors.js";
+import { decodeStreamEvent } from "./internal/stream-event.js";
+import { IdleTimer } from "./internal/stream-idle-timer.js";
 import { createSSEParser, type ServerSentEvent } from "./sse.js";
 import { type CompletionAccumulator, createCompletionAccumulator } from "./stream-assembly.js";
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionChunkChoice,
-  PlatformErrorObject,
-} from "./types.js";
+import type { ChatCompletion, ChatCompletionChunk } from "./types.js";
 
 /** Options of a `ChatCompletionStream`. */
 export interface ChatCompletionStreamOptions {
@@ -53,7 +44,6 @@ export const DEFAULT_STREAM_IDLE_TIMEOUT = 60_000;
 
 // setTimeout fires at once for delays above 2^31 - 1 ms, so longer ones mean "no timer".
 const MAX_TIMER_DELAY = 2_147_483_647;
-const EXCERPT_LENGTH = 200;
 
 type StreamState = "open" | "complete" | "failed" | "closed";
 
@@ -234,7 +224,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     if (this.controller.signal.aborted) throw this.controller.signal.reason;
     const events = this.#events;
     while (this.#eventAt < events.length) {
-      const chunk = this.#toChunk(events[this.#eventAt++] as ServerSentEvent);
+      const chunk = decodeStreamEvent(events[this.#eventAt++] as ServerSentEvent, this.requestId);
       if (chunk === undefined) continue;
       if (chunk === "done") {
         this.#endAtDone();
@@ -284,33 +274,6 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     return base;
   }
 
-  // Turns one SSE event into a chunk, "done" for the [DONE] sentinel, or undefined to skip it.
-  #toChunk(event: ServerSentEvent): ChatCompletionChunk | "done" | undefined {
-    const data = event.data;
-    if (event.event === "error") throw this.#streamError(errorObjectOf(parseJson(data) ?? data));
-    if (data === "[DONE]") return "done";
-    const parsed = parseJson(data);
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      // Empty data (a bare `data:` keep-alive) carries nothing; anything else is a broken stream.
-      if (data.trim() === "") return undefined;
-      throw new GlooError(`The stream sent data that is not a JSON chunk: ${excerpt(data)}`);
-    }
-    const chunk = parsed as ChatCompletionChunk;
-    if (!Array.isArray(chunk.choices)) chunk.choices = [];
-    const failed = failedChoice(chunk);
-    if (chunk.error != null || failed !== undefined) {
-      throw this.#streamError(errorObjectOf(chunk.error ?? failed?.error), chunk);
-    }
-    return chunk;
-  }
-
-  #streamError(error: PlatformErrorObject | undefined, chunk?: ChatCompletionChunk): StreamError {
-    const requestId = this.requestId;
-    return chunk === undefined
-      ? new StreamError({ error, requestId })
-      : new StreamError({ error, requestId, chunk });
-  }
-
   #fail(error: unknown): unknown {
     if (this.#state !== "open") return this.#failure ?? error;
     const classified = this.#classify(error);
@@ -358,77 +321,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   }
 }
 
-/**
- * Calls `onIdle` once a read has been pending for `timeout` ms. One timer is re-armed lazily
- * instead of one per read (timers cost more than the rest of a chunk's handling), and it lapses
- * while no read is pending, so a consumer that stops reading neither trips it nor keeps it alive.
- */
-class IdleTimer {
-  readonly #timeout: number;
-  readonly #onIdle: () => void;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #readSince = -1;
-
-  constructor(timeout: number, onIdle: () => void) {
-    this.#timeout = timeout;
-    this.#onIdle = onIdle;
-  }
-
-  readStarted(): void {
-    this.#readSince = performance.now();
-    if (this.#timer === undefined) this.#timer = setTimeout(this.#fire, this.#timeout);
-  }
-
-  readEnded(): void {
-    this.#readSince = -1;
-  }
-
-  stop(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-  }
-
-  readonly #fire = (): void => {
-    this.#timer = undefined;
-    if (this.#readSince < 0) return;
-    const waited = performance.now() - this.#readSince;
-    if (waited >= this.#timeout) this.#onIdle();
-    else this.#timer = setTimeout(this.#fire, this.#timeout - waited);
-  };
-}
-
 /** Raised inside the reader when the idle timer cancelled the body; turned into a public error. */
 class IdleTimeout extends Error {}
 
 function ignore(): void {}
-
-function failedChoice(chunk: ChatCompletionChunk): ChatCompletionChunkChoice | undefined {
-  for (const choice of chunk.choices) if (choice.finish_reason === "error") return choice;
-  return undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-// The platform's error object, from `{"error": {...}}`, `{"error": "text", "code"}`, a bare object or text.
-function errorObjectOf(value: unknown): PlatformErrorObject | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "string") return { message: excerpt(value) };
-  if (typeof value !== "object" || Array.isArray(value)) return { message: excerpt(String(value)) };
-  const record = value as Record<string, unknown>;
-  if (typeof record.error === "object" && record.error !== null) return record.error as PlatformErrorObject;
-  if (typeof record.error === "string") {
-    const { error, ...rest } = record;
-    return { ...rest, message: error } as PlatformErrorObject;
-  }
-  return record as PlatformErrorObject;
-}
-
-function excerpt(text: string): string {
-  return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
-}

@@ -271,6 +271,20 @@ describe("ChatCompletionStream: failures", () => {
     expect(stream.controller.signal.aborted).toBe(true);
   });
 
+  it("does not count a slow consumer's time against the idle timeout", async () => {
+    const source = controlledBody();
+    source.send(text("a"));
+    source.send(finish());
+    source.close();
+    const stream = openStream(source, { idleTimeout: 5 });
+    const chunks: ChatCompletionChunk[] = [];
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect(chunks).toHaveLength(2);
+  });
+
   it("explains a JSON response where a stream was expected", async () => {
     const response = new Response('{"choices":[]}', { headers: { "content-type": "application/json" } });
     const stream = new ChatCompletionStream(response, { controller: new AbortController() });
