@@ -74,7 +74,8 @@ export function guardRouting(params: Record<string, unknown>): void {
  * functions vanish, so the platform would see a different request than the caller wrote.
  */
 export function guardValues(params: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(params)) {
+  for (const key in params) {
+    const value = params[key];
     if (typeof value === "number" && !Number.isFinite(value)) {
       throw new RequestValidationError(key, `is ${value}, which JSON cannot carry: pass a finite number.`);
     }

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import {
   APIConnectionError,
@@ -11,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import {
   BASE_URL,
   CLIENT_SECRET,
+  completionBody,
   completionReply,
   errorReply,
   fakePlatform,
@@ -273,6 +276,53 @@ describe("secrets never leak", () => {
         inspect(error, { depth: 5 }),
       ];
       for (const form of forms) for (const secret of forbidden) expect(form).not.toContain(secret);
+    }
+  });
+});
+
+describe("over a real socket", () => {
+  it("gets a token, a completion and a stream from a loopback server", async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization?.split(" ")[0]}`);
+      req.resume();
+      req.on("end", () => {
+        if (req.url === "/oauth2/token") {
+          res.setHeader("content-type", "application/json");
+          return res.end(JSON.stringify({ access_token: tokenValue(1), expires_in: 3600 }));
+        }
+        if (req.headers.accept === "text/event-stream") {
+          res.writeHead(200, { "content-type": "text/event-stream", "x-request-id": "loop-s" });
+          res.write('data: {"choices":[{"index":0,"delta":{"content":"over "},"finish_reason":null}]}\n\n');
+          return res.end(
+            'data: {"choices":[{"index":0,"delta":{"content":"TCP"},"finish_reason":"stop"}]}\n\n',
+          );
+        }
+        res.writeHead(200, { "content-type": "application/json", "x-request-id": "loop-j" });
+        res.end(JSON.stringify(completionBody("loopback")));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const gloo = new Gloo({
+        baseURL: `http://127.0.0.1:${port}`,
+        clientId: "id",
+        clientSecret: CLIENT_SECRET,
+      });
+      const completion = await gloo.v2.chat.completions.create({ auto_routing: true, messages: hello });
+      expect(completion.choices[0]?.message.content).toBe("loopback");
+      expect(completion.requestId).toBe("loop-j");
+      const stream = await gloo.chat.completions.create({ messages: hello, stream: true });
+      expect(await stream.finalText()).toBe("over TCP");
+      expect(seen).toEqual([
+        "POST /oauth2/token Basic",
+        "POST /ai/v2/chat/completions Bearer",
+        "POST /ai/v1/chat/completions Bearer",
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

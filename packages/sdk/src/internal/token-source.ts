@@ -43,6 +43,7 @@ export function createTokenSource(options: TokenSourceOptions): ClientTokens {
   return {
     canRefresh: true,
     get: (getOptions) => cache.get(getOptions),
+    peek: () => cache.peek(),
     invalidate: (token) => cache.invalidate(token),
   };
 }
@@ -56,7 +57,7 @@ function fixedToken(accessToken: string): ClientTokens {
     expiresIn: Number.POSITIVE_INFINITY,
     expiresAt: Number.POSITIVE_INFINITY,
   });
-  return { canRefresh: false, get: () => Promise.resolve(token), invalidate: () => {} };
+  return { canRefresh: false, get: () => Promise.resolve(token), peek: () => token, invalidate: () => {} };
 }
 
 function providerFetcher(
