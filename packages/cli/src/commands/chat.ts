@@ -1,4 +1,15 @@
-import type { ChatCompletionMessageParam, ChatCompletionV2, Gloo, Tradition } from "@gloo-toolkit/sdk";
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionCreateParamsV2NonStreaming,
+  ChatCompletionCreateParamsV2Streaming,
+  ChatCompletionMessageParam,
+  ChatCompletionStream,
+  Gloo,
+  Tradition,
+  WithRequestId,
+} from "@gloo-toolkit/sdk";
 import type { Command, CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
@@ -174,12 +185,37 @@ function wantsStream(ctx: CommandContext, values: Values, n: number | undefined)
   return values.stream === true || ctx.stdout.isTTY === true;
 }
 
-function create(client: Gloo, request: ChatRequest, stream: boolean, signal: AbortSignal): Promise<unknown> {
-  // The body was assembled from validated flags; the SDK's own guard checks it again before sending.
-  const body = { ...request.body, stream } as never;
+// The body was assembled from validated flags; the SDK's own guard checks it again before sending.
+function createStream(
+  client: Gloo,
+  request: ChatRequest,
+  signal: AbortSignal,
+): Promise<ChatCompletionStream> {
   return request.api === "v2"
-    ? client.v2.chat.completions.create(body, { signal })
-    : client.chat.completions.create(body, { signal });
+    ? client.v2.chat.completions.create(
+        { ...request.body, stream: true } as ChatCompletionCreateParamsV2Streaming,
+        { signal },
+      )
+    : client.chat.completions.create(
+        { ...request.body, stream: true } as ChatCompletionCreateParamsStreaming,
+        { signal },
+      );
+}
+
+function createWhole(
+  client: Gloo,
+  request: ChatRequest,
+  signal: AbortSignal,
+): Promise<WithRequestId<ChatCompletion>> {
+  return request.api === "v2"
+    ? client.v2.chat.completions.create(
+        { ...request.body, stream: false } as ChatCompletionCreateParamsV2NonStreaming,
+        { signal },
+      )
+    : client.chat.completions.create(
+        { ...request.body, stream: false } as ChatCompletionCreateParamsNonStreaming,
+        { signal },
+      );
 }
 
 async function streamReply(
@@ -188,9 +224,7 @@ async function streamReply(
   request: ChatRequest,
 ): Promise<string | undefined> {
   const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the first token…");
-  const stream = (await create(client, request, true, ctx.signal).finally(() => spinner.stop())) as Awaited<
-    ReturnType<Gloo["chat"]["completions"]["create"]>
-  > & { textStream(): AsyncIterable<string>; requestId: string | undefined };
+  const stream = await createStream(client, request, ctx.signal).finally(() => spinner.stop());
   let last = "\n";
   for await (const delta of stream.textStream()) {
     ctx.stdout.write(delta);
@@ -207,11 +241,7 @@ async function wholeReply(
   json: boolean,
 ): Promise<string | undefined> {
   const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the reply…");
-  const completion = (await create(client, request, false, ctx.signal).finally(() =>
-    spinner.stop(),
-  )) as ChatCompletionV2 & {
-    requestId: string | undefined;
-  };
+  const completion = await createWhole(client, request, ctx.signal).finally(() => spinner.stop());
   if (json) {
     ctx.stdout.write(`${JSON.stringify(completion, null, 2)}\n`);
     return completion.requestId;
