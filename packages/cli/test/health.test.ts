@@ -28,6 +28,7 @@ describe("gloo health", () => {
     const json = JSON.parse((await runCli(["health", "--json"], { env, fetch })).stdout) as HealthJSON;
     expect(json.ok).toBe(true);
     expect(json.results.map((r) => r.check)).toEqual(["token", "echo", "determinism", "stream"]);
+    expect(json.results[0]).toMatchObject({ check: "token", model: null, requestId: null, ok: true });
     expect(json.results.slice(1).every((r) => typeof r.requestId === "string" && r.latencyMs >= 0)).toBe(
       true,
     );

@@ -70,10 +70,7 @@ export const command: Command = {
           }
         : {}),
     });
-    if (values.json === true)
-      ctx.stdout.write(
-        `${JSON.stringify({ ok: results.every((r) => r.ok), baseURL: settings.baseURL, results }, null, 2)}\n`,
-      );
+    if (values.json === true) ctx.stdout.write(jsonReport(results, settings.baseURL));
     else if (!live) ctx.stdout.write(matrix(results, models, style));
     if (values.junit !== undefined) await writeFile(resolve(ctx.cwd, values.junit), junitReport(results));
     return summarise(ctx, results, style);
@@ -135,6 +132,17 @@ function matrix(results: CheckResult[], models: string[], style: Style): string 
 
 const label = (result: CheckResult) =>
   result.model === undefined ? result.check : `${result.check} × ${result.model}`;
+
+// Stable keys for scripts: `model` and `requestId` are null rather than absent.
+function jsonReport(results: CheckResult[], baseURL: string): string {
+  const rows = results.map((r) => ({
+    ...r,
+    model: r.model ?? null,
+    requestId: r.requestId ?? null,
+    latencyMs: Math.round(r.latencyMs),
+  }));
+  return `${JSON.stringify({ ok: results.every((r) => r.ok), baseURL, results: rows }, null, 2)}\n`;
+}
 
 function junitReport(results: CheckResult[]): string {
   return toJUnit(
