@@ -30,21 +30,30 @@ const median = (values) => {
 
 for (const c of cases) time(c.args); // warm the file-system cache once; every measured run is still a new process
 const samples = cases.map(() => []);
-for (let run = 0; run < RUNS; run++) cases.forEach((c, i) => samples[i].push(time(c.args)));
+for (let run = 0; run < RUNS; run++) {
+  for (const [i, c] of cases.entries()) samples[i].push(time(c.args));
+}
+
+/** A Markdown table padded the way the formatter (Biome) leaves it: first column left, the rest right. */
+function table(header, rows) {
+  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((row) => row[i].length)));
+  const cell = (text, i) => (i === 0 ? text.padEnd(widths[i]) : text.padStart(widths[i]));
+  const line = (cells) => `| ${cells.map(cell).join(" | ")} |`;
+  const rule = `| ${widths.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(w - 1)}:`)).join(" | ")} |`;
+  return [line(header), rule, ...rows.map(line)];
+}
 
 const baseline = median(samples[0]);
 const rows = cases.map((c, i) => {
   const m = median(samples[i]);
-  return `| ${c.name} | ${m.toFixed(1)} | ${Math.min(...samples[i]).toFixed(1)} | ${ratio(m, baseline)} |`;
+  return [c.name, m.toFixed(1), Math.min(...samples[i]).toFixed(1), ratio(m, baseline)];
 });
 const markdown = [
   "## CLI cold start",
   "",
   `Each command spawned ${RUNS} times (interleaved) with \`spawnSync\`; median and fastest wall time per process. Target: ≤ 2.5× the baseline. ${machineLine()}`,
   "",
-  "| command | median ms | min ms | vs baseline |",
-  "| --- | ---: | ---: | ---: |",
-  ...rows,
+  ...table(["command", "median ms", "min ms", "vs baseline"], rows),
 ].join("\n");
 console.log(markdown);
 await writeSection("cli", markdown);
