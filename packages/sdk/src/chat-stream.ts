@@ -78,6 +78,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   #pulling: Promise<IteratorResult<ChatCompletionChunk, undefined>> | undefined;
   #iterating = false;
   #idled = false;
+  #aborted = false;
   #received = 0;
   #state: StreamState = "open";
   #failure: unknown;
@@ -209,6 +210,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   // A fetch body errors by itself when its signal aborts, but any other body (a proxy's, a
   // test's) needs cancelling; cancelling also settles a pending read, so #pull wakes up.
   readonly #onAbort = (): void => {
+    this.#aborted = true;
     void this.#reader?.cancel(this.controller.signal.reason).catch(ignore);
   };
 
@@ -221,7 +223,8 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   // Hands over the next parsed chunk, or undefined when none is queued (or the stream ended).
   #takeQueued(): ChatCompletionChunk | undefined {
     if (this.#state !== "open") return undefined;
-    if (this.controller.signal.aborted) throw this.controller.signal.reason;
+    // A flag set by the abort listener: cheaper than reading the signal for every chunk.
+    if (this.#aborted) throw this.controller.signal.reason;
     const events = this.#events;
     while (this.#eventAt < events.length) {
       const chunk = decodeStreamEvent(events[this.#eventAt++] as ServerSentEvent, this.requestId);
@@ -316,7 +319,9 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     else if (this.response.body !== null && !this.response.body.locked) {
       void this.response.body.cancel().catch(ignore);
     }
-    if (!bodyEnded && !signal.aborted) this.controller.abort();
+    // Cancelling the body closes the connection; the controller is aborted too when the stream
+    // did not complete, so a fetch still in flight for it stops as well.
+    if (!bodyEnded && this.#state !== "complete" && !signal.aborted) this.controller.abort();
     if (this.#state === "complete") this.#onComplete?.(this.#accumulator.toCompletion());
   }
 }
