@@ -1,8 +1,7 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import type { Output } from "../context.js";
 import { describeError } from "./error-message.js";
 import type { Style } from "./output.js";
+import { type ReplIO, slashCommands } from "./repl-commands.js";
 
 /** Token counts of one reply, as the platform reports them in `usage`. */
 export interface ReplUsage {
@@ -59,38 +58,33 @@ export interface ReplSession {
   interrupt(): boolean;
 }
 
-const helpText = `Commands:
-  /system TEXT   set the system prompt (keeps the history)
-  /model ID      switch the model for the next replies
-  /reset         forget the history (keeps the system prompt)
-  /trim [TOKENS] drop the oldest turns until the history fits TOKENS
-  /save FILE     save the conversation as JSON
-  /load FILE     load a conversation saved with /save
-  /usage         token counts so far
-  /help          this list
-  /exit          leave (so do Ctrl-D and Ctrl-C at an empty prompt)
-Ctrl-C while a reply streams stops that reply and keeps the session.
-`;
-
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+/** The session's mutable state, shared with the slash commands. */
+export interface ReplState {
+  conversation: ReplConversation;
+  /** undefined means v2 auto-routing. */
+  model: string | undefined;
+  last: ReplUsage | undefined;
+  total: ReplUsage;
+}
 
 /** Creates a session: slash commands, streamed replies, usage tracking and the large-prompt warning. */
 export function createReplSession(options: ReplSessionOptions): ReplSession {
-  const state = {
+  const state: ReplState = {
     conversation: options.create(
       options.system === undefined ? undefined : { version: 1, system: options.system, messages: [] },
     ),
-    model: options.model as string | undefined,
-    last: undefined as ReplUsage | undefined,
+    model: options.model,
+    last: undefined,
     total: { promptTokens: 0, completionTokens: 0 },
-    reply: undefined as AbortController | undefined,
   };
-  const say = (text: string): void => void options.stdout.write(`${text}\n`);
-  const warn = (text: string): void => void options.stderr.write(`${options.style.yellow(text)}\n`);
+  const io = replIO(options);
+  const trimBudget = Math.floor(options.warnTokens / 2);
+  const commands = slashCommands(state, io, options, trimBudget);
+  let inFlight: AbortController | undefined;
 
   async function reply(text: string): Promise<void> {
     const controller = new AbortController();
-    state.reply = controller;
+    inFlight = controller;
     const snapshot = state.conversation.toJSON();
     try {
       const answer = await state.conversation.send(
@@ -98,110 +92,20 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
         state.model,
         AbortSignal.any([controller.signal, options.signal]),
       );
-      let wroteNewline = true;
-      for await (const delta of answer.text) {
-        options.stdout.write(delta);
-        wroteNewline = delta.endsWith("\n");
-      }
-      if (!wroteNewline) options.stdout.write("\n");
-      record(answer.usage());
+      await printReply(answer.text, options.stdout);
+      record(state, answer.usage(), io, options.warnTokens, trimBudget);
     } catch (error) {
       // A failed or cancelled turn leaves no trace: the next message must not follow a dangling user turn.
       state.conversation = options.create(snapshot);
-      if (controller.signal.aborted && !options.signal.aborted) {
-        options.stdout.write("\n");
-        warn("(reply cancelled)");
-        return;
-      }
       if (options.signal.aborted) throw error;
+      if (controller.signal.aborted) {
+        options.stdout.write("\n");
+        return io.warn("(reply cancelled)");
+      }
       const described = describeError(error);
-      warn(`error: ${described.message}${described.hint === undefined ? "" : `\n${described.hint}`}`);
+      io.warn(`error: ${described.message}${described.hint === undefined ? "" : `\n${described.hint}`}`);
     } finally {
-      state.reply = undefined;
-    }
-  }
-
-  function record(usage: ReplUsage | undefined): void {
-    state.last = usage;
-    if (usage !== undefined) {
-      state.total.promptTokens += usage.promptTokens;
-      state.total.completionTokens += usage.completionTokens;
-    }
-    const prompt = usage?.promptTokens ?? state.conversation.estimateTokens();
-    if (prompt > options.warnTokens) {
-      warn(
-        `The prompt is now ${prompt} tokens (usage.prompt_tokens): every turn resends the whole history. ` +
-          `Type /trim to drop the oldest turns (to ${trimBudget()} tokens), or /reset to start over.`,
-      );
-    }
-  }
-
-  const trimBudget = () => Math.floor(options.warnTokens / 2);
-
-  const commands: Record<string, (arg: string) => Promise<void> | void> = {
-    help: () => void options.stdout.write(helpText),
-    system: (arg) => {
-      if (arg === "") return warn("Usage: /system TEXT");
-      state.conversation.setSystem(arg);
-      say("System prompt set.");
-    },
-    model: (arg) => {
-      if (arg === "") return say(`Model: ${state.model ?? "auto-routing"}`);
-      state.model = arg;
-      say(`Model: ${arg}`);
-    },
-    reset: () => {
-      state.conversation.reset();
-      say("History cleared (system prompt kept).");
-    },
-    trim: (arg) => {
-      const budget = arg === "" ? trimBudget() : Number(arg);
-      if (!Number.isInteger(budget) || budget <= 0)
-        return warn("Usage: /trim [TOKENS] with a positive whole number.");
-      const dropped = state.conversation.trimTo(budget);
-      say(
-        `Dropped ${plural(dropped, "message")}; about ${state.conversation.estimateTokens()} tokens remain.`,
-      );
-    },
-    usage: () => say(usageText()),
-    save: (arg) => save(arg),
-    load: (arg) => load(arg),
-  };
-
-  function usageText(): string {
-    const last =
-      state.last === undefined
-        ? "no usage reported yet"
-        : `last reply: ${state.last.promptTokens} prompt + ${state.last.completionTokens} completion tokens`;
-    return [
-      last,
-      `session: ${state.total.promptTokens} prompt + ${state.total.completionTokens} completion tokens`,
-      `history: ${plural(state.conversation.messageCount, "message")}, about ${state.conversation.estimateTokens()} tokens`,
-      `model: ${state.model ?? "auto-routing"}`,
-    ].join("\n");
-  }
-
-  async function save(file: string): Promise<void> {
-    if (file === "") return void warn("Usage: /save FILE");
-    try {
-      await writeFile(
-        resolve(options.cwd, file),
-        `${JSON.stringify(state.conversation.toJSON(), null, 2)}\n`,
-      );
-      say(`Saved ${plural(state.conversation.messageCount, "message")} to ${file}.`);
-    } catch (error) {
-      warn(`Could not save to ${file}: ${(error as Error).message}`);
-    }
-  }
-
-  async function load(file: string): Promise<void> {
-    if (file === "") return void warn("Usage: /load FILE");
-    try {
-      const saved: unknown = JSON.parse(await readFile(resolve(options.cwd, file), "utf8"));
-      state.conversation = options.create(saved);
-      say(`Loaded ${plural(state.conversation.messageCount, "message")} from ${file}.`);
-    } catch (error) {
-      warn(`Could not load ${file}: ${(error as Error).message} (the current conversation is unchanged).`);
+      inFlight = undefined;
     }
   }
 
@@ -216,14 +120,52 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
       const [, name = "", arg = ""] = /^\/(\S*)\s*([\s\S]*)$/.exec(input) ?? [];
       if (name === "exit" || name === "quit") return "exit";
       const run = commands[name];
-      if (run === undefined) warn(`Unknown command /${name}; /help lists the commands.`);
+      if (run === undefined) io.warn(`Unknown command /${name}; /help lists the commands.`);
       else await run(arg.trim());
       return "continue";
     },
     interrupt() {
-      if (state.reply === undefined) return false;
-      state.reply.abort();
+      if (inFlight === undefined) return false;
+      inFlight.abort();
       return true;
     },
+  };
+}
+
+async function printReply(text: AsyncIterable<string>, stdout: Output): Promise<void> {
+  let endsWithNewline = true;
+  for await (const delta of text) {
+    stdout.write(delta);
+    endsWithNewline = delta.endsWith("\n");
+  }
+  if (!endsWithNewline) stdout.write("\n");
+}
+
+// Quickstart, "Common Pitfalls": watch usage.prompt_tokens — every turn resends the whole history.
+function record(
+  state: ReplState,
+  usage: ReplUsage | undefined,
+  io: ReplIO,
+  warnTokens: number,
+  trimBudget: number,
+): void {
+  state.last = usage;
+  if (usage !== undefined) {
+    state.total.promptTokens += usage.promptTokens;
+    state.total.completionTokens += usage.completionTokens;
+  }
+  const prompt = usage?.promptTokens ?? state.conversation.estimateTokens();
+  if (prompt > warnTokens) {
+    io.warn(
+      `The prompt is now ${prompt} tokens (usage.prompt_tokens): every turn resends the whole history. ` +
+        `Type /trim to drop the oldest turns (to ${trimBudget} tokens), or /reset to start over.`,
+    );
+  }
+}
+
+function replIO(options: ReplSessionOptions): ReplIO {
+  return {
+    say: (text) => void options.stdout.write(`${text}\n`),
+    warn: (text) => void options.stderr.write(`${options.style.yellow(text)}\n`),
   };
 }

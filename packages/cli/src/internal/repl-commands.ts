@@ -1,0 +1,106 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { ReplSessionOptions, ReplState } from "./repl-session.js";
+
+/** Where a command's feedback goes: results to stdout, problems to stderr. */
+export interface ReplIO {
+  say(text: string): void;
+  warn(text: string): void;
+}
+
+/** A slash command's handler, given the text after its name. */
+export type SlashCommand = (arg: string) => Promise<void> | void;
+
+const helpText = `Commands:
+  /system TEXT   set the system prompt (keeps the history)
+  /model ID      switch the model for the next replies
+  /reset         forget the history (keeps the system prompt)
+  /trim [TOKENS] drop the oldest turns until the history fits TOKENS
+  /save FILE     save the conversation as JSON
+  /load FILE     load a conversation saved with /save
+  /usage         token counts so far
+  /help          this list
+  /exit          leave (so do Ctrl-D and Ctrl-C at an empty prompt)
+Ctrl-C while a reply streams stops that reply and keeps the session.`;
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+
+/** The REPL's slash commands (except /exit, which the session handles), keyed by name. */
+export function slashCommands(
+  state: ReplState,
+  io: ReplIO,
+  options: Pick<ReplSessionOptions, "create" | "cwd">,
+  trimBudget: number,
+): Record<string, SlashCommand> {
+  return {
+    help: () => io.say(helpText),
+    system: (arg) => {
+      if (arg === "") return io.warn("Usage: /system TEXT");
+      state.conversation.setSystem(arg);
+      io.say("System prompt set.");
+    },
+    model: (arg) => {
+      if (arg !== "") state.model = arg;
+      io.say(`Model: ${state.model ?? "auto-routing"}`);
+    },
+    reset: () => {
+      state.conversation.reset();
+      io.say("History cleared (system prompt kept).");
+    },
+    trim: (arg) => trim(state, io, arg === "" ? trimBudget : Number(arg)),
+    usage: () => io.say(usageText(state)),
+    save: (arg) => save(state, io, options.cwd, arg),
+    load: (arg) => load(state, io, options, arg),
+  };
+}
+
+function trim(state: ReplState, io: ReplIO, budget: number): void {
+  if (!Number.isInteger(budget) || budget <= 0) {
+    io.warn("Usage: /trim [TOKENS] with a positive whole number.");
+    return;
+  }
+  const dropped = state.conversation.trimTo(budget);
+  io.say(
+    `Dropped ${plural(dropped, "message")}; about ${state.conversation.estimateTokens()} tokens remain.`,
+  );
+}
+
+function usageText(state: ReplState): string {
+  const last =
+    state.last === undefined
+      ? "no usage reported yet"
+      : `last reply: ${state.last.promptTokens} prompt + ${state.last.completionTokens} completion tokens`;
+  return [
+    last,
+    `session: ${state.total.promptTokens} prompt + ${state.total.completionTokens} completion tokens`,
+    `history: ${plural(state.conversation.messageCount, "message")}, about ${state.conversation.estimateTokens()} tokens`,
+    `model: ${state.model ?? "auto-routing"}`,
+  ].join("\n");
+}
+
+async function save(state: ReplState, io: ReplIO, cwd: string, file: string): Promise<void> {
+  if (file === "") return io.warn("Usage: /save FILE");
+  try {
+    await writeFile(resolve(cwd, file), `${JSON.stringify(state.conversation.toJSON(), null, 2)}\n`);
+    io.say(`Saved ${plural(state.conversation.messageCount, "message")} to ${file}.`);
+  } catch (error) {
+    io.warn(`Could not save to ${file}: ${(error as Error).message}`);
+  }
+}
+
+// A bad file must not cost the user the conversation they have: replace it only on success.
+async function load(
+  state: ReplState,
+  io: ReplIO,
+  options: Pick<ReplSessionOptions, "create" | "cwd">,
+  file: string,
+): Promise<void> {
+  if (file === "") return io.warn("Usage: /load FILE");
+  try {
+    const saved: unknown = JSON.parse(await readFile(resolve(options.cwd, file), "utf8"));
+    state.conversation = options.create(saved);
+    io.say(`Loaded ${plural(state.conversation.messageCount, "message")} from ${file}.`);
+  } catch (error) {
+    io.warn(`Could not load ${file}: ${(error as Error).message} (the current conversation is unchanged).`);
+  }
+}
