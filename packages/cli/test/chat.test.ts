@@ -45,6 +45,15 @@ describe("gloo chat", () => {
     expect(bodies.at(-1)).toMatchObject({ stream: true });
   });
 
+  it("streams to a terminal by default and waits for the whole reply on a pipe", async () => {
+    const { env, fetch, bodies } = recording();
+    const tty = await runCli(["chat", "Reply with only: T"], { env, fetch, tty: true });
+    expect(tty.stdout).toBe("T\n");
+    expect(bodies.at(-1)).toMatchObject({ stream: true });
+    await runCli(["chat", "--no-stream", "Reply with only: T"], { env, fetch, tty: true });
+    expect(bodies.at(-1)).toMatchObject({ stream: false });
+  });
+
   it("prints every choice with --n and the whole response with --json", async () => {
     const { env, fetch } = recording();
     const many = await runCli(

@@ -87,6 +87,17 @@ describe("gloo health", () => {
     expect(new Set(all.results.map((r) => r.model)).size).toBeGreaterThan(5);
   });
 
+  it("colours PASS only on a terminal without NO_COLOR", async () => {
+    const { env, fetch } = emulated();
+    expect((await runCli(["health"], { env, fetch, tty: true })).stdout).toContain(
+      "\u001b[32mPASS\u001b[39m",
+    );
+    const plain = await runCli(["health"], { env: { ...env, NO_COLOR: "1" }, fetch, tty: true });
+    expect(plain.stdout + plain.stderr).not.toContain("\u001b[");
+    const piped = await runCli(["health"], { env, fetch });
+    expect(piped.stdout + piped.stderr).not.toContain("\u001b[");
+  });
+
   it("rejects conflicting model flags with exit 2", async () => {
     const { env, fetch } = emulated();
     const run = await runCli(["health", "--models", "a", "--all-models"], { env, fetch });

@@ -1,5 +1,7 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { emulated, expectNoLeaks, runCli } from "./helpers/cli.js";
+import { EMULATOR_SECRET, emulated, expectNoLeaks, runCli, tempDir } from "./helpers/cli.js";
 
 describe("gloo token", () => {
   it("prints the length and expiry with the token masked", async () => {
@@ -22,6 +24,18 @@ describe("gloo token", () => {
     expect(json).toMatchObject({ tokenType: "Bearer", expiresIn: 3600, scope: "api/access" });
     expect(json.accessToken).toContain("…");
     expect(json.length).toBe(shown.stdout.trim().length);
+  });
+
+  it("reads the credentials from .env in the working directory", async () => {
+    const { env, fetch } = emulated();
+    const cwd = await tempDir();
+    await writeFile(
+      join(cwd, ".env"),
+      `GLOO_BASE=${env.GLOO_BASE}\nGLOO_AI_CLIENT_ID=emulator-client\nGLOO_AI_CLIENT_SECRET="${EMULATOR_SECRET}"\n`,
+    );
+    const run = await runCli(["token"], { env: {}, fetch, cwd });
+    expect(run.code).toBe(0);
+    expectNoLeaks(run);
   });
 
   it("exits 2 naming the variables when credentials are missing", async () => {
