@@ -3,7 +3,7 @@ import type { Command, CommandContext, Output } from "../context.js";
 import { UsageError } from "../errors.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
-import { type Credentials, hasCredentials, readSettings } from "../internal/credentials.js";
+import { type Credentials, hasCredentials, readSettings, type Settings } from "../internal/credentials.js";
 import { type EmbeddedEmulator, startEmbeddedEmulator } from "../internal/embedded-emulator.js";
 import { type CheckResult, healthChecks, runHealthChecks } from "../internal/health-checks.js";
 import { colorEnabled, createStyle, formatDuration, type Style } from "../internal/output.js";
@@ -45,36 +45,34 @@ export const command: Command = {
     const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
     const settings = readSettings(ctx.env, { base: args.values.base, model: args.values.model });
     const explicitBase = args.values.base !== undefined || (ctx.env.GLOO_BASE ?? "").trim() !== "";
-    if (!hasCredentials(settings) && explicitBase) {
-      throw new UsageError(
-        `GLOO_BASE is set to ${settings.baseURL} but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not.`,
-        "Set both credentials for that platform, or unset GLOO_BASE to run the quickstart on the embedded emulator.",
-      );
-    }
-    const emulator = hasCredentials(settings) ? undefined : await startEmbeddedEmulator();
+    const { credentials, emulator } = await chooseTarget(settings, explicitBase);
     try {
-      const credentials: Credentials =
-        emulator === undefined
-          ? (settings as Credentials)
-          : {
-              ...settings,
-              baseURL: emulator.url,
-              clientId: emulator.clientId,
-              clientSecret: emulator.clientSecret,
-            };
       ctx.stdout.write(banner(credentials, emulator, style));
-      return await steps(
-        ctx,
-        createClient(ctx, credentials),
-        credentials.model,
-        style,
-        args.values.verbose === true,
-      );
+      const client = createClient(ctx, credentials);
+      return await steps(ctx, client, credentials.model, style, args.values.verbose === true);
     } finally {
       await emulator?.close();
     }
   },
 };
+
+// DESIGN.md §3: the platform with credentials, else an embedded emulator. A GLOO_BASE without
+// credentials is a half-configured platform, not a wish for the emulator: say so.
+async function chooseTarget(
+  settings: Settings,
+  explicitBase: boolean,
+): Promise<{ credentials: Credentials; emulator: EmbeddedEmulator | undefined }> {
+  if (hasCredentials(settings)) return { credentials: settings, emulator: undefined };
+  if (explicitBase) {
+    throw new UsageError(
+      `GLOO_BASE is set to ${settings.baseURL} but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not.`,
+      "Set both credentials for that platform, or unset GLOO_BASE to run the quickstart on the embedded emulator.",
+    );
+  }
+  const emulator = await startEmbeddedEmulator();
+  const { url: baseURL, clientId, clientSecret } = emulator;
+  return { credentials: { ...settings, baseURL, clientId, clientSecret }, emulator };
+}
 
 function banner(credentials: Credentials, emulator: EmbeddedEmulator | undefined, style: Style): string {
   if (emulator === undefined)
