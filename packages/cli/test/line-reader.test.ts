@@ -1,5 +1,6 @@
+import { PassThrough, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { pipedLineReader, readAll, splitLines } from "../src/internal/line-reader.js";
+import { pipedLineReader, readAll, splitLines, terminalLineReader } from "../src/internal/line-reader.js";
 
 async function* pieces(...chunks: (string | Uint8Array)[]) {
   yield* chunks;
@@ -28,5 +29,48 @@ describe("readAll / pipedLineReader", () => {
     const reader = pipedLineReader(pieces("one\ntwo\n"));
     reader.prompt();
     expect(await collect(reader)).toEqual(["one", "two"]);
+  });
+});
+
+describe("terminalLineReader", () => {
+  function terminal(onInterrupt: () => boolean) {
+    const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
+    const chunks: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk.toString());
+        callback();
+      },
+    });
+    const output = Object.assign(sink, { isTTY: true, columns: 80, text: () => chunks.join("") });
+    const reader = terminalLineReader(input, output, "you› ", onInterrupt);
+    const lines = reader[Symbol.asyncIterator]();
+    return { input, output, reader, lines };
+  }
+
+  it("prompts, reads lines, and hands Ctrl-C to the session first", async () => {
+    let interrupts = 0;
+    const { input, output, reader, lines } = terminal(() => {
+      interrupts += 1;
+      return true;
+    });
+    reader.prompt();
+    input.write("hello\r");
+    expect(await lines.next()).toEqual({ value: "hello", done: false });
+    input.write("\u0003");
+    expect(interrupts).toBe(1);
+    expect(output.text()).toContain("you› ");
+    reader.close();
+  });
+
+  it("clears a half-typed line on Ctrl-C, and leaves on Ctrl-C at an empty prompt", async () => {
+    const { input, output, lines } = terminal(() => false);
+    input.write("half typed");
+    input.write("\u0003");
+    input.write("kept\r");
+    expect(await lines.next()).toEqual({ value: "kept", done: false });
+    expect(output.text()).toContain("^C");
+    input.write("\u0003");
+    expect((await lines.next()).done).toBe(true);
   });
 });
