@@ -57,6 +57,16 @@ const spec: CommandSpec<typeof options> = {
     tradition: `v2: answer from a tradition: ${traditions.join(", ")}`,
     ...connectionOptionHelp,
   },
+  valueNames: {
+    system: "TEXT",
+    model: "ID",
+    "max-tokens": "N",
+    temperature: "T",
+    n: "N",
+    api: "v1|v2",
+    "model-family": "FAMILY",
+    tradition: "TRADITION",
+  },
   examples: [
     'gloo chat "Explain the seven seals in two concise sentences."',
     'gloo chat --system "Answer in French." --temperature 0 "Who wrote Romans?"',

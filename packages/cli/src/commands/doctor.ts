@@ -23,6 +23,7 @@ const spec: CommandSpec<typeof options> = {
     json: "Print the findings as JSON",
     ...connectionOptionHelp,
   },
+  valueNames: { model: "ID" },
   examples: [
     "gloo doctor",
     "gloo doctor --model gloo-anthropic-claude-sonnet-4.5",

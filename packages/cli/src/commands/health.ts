@@ -34,6 +34,7 @@ const spec: CommandSpec<typeof options> = {
     retries: "Retries per request after a retryable failure (default 2; 0 shows every transient fault)",
     ...connectionOptionHelp,
   },
+  valueNames: { model: "ID", models: "IDS", junit: "FILE", retries: "N" },
   examples: [
     "gloo health",
     "gloo health --models us.meta.llama3-3-70b-instruct-v1:0,gloo-openai-gpt-5-mini",

@@ -21,6 +21,7 @@ const spec: CommandSpec<typeof options> = {
     family: "Only models of this family (openai, anthropic, google, open source)",
     ...connectionOptionHelp,
   },
+  valueNames: { family: "NAME" },
   examples: ["gloo models", 'gloo models --family "open source"', "gloo models --json | jq -r '.data[].id'"],
 };
 

@@ -23,6 +23,7 @@ const spec: CommandSpec<typeof options> = {
     model: "Model id (default: $GLOO_MODEL, else us.meta.llama3-3-70b-instruct-v1:0)",
     ...connectionOptionHelp,
   },
+  valueNames: { model: "ID" },
   examples: [
     "npm start",
     "gloo quickstart",

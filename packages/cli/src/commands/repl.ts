@@ -30,6 +30,7 @@ const spec: CommandSpec<typeof options> = {
     "warn-tokens": "Warn when usage.prompt_tokens exceeds this (default 8000)",
     ...connectionOptionHelp,
   },
+  valueNames: { system: "TEXT", model: "ID", api: "v1|v2", "warn-tokens": "N" },
   examples: [
     "gloo repl",
     'gloo repl --system "Answer in one sentence."',

@@ -14,6 +14,8 @@ export interface CommandSpec<O extends Options> {
   optionHelp: { [K in keyof O]: string };
   examples: string[];
   allowPositionals?: boolean;
+  /** Placeholders for string options in the help (`--model <ID>`); `base` is `URL`, others `value`. */
+  valueNames?: { [K in keyof O]?: string };
 }
 
 /** Parsed arguments: `help` is true when `--help`/`-h` was given (the command prints `helpText`). */
@@ -53,7 +55,8 @@ export function parseCommandArgs<O extends Options>(spec: CommandSpec<O>, argv: 
 export function helpText<O extends Options>(spec: CommandSpec<O>): string {
   const rows = Object.entries(spec.options).map(([name, option]) => {
     const short = option.short === undefined ? "    " : `-${option.short}, `;
-    const value = option.type === "string" ? ` <${name === "base" ? "URL" : "value"}>` : "";
+    const placeholder = spec.valueNames?.[name as keyof O] ?? (name === "base" ? "URL" : "value");
+    const value = option.type === "string" ? ` <${placeholder}>` : "";
     return [`  ${short}--${name}${value}`, spec.optionHelp[name as keyof O]] as const;
   });
   const width = Math.max(...rows.map(([left]) => left.length), 0);
