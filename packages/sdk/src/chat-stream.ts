@@ -6,9 +6,10 @@
  * `finish_reason` is set and does not send `data: [DONE]`, though OpenAI-compatible servers
  * do. A usage-only chunk (`choices: []`) may follow the finish when the request set
  * `stream_options.include_usage`. So once every choice has finished, the stream reads on only
- * until the body ends, a `[DONE]` arrives, or a chunk carrying `usage` arrives; an idle
- * timeout or a dropped connection in that phase ends the stream cleanly, because the content
- * is already complete. Before every choice has finished, any end raises (a `[DONE]` too): a
+ * until the body ends, a `[DONE]` arrives, or a chunk carrying `usage` arrives, and for at
+ * most `TRAILER_TIMEOUT` ms of silence (usage in base v2 streams is unconfirmed, and a body
+ * kept open must not hold the caller's loop for a whole idle timeout). That timeout, or a
+ * dropped connection, in this phase ends the stream cleanly: the content is already complete. Before every choice has finished, any end raises (a `[DONE]` too): a
  * stream never ends silently short.
  */
 import { APIConnectionTimeoutError, APIUserAbortError, GlooError, StreamInterruptedError } from "./errors.js";
@@ -42,6 +43,9 @@ export interface ChatCompletionStreamOptions {
 /** The default idle timeout between two stream reads, in milliseconds. */
 export const DEFAULT_STREAM_IDLE_TIMEOUT = 60_000;
 
+// How long a stream whose choices have all finished waits for a usage chunk or the body's end.
+const TRAILER_TIMEOUT = 2_000;
+
 // setTimeout fires at once for delays above 2^31 - 1 ms, so longer ones mean "no timer".
 const MAX_TIMER_DELAY = 2_147_483_647;
 
@@ -73,7 +77,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   readonly #events: ServerSentEvent[] = [];
   #eventAt = 0;
   readonly #parser = createSSEParser({ onEvent: (event) => this.#events.push(event) });
-  readonly #idleTimer: IdleTimer | undefined;
+  #idleTimer: IdleTimer | undefined;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #pulling: Promise<IteratorResult<ChatCompletionChunk, undefined>> | undefined;
   #iterating = false;
@@ -235,14 +239,22 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
       }
       this.#received += 1;
       this.#accumulator.add(chunk);
-      if (this.#accumulator.finished && (this.#includeUsage === false || chunk.usage != null)) {
-        this.#settle("complete");
-      }
+      if (this.#accumulator.finished) this.#finishedWith(chunk);
       return chunk;
     }
     events.length = 0;
     this.#eventAt = 0;
     return undefined;
+  }
+
+  // Every choice has finished: stop now, or wait briefly for the usage chunk or the body's end.
+  #finishedWith(chunk: ChatCompletionChunk): void {
+    if (this.#includeUsage === false || chunk.usage != null) {
+      this.#settle("complete");
+      return;
+    }
+    if (this.#idleTimer === undefined) this.#idleTimer = new IdleTimer(TRAILER_TIMEOUT, this.#onIdle);
+    else this.#idleTimer.shorten(TRAILER_TIMEOUT);
   }
 
   // The body ended (or was cancelled by an abort or the idle timer): decide which it was.

@@ -10,7 +10,7 @@ import {
   StreamError,
   StreamInterruptedError,
 } from "@gloo-toolkit/sdk";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 const encoder = new TextEncoder();
 
@@ -120,6 +120,27 @@ describe("ChatCompletionStream: how a stream ends", () => {
     const stream = openStream(source, { idleTimeout: 10 });
     await expect(stream.finalText()).resolves.toBe("done");
     expect(source.cancelled).toBe(1);
+  });
+
+  it("waits only briefly, not a whole idle timeout, for a usage chunk on a body left open", async () => {
+    vi.useFakeTimers();
+    try {
+      const source = controlledBody();
+      source.send(text("done"));
+      source.send(finish());
+      let reply: string | undefined;
+      const result = openStream(source)
+        .finalText() // default idle timeout: 60 s
+        .then((value) => {
+          reply = value;
+        });
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(reply).toBe("done");
+      await result;
+      expect(source.cancelled).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("with n=3 reads on until every choice has finished", async () => {

@@ -6,7 +6,7 @@
  * while no read is pending, so a consumer that stops reading neither trips it nor keeps it alive.
  */
 export class IdleTimer {
-  readonly #timeout: number;
+  #timeout: number;
   readonly #onIdle: () => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #readSince = -1;
@@ -27,7 +27,14 @@ export class IdleTimer {
     this.#readSince = -1;
   }
 
-  /** Clears the timer for good (the stream settled). */
+  /** Lowers the timeout from the next read on (no read is pending when the stream calls it). */
+  shorten(timeout: number): void {
+    if (timeout >= this.#timeout) return;
+    this.#timeout = timeout;
+    this.stop();
+  }
+
+  /** Clears the timer (the stream settled, or the timeout changed). */
   stop(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
