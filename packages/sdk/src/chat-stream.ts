@@ -32,7 +32,8 @@ export interface ChatCompletionStreamOptions {
   requestId?: string | undefined;
   /**
    * Whether the request set `stream_options.include_usage`. `false` ends the stream at the
-   * finishing chunk without waiting for the body to close; `true` or unset reads on for a usage chunk.
+   * finishing chunk without waiting for the body to close; `true` or unset reads on for a usage
+   * chunk until the body ends, `[DONE]`, or 2 s pass without data.
    * @default undefined
    */
   includeUsage?: boolean | undefined;
