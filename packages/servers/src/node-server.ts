@@ -7,6 +7,9 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { BufferedResponse } from "./internal/buffered-response.js";
+import { Disconnect } from "./internal/disconnect.js";
+import { IncomingRequest } from "./internal/incoming-request.js";
 
 /** A web-standard request handler: the shape every server in this package exposes. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -83,13 +86,13 @@ async function answer(
   res: ServerResponse,
   onError: ((error: unknown) => void) | undefined,
 ): Promise<void> {
-  const controller = new AbortController();
+  const disconnect = new Disconnect();
   res.once("close", () => {
-    if (!res.writableFinished) controller.abort(new Error("The client closed the connection."));
+    if (!res.writableFinished) disconnect.abort();
   });
   let response: Response;
   try {
-    response = await handler(toRequest(req, controller.signal));
+    response = await handler(await toRequest(req, disconnect));
   } catch (error) {
     if (error === DROP_CONNECTION) {
       req.socket.destroy();
@@ -100,32 +103,55 @@ async function answer(
       writeJson(res, 500, { error: { message: "The server failed to handle the request." } });
     return;
   }
-  await writeResponse(response, res, controller.signal);
+  await writeResponse(response, res, disconnect);
 }
 
-function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
+/** Bodies up to this size that declare their length are read before the handler runs (one allocation, no stream). */
+const SMALL_BODY = 64 * 1024;
+
+async function toRequest(req: IncomingMessage, signal: Disconnect): Promise<Request> {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
   const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const init: RequestInit & { duplex?: "half" } = { method: req.method ?? "GET", headers, signal };
-  if (hasBody) {
-    // The IncomingMessage is an async iterable of Buffers: the body streams, nothing is buffered here.
-    init.body = req as unknown as ReadableStream<Uint8Array>;
-    init.duplex = "half";
-  }
-  return new Request(url, init);
+  const method = req.method ?? "GET";
+  if (method === "GET" || method === "HEAD") return new IncomingRequest(url, { method, headers }, signal);
+  const length = Number(req.headers["content-length"] ?? Number.NaN);
+  // Small bodies of known length arrive in a packet or two: read them whole, which costs far
+  // less than a web stream. Everything else streams (the IncomingMessage is an async iterable).
+  if (length <= SMALL_BODY)
+    return new IncomingRequest(url, { method, headers }, signal, await readSmallBody(req));
+  const body = req as unknown as ReadableStream<Uint8Array>;
+  return new IncomingRequest(url, { method, headers, body, duplex: "half" }, signal);
 }
 
-async function writeResponse(response: Response, res: ServerResponse, signal: AbortSignal): Promise<void> {
+function readSmallBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.once("end", () => {
+      const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      resolve(new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength) as Uint8Array<ArrayBuffer>);
+    });
+    req.once("error", reject);
+  });
+}
+
+async function writeResponse(response: Response, res: ServerResponse, disconnect: Disconnect): Promise<void> {
   res.writeHead(response.status, response.statusText || undefined, headersOf(response.headers));
+  // A body already in memory goes out in one write, headers included.
+  const buffered = BufferedResponse.contentOf(response);
+  if (buffered !== undefined) {
+    res.end(buffered);
+    return;
+  }
   if (response.body === null) {
     res.end();
     return;
   }
   // Send the headers now: a stream's first chunk may come much later (latency, SSE).
   res.flushHeaders();
+  const signal = disconnect.signal;
   const reader = response.body.getReader();
   const stop = () => void reader.cancel(signal.reason).catch(() => {});
   signal.addEventListener("abort", stop, { once: true });

@@ -1,6 +1,6 @@
 // Builds a completion: the model's reply per choice, `max_tokens` truncation, usage, and the
 // JSON bodies of V1 (the API reference's example shape) and V2 (the guide's real examples).
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { generateReply, type Reply, textOf } from "./model.js";
 import type { Random } from "./random.js";
 import type { Route } from "./routing.js";
@@ -44,7 +44,7 @@ export function planCompletion(
   const created = Math.floor(context.now / 1000);
   return {
     api,
-    id: api === "v1" ? `chatcmpl-${randomBytes(4).toString("hex")}` : `gen-${created}-${alphanumeric(20)}`,
+    id: api === "v1" ? `chatcmpl-${randomUUID().slice(0, 8)}` : `gen-${created}-${alphanumeric(20)}`,
     created,
     route,
     choices,
@@ -118,6 +118,11 @@ export function header(plan: CompletionPlan, object: string): Record<string, unk
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
+// Ids need to be unique, not secret: derived from a UUID's hex digits (randomUUID is pooled, cheap).
 function alphanumeric(length: number): string {
-  return Array.from(randomBytes(length), (byte) => ALPHABET[byte % ALPHABET.length]).join("");
+  const hex = (randomUUID() + randomUUID()).replaceAll("-", "");
+  let out = "";
+  for (let i = 0; i < length; i++)
+    out += ALPHABET[Number.parseInt(hex.slice(i * 3, i * 3 + 3), 16) % ALPHABET.length];
+  return out;
 }

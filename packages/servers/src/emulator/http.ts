@@ -1,5 +1,6 @@
 // The response shapes the platform documents (reference: docs.gloo.com "Errors" and "Limits"),
 // built in one place so every route answers errors the same way.
+import { BufferedResponse } from "../internal/buffered-response.js";
 
 /** One FastAPI/Pydantic validation issue, as in the platform's 422 bodies. */
 export interface ValidationIssue {
@@ -22,9 +23,14 @@ export interface PlatformErrorInit {
 
 /** A JSON response; `x-request-id` is added by the router for every response. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  const text = JSON.stringify(body);
+  return new BufferedResponse(text, {
     status,
-    headers: { "content-type": "application/json", ...headers },
+    headers: {
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(text)),
+      ...headers,
+    },
   });
 }
 

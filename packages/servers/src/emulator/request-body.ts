@@ -34,7 +34,12 @@ export async function readText(request: Request, requestId: string): Promise<str
   }
   let bytes: Uint8Array | undefined;
   try {
-    bytes = await readCapped(request);
+    // A declared length within the limit can be read whole (cheap for `serve`'s requests);
+    // otherwise the body is read chunk by chunk and abandoned past the limit.
+    bytes = request.headers.has("content-length")
+      ? new Uint8Array(await request.arrayBuffer())
+      : await readCapped(request);
+    if (bytes !== undefined && bytes.byteLength > MAX_BODY_BYTES) bytes = undefined;
   } catch {
     // The client went away or broke the body's framing; it will not read this answer anyway.
     return invalidRequest("The request body could not be read to its end.", requestId);

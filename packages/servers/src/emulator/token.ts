@@ -11,6 +11,9 @@ export const API_SCOPE = "api/access";
 /** Scopes a client may ask for; `api/limited` exists only so a 403 can be reproduced (emulator choice). */
 export const GRANTABLE_SCOPES = [API_SCOPE, "api/limited"];
 
+/** How many verified tokens are remembered before the cache starts over. */
+const VERIFIED_CACHE_SIZE = 1000;
+
 /** The issuer claim of emulator tokens. */
 export const ISSUER = "urn:gloo-toolkit:emulator";
 
@@ -69,6 +72,13 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     return `${body}.${sign(body)}`;
   }
 
+  // Verified signatures, so a client reusing its token (the normal case) costs a map lookup.
+  const verified = new Map<string, TokenClaims>();
+  const check = (claims: TokenClaims): TokenClaims | "expired" | "revoked" => {
+    if (!claims.jti.startsWith(`${epoch}.`)) return "revoked";
+    return claims.exp * 1000 <= options.now() ? "expired" : claims;
+  };
+
   return {
     async handle(request, requestId, ttlOverride) {
       const form = await readForm(request, requestId);
@@ -89,6 +99,8 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       );
     },
     verify(token) {
+      const cached = verified.get(token);
+      if (cached !== undefined) return check(cached);
       const parts = token.split(".");
       if (parts.length !== 3) return "invalid";
       const [header, payload, signature] = parts as [string, string, string];
@@ -96,8 +108,9 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       const given = Buffer.from(signature);
       if (expected.length !== given.length || !timingSafeEqual(expected, given)) return "invalid";
       const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;
-      if (!claims.jti.startsWith(`${epoch}.`)) return "revoked";
-      return claims.exp * 1000 <= options.now() ? "expired" : claims;
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear();
+      verified.set(token, claims);
+      return check(claims);
     },
     revokeAll() {
       epoch++;

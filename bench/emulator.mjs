@@ -1,0 +1,185 @@
+// Emulator throughput and stream capacity, against a named baseline in the same run.
+//  1. Non-stream completions per second: the emulator (createEmulator + serve) versus a bare
+//     `node:http` server answering the same JSON body it would send. autocannon, keep-alive.
+//     Target: the emulator at ≥ 50 % of the bare server.
+//  2. 1,000 concurrent SSE streams at a 20 ms token interval, 30 tokens each (max_tokens 30):
+//     errors, wall time, and the emulator process's peak RSS (sampled every 20 ms).
+// Each server runs in its own child process (this file with `--child`), so neither shares the
+// load generator's event loop. Run `npx tsc -b` first: this imports the built packages.
+// Environment: DURATION (s per throughput run, default 10), CONNECTIONS (default 32), STREAMS (default 1000).
+import { fork } from "node:child_process";
+import { createServer, request } from "node:http";
+import { once } from "node:events";
+import autocannon from "autocannon";
+import { machineLine, ratio, writeSection } from "./lib/report.mjs";
+
+const DURATION = Number(process.env.DURATION ?? 10);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
+const STREAMS = Number(process.env.STREAMS ?? 1000);
+const TOKEN_DELAY_MS = 20;
+const BODY = JSON.stringify({
+  model: "us.meta.llama3-3-70b-instruct-v1:0",
+  messages: [{ role: "user", content: "Explain the seven seals in two concise sentences." }],
+  max_tokens: 256,
+  temperature: 0,
+});
+
+if (process.argv.includes("--child")) await child(process.argv.at(-1));
+else await parent();
+
+// ---- child: one server per process -------------------------------------------------------
+async function child(kind) {
+  const { createEmulator, serve } = await import("../packages/servers/dist/index.js");
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  let close;
+  if (kind === "bare") {
+    // The same body the emulator sends, fixed: the floor of what node:http can do.
+    const emulator = createEmulator({ seed: 1 });
+    const text = await (await completion(emulator.fetch, await token(emulator.fetch))).text();
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json", "x-request-id": crypto.randomUUID() });
+        res.end(text);
+      });
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    process.send({ url: `http://127.0.0.1:${server.address().port}`, token: "none" });
+    close = () => new Promise((resolve) => server.close(resolve));
+  } else {
+    const emulator = createEmulator({ seed: 1, tokenDelayMs: kind === "streams" ? TOKEN_DELAY_MS : 0 });
+    const server = await serve(emulator.fetch, { port: 0 });
+    process.send({ url: server.url, token: await token(emulator.fetch) });
+    close = () => server.close();
+  }
+  process.on("message", async (message) => {
+    if (message === "reset-peak") peak = process.memoryUsage().rss;
+    if (message === "stop") {
+      clearInterval(sampler);
+      await close();
+      process.send({ peakRss: peak });
+      process.disconnect();
+    }
+  });
+}
+
+async function token(fetchHandler) {
+  const response = await fetchHandler(
+    new Request("http://x/oauth2/token", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "grant_type=client_credentials&client_id=emulator-client&client_secret=emulator-secret",
+    }),
+  );
+  return (await response.json()).access_token;
+}
+
+function completion(fetchHandler, bearer) {
+  return fetchHandler(
+    new Request("http://x/ai/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+      body: BODY,
+    }),
+  );
+}
+
+// ---- parent: load generator -------------------------------------------------------------
+async function startChild(kind) {
+  const proc = fork(new URL(import.meta.url), ["--child", kind], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const [info] = await once(proc, "message");
+  return {
+    ...info,
+    message: (m) => proc.send(m),
+    async stop() {
+      proc.send("stop");
+      const [result] = await once(proc, "message");
+      await once(proc, "exit");
+      return result;
+    },
+  };
+}
+
+async function throughput(kind) {
+  const server = await startChild(kind);
+  const options = {
+    url: `${server.url}/ai/v1/chat/completions`,
+    method: "POST",
+    connections: CONNECTIONS,
+    headers: { "content-type": "application/json", authorization: `Bearer ${server.token}` },
+    body: BODY,
+  };
+  await autocannon({ ...options, duration: 2 }); // warm-up
+  const result = await autocannon({ ...options, duration: DURATION });
+  await server.stop();
+  const bad = result.errors + result.timeouts + result.non2xx;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad };
+}
+
+function oneStream(url, bearer) {
+  const body = JSON.stringify({
+    messages: [{ role: "user", content: "Explain the parables in detail." }],
+    stream: true,
+    max_tokens: 30,
+    temperature: 0,
+  });
+  return new Promise((resolve) => {
+    const req = request(
+      `${url}/ai/v1/chat/completions`,
+      { method: "POST", agent: false, headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => {
+          text += chunk;
+        });
+        res.on("end", () => {
+          const events = text.split("\n\n").filter((e) => e.startsWith("data: "));
+          const last = events.length > 0 ? JSON.parse(events.at(-1).slice(6)) : undefined;
+          const ok = res.statusCode === 200 && last?.choices?.[0]?.finish_reason === "length";
+          resolve({ ok, chunks: events.length });
+        });
+        res.on("error", () => resolve({ ok: false, chunks: 0 }));
+      },
+    );
+    req.on("error", () => resolve({ ok: false, chunks: 0 }));
+    req.end(body);
+  });
+}
+
+async function streams() {
+  const server = await startChild("streams");
+  server.message("reset-peak");
+  const started = performance.now();
+  const results = await Promise.all(Array.from({ length: STREAMS }, () => oneStream(server.url, server.token)));
+  const wall = performance.now() - started;
+  const { peakRss } = await server.stop();
+  const failed = results.filter((r) => !r.ok).length;
+  return { wall, failed, chunks: results[0]?.chunks ?? 0, peakMiB: peakRss / 2 ** 20 };
+}
+
+async function parent() {
+  const bare = await throughput("bare");
+  const emulated = await throughput("emulator");
+  const stream = await streams();
+  const row = (name, r) =>
+    `| ${name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.bad} | ${ratio(r.rps, bare.rps)} |`;
+  const markdown = [
+    "## Emulator",
+    "",
+    `Non-stream \`POST /ai/v1/chat/completions\` (autocannon, ${CONNECTIONS} keep-alive connections, ${DURATION} s after a 2 s warm-up), each server in its own process. Baseline: a bare \`node:http\` server answering the same completion JSON. Target: the emulator at ≥ 50 % of the baseline. ${machineLine()}`,
+    "",
+    "| server | req/s | p50 ms | p99 ms | errors | vs baseline |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    row("bare `node:http` (baseline)", bare),
+    row("emulator (`createEmulator` + `serve`)", emulated),
+    "",
+    `Streams: ${STREAMS} concurrent SSE completions, ${TOKEN_DELAY_MS} ms between chunks, 30 tokens each (${stream.chunks} events per stream with the role and finish chunks): ${stream.failed} failed, all done in ${(stream.wall / 1000).toFixed(2)} s (ideal ${((stream.chunks * TOKEN_DELAY_MS) / 1000).toFixed(2)} s); emulator process peak RSS ${stream.peakMiB.toFixed(0)} MiB.`,
+  ].join("\n");
+  console.log(markdown);
+  await writeSection("emulator", markdown);
+}
