@@ -112,11 +112,15 @@ async function createCompletion<T extends ChatCompletion>(
   const request = { method: "POST", path, body: serializeBody(params), auth: true } as const;
   if (params.stream !== true) return requestJSON<T>(context.transport, request, options);
   const open = await requestStream(context.transport, request, options);
+  const hook = completionHookOf(options);
   return new ChatCompletionStream(open.response, {
     controller: open.controller,
     idleTimeout: options.idleTimeout ?? context.idleTimeout,
     requestId: open.requestId,
     includeUsage: params.stream_options?.include_usage,
-    onComplete: completionHookOf(options),
+    onComplete: (completion) => {
+      open.release();
+      hook?.(completion);
+    },
   });
 }

@@ -108,19 +108,18 @@ export class Gloo {
   };
   /** A fetch that adds the bearer token and retries once after a 401; relative paths resolve against `baseURL`. */
   readonly fetch: FetchFunction;
-  readonly #context: ResourceContext;
 
   constructor(options: GlooOptions = {}) {
     this.baseURL = normaliseBaseURL(options.baseURL ?? DEFAULT_BASE_URL);
     const tokens = createTokens(this.baseURL, options);
     const transport = createTransport(this.baseURL, options, tokens);
-    this.#context = {
+    const context: ResourceContext = {
       transport,
       guard: options.guard ?? true,
       idleTimeout: positive("idleTimeout", options.idleTimeout, DEFAULT_STREAM_IDLE_TIMEOUT),
     };
-    this.chat = { completions: new ChatCompletions(this.#context) };
-    this.v2 = { chat: { completions: new ChatCompletionsV2(this.#context) } };
+    this.chat = { completions: new ChatCompletions(context) };
+    this.v2 = { chat: { completions: new ChatCompletionsV2(context) } };
     this.models = new Models({ ...transport, tokens: undefined });
     this.auth = {
       getToken: (getOptions = {}) => tokens.get(getOptions),

@@ -17,6 +17,7 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionRouting,
   RequestOptions,
+  WithRequestId,
 } from "./types.js";
 
 /** How a conversation starts. */
@@ -107,7 +108,7 @@ export class Conversation {
     text?: string,
     params: ConversationParams = {},
     options?: RequestOptions,
-  ): Promise<ChatCompletion> {
+  ): Promise<WithRequestId<ChatCompletion>> {
     const client = this.#requireClient("send");
     const appended = this.#appendUser(text);
     try {
@@ -115,7 +116,7 @@ export class Conversation {
         client,
         this.#request(params, false),
         options,
-      )) as ChatCompletion;
+      )) as WithRequestId<ChatCompletion>;
       this.#appendReply(completion);
       return completion;
     } catch (error) {

@@ -120,7 +120,7 @@ export async function requestClientCredentialsToken(options: ClientCredentialsOp
   }
   const body = await readBody(response);
   const requestId = response.headers.get("x-request-id") ?? undefined;
-  if (!response.ok) throw oauthErrorFrom(response.status, body, requestId, options.clientSecret);
+  if (!response.ok) throw oauthErrorFrom(response.status, body, requestId, options);
   return accessTokenFrom(body, response.status, requestId, startedAt);
 }
 
@@ -139,7 +139,7 @@ function oauthErrorFrom(
   status: number,
   body: unknown,
   requestId: string | undefined,
-  secret: string,
+  credentials: { clientId: string; clientSecret: string },
 ): OAuthError {
   const record = isRecord(body) ? body : {};
   const error = typeof record.error === "string" && record.error !== "" ? record.error : `http_${status}`;
@@ -147,11 +147,26 @@ function oauthErrorFrom(
     typeof record.error_description === "string"
       ? record.error_description
       : typeof body === "string" && body !== ""
-        ? body.slice(0, 200)
+        ? body
         : undefined;
-  // An echo of the credentials in an error page must not end up in our message.
-  const safeDescription = description && secret ? description.replaceAll(secret, "[redacted]") : description;
-  return new OAuthError({ status, error, errorDescription: safeDescription, requestId });
+  // Redacted before shortening, so a secret cut in half at the edge cannot slip through.
+  const errorDescription = redact(description, credentials)?.slice(0, 300);
+  return new OAuthError({ status, error, errorDescription, requestId });
+}
+
+// An error page that echoes the request must not carry the secret into our message, whether
+// raw, percent-encoded or inside the Basic credentials.
+function redact(
+  text: string | undefined,
+  credentials: { clientId: string; clientSecret: string },
+): string | undefined {
+  const { clientId, clientSecret } = credentials;
+  if (text === undefined || clientSecret === "") return text;
+  const basic = basicAuthorization(clientId, clientSecret).slice("Basic ".length);
+  return [clientSecret, encodeURIComponent(clientSecret), basic].reduce(
+    (redacted, secret) => redacted.replaceAll(secret, "[redacted]"),
+    text,
+  );
 }
 
 function accessTokenFrom(

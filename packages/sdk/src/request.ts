@@ -47,6 +47,8 @@ export interface OpenResponse {
   response: Response;
   controller: AbortController;
   requestId: string | undefined;
+  /** Unlinks the caller's signal once the stream has completed. */
+  release: () => void;
 }
 
 /** Sends a JSON request and resolves to the parsed body, with a non-enumerable `requestId`. */
@@ -74,10 +76,16 @@ export function requestStream(
   return send(transport, { ...request, stream: true }, options, async (response, attempt) => {
     // The time-to-first-byte budget is spent; from here on the stream's idle timeout applies.
     attempt.clearTimeout();
+    // The caller's signal stays linked while the stream is open; an abort (which the stream also
+    // uses when it closes early) or `release()` on completion unlinks it, so a long-lived signal
+    // shared by many calls does not collect listeners.
+    const release = () => attempt.dispose();
+    attempt.controller.signal.addEventListener("abort", release, { once: true });
     return {
       response,
       controller: attempt.controller,
       requestId: response.headers.get("x-request-id") ?? undefined,
+      release,
     };
   });
 }

@@ -81,6 +81,21 @@ describe("requestClientCredentialsToken", () => {
     expect(`${error.message} ${String(error)} ${JSON.stringify(error)}`).not.toContain(SECRET);
   });
 
+  it("redacts the secret from an error page that echoes the request, in any encoding", async () => {
+    const { fetch } = recordingFetch(
+      () =>
+        new Response(
+          `Bad request. Authorization: Basic ${btoa(`my%20id:${encodeURIComponent(SECRET)}`)} body: client_secret=${encodeURIComponent(SECRET)}`,
+          { status: 401 },
+        ),
+    );
+    const error = await requestClientCredentialsToken(options(fetch)).catch((e) => e);
+    expect(error.error).toBe("http_401");
+    expect(error.errorDescription).toBe(
+      "Bad request. Authorization: Basic [redacted] body: client_secret=[redacted]",
+    );
+  });
+
   it("turns a network failure into an APIConnectionError", async () => {
     const fetch = (async () => {
       throw new TypeError("fetch failed");

@@ -1,4 +1,6 @@
 // The request pipeline as the client uses it: retries, server hints, timeouts and aborts.
+
+import { getEventListeners } from "node:events";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -223,6 +225,34 @@ describe("timeouts and aborts", () => {
     const pending = gloo.chat.completions.create({ messages: hello }, { timeout: 50 }).catch((e) => e);
     await vi.advanceTimersByTimeAsync(50);
     expect(await pending).toBeInstanceOf(APIConnectionTimeoutError);
+  });
+});
+
+describe("the caller's signal", () => {
+  it("is unlinked once a call ends, so a shared signal collects no listeners", async () => {
+    const platform = fakePlatform();
+    platform.reply(
+      errorReply(503, {}),
+      completionReply(),
+      sseReply(textChunks("a")),
+      sseReply(textChunks("b")),
+    );
+    const gloo = new Gloo(platform.options());
+    const shared = new AbortController();
+    await gloo.chat.completions.create({ messages: hello }, { signal: shared.signal });
+    const first = await gloo.chat.completions.create(
+      { messages: hello, stream: true },
+      { signal: shared.signal },
+    );
+    await first.finalText();
+    expect(getEventListeners(shared.signal, "abort")).toHaveLength(0);
+    const second = await gloo.chat.completions.create(
+      { messages: hello, stream: true },
+      { signal: shared.signal },
+    );
+    expect(getEventListeners(shared.signal, "abort").length).toBeGreaterThan(0);
+    second.abort();
+    expect(getEventListeners(shared.signal, "abort")).toHaveLength(0);
   });
 });
 
