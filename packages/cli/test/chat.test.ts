@@ -54,6 +54,20 @@ describe("gloo chat", () => {
     expect(bodies.at(-1)).toMatchObject({ stream: false });
   });
 
+  it("ends the line of a stream that fails mid-way before the error is printed", async () => {
+    const { env, fetch } = recording();
+    const failing: typeof globalThis.fetch = (input, init) => {
+      const request = new Request(input, init);
+      if (request.url.endsWith("/chat/completions")) request.headers.set("x-emulator-fault", "error-after=2");
+      return fetch(request);
+    };
+    const run = await runCli(["chat", "--stream", "Explain grace in a few words."], { env, fetch: failing });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/\S\n$/);
+    expect(run.stderr).toMatch(/^gloo: the stream failed mid-way: /);
+    expect(run.stderr).toMatch(/Request id: \S+/);
+  });
+
   it("prints every choice with --n and the whole response with --json", async () => {
     const { env, fetch } = recording();
     const many = await runCli(

@@ -53,6 +53,15 @@ describe("describeError", () => {
     expect(described.hint).toContain("GLOO_BASE");
   });
 
+  it("tells a connection closed without an answer apart from an unreachable address", () => {
+    const cause = Object.assign(new Error("fetch failed"), {
+      cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+    });
+    const described = describeError(new APIConnectionError({ message: "POST /x failed.", cause }));
+    expect(described.message).toBe("the connection failed: POST /x failed. (fetch failed: UND_ERR_SOCKET)");
+    expect(described.hint).not.toContain("GLOO_BASE");
+  });
+
   it("maps guard errors to usage (2), aborts to 130, stream errors to 1 with the request id", () => {
     expect(describeError(new RequestValidationError("temperature", "must be between 0 and 1")).exitCode).toBe(
       2,

@@ -16,7 +16,7 @@ import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../int
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
 import { readAll } from "../internal/line-reader.js";
-import { formatDuration, startSpinner } from "../internal/output.js";
+import { formatDuration, startSpinner, writeStreamed } from "../internal/output.js";
 
 const options = {
   system: { type: "string", short: "s" },
@@ -235,12 +235,7 @@ async function streamReply(
 ): Promise<string | undefined> {
   const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the first token…");
   const stream = await createStream(client, request, ctx.signal).finally(() => spinner.stop());
-  let last = "\n";
-  for await (const delta of stream.textStream()) {
-    ctx.stdout.write(delta);
-    last = delta;
-  }
-  if (!last.endsWith("\n")) ctx.stdout.write("\n");
+  await writeStreamed(stream.textStream(), ctx.stdout);
   return stream.requestId;
 }
 

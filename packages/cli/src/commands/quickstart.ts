@@ -6,7 +6,7 @@ import { connectionOptionHelp, connectionOptions, createClient } from "../intern
 import { type Credentials, hasCredentials, readSettings, type Settings } from "../internal/credentials.js";
 import { type EmbeddedEmulator, startEmbeddedEmulator } from "../internal/embedded-emulator.js";
 import { type CheckResult, healthChecks, runHealthChecks } from "../internal/health-checks.js";
-import { colorEnabled, createStyle, formatDuration, type Style } from "../internal/output.js";
+import { colorEnabled, createStyle, formatDuration, type Style, writeStreamed } from "../internal/output.js";
 
 const options = {
   model: { type: "string", short: "m" },
@@ -150,16 +150,14 @@ async function streamStep(ctx: CommandContext, client: Gloo, model: string, styl
     },
     { signal: ctx.signal },
   );
-  let chunks = 0;
   let firstAt: number | undefined;
-  out.write("   ");
-  for await (const delta of stream.textStream()) {
+  const chunks = await writeStreamed(stream.textStream(), out, (delta) => {
+    const indent = firstAt === undefined ? "   " : "";
     firstAt ??= performance.now() - started;
-    chunks += 1;
-    out.write(delta.replace(/\n/g, "\n   "));
-  }
+    return indent + delta.replace(/\n/g, "\n   ");
+  });
   out.write(
-    `\n   ${style.dim(`(${chunks} chunks, first after ${formatDuration(firstAt ?? 0)}, request id ${stream.requestId ?? "none"})`)}\n\n`,
+    `   ${style.dim(`(${chunks} chunks, first after ${formatDuration(firstAt ?? 0)}, request id ${stream.requestId ?? "none"})`)}\n\n`,
   );
 }
 

@@ -161,23 +161,44 @@ function describeConnection(error: APIConnectionError): ErrorMessage {
     );
   }
   const cause = causeText(error.cause);
+  const detail = `${error.message}${cause === "" ? "" : ` (${cause})`}`;
+  if (unreachable.some((code) => cause.includes(code))) {
+    return plain(
+      `could not reach the platform: ${detail}`,
+      "Check GLOO_BASE (or --base) and your network. To work offline, run `gloo emulator` and point GLOO_BASE at it.",
+      ExitCode.failure,
+    );
+  }
   return plain(
-    `could not reach the platform: ${error.message}${cause === "" ? "" : ` (${cause})`}`,
-    "Check GLOO_BASE (or --base) and your network. To work offline, run `gloo emulator` and point GLOO_BASE at it.",
+    `the connection failed: ${detail}`,
+    "The platform (or something on the way) closed the connection without an answer, and retries did not help. Try again; `gloo doctor` checks the setup.",
     ExitCode.failure,
   );
 }
 
+// Causes that mean "nothing answers at this address" rather than "it answered, then hung up".
+const unreachable = [
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "bad port",
+  "Invalid URL",
+];
+
+// undici wraps the socket error: "fetch failed" → cause with a `code` (ECONNREFUSED, UND_ERR_SOCKET, …).
 function causeText(cause: unknown): string {
-  if (!(cause instanceof Error)) return "";
-  const code = (cause as { code?: unknown }).code;
-  const inner =
-    cause.cause instanceof Error
-      ? ((cause.cause as { code?: unknown }).code ?? cause.cause.message)
-      : undefined;
-  return [typeof code === "string" ? code : cause.message, typeof inner === "string" ? inner : undefined]
-    .filter((part) => part !== undefined && part !== "")
-    .join(": ");
+  const parts: string[] = [];
+  for (
+    let current = cause, depth = 0;
+    current instanceof Error && depth < 4;
+    current = current.cause, depth++
+  ) {
+    const code = (current as { code?: unknown }).code;
+    parts.push(typeof code === "string" ? code : current.message);
+  }
+  return parts.filter((part) => part !== "").join(": ");
 }
 
 function retryHint(retryable: boolean | undefined): string {

@@ -84,3 +84,27 @@ export function startSpinner(
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/**
+ * Writes streamed text as it arrives and always ends on a fresh line, even when the stream fails
+ * mid-way, so an error message never lands in the middle of a reply. Returns the number of deltas.
+ */
+export async function writeStreamed(
+  text: AsyncIterable<string>,
+  out: Output,
+  map: (delta: string) => string = (delta) => delta,
+): Promise<number> {
+  let count = 0;
+  let atLineStart = true;
+  try {
+    for await (const delta of text) {
+      const shown = map(delta);
+      out.write(shown);
+      count += 1;
+      if (shown !== "") atLineStart = shown.endsWith("\n");
+    }
+  } finally {
+    if (!atLineStart) out.write("\n");
+  }
+  return count;
+}

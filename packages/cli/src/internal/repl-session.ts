@@ -1,6 +1,6 @@
 import type { Output } from "../context.js";
 import { describeError } from "./error-message.js";
-import type { Style } from "./output.js";
+import { type Style, writeStreamed } from "./output.js";
 import { type ReplIO, slashCommands } from "./repl-commands.js";
 
 /** Token counts of one reply, as the platform reports them in `usage`. */
@@ -92,16 +92,13 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
         state.model,
         AbortSignal.any([controller.signal, options.signal]),
       );
-      await printReply(answer.text, options.stdout);
+      await writeStreamed(answer.text, options.stdout);
       record(state, answer.usage(), io, options.warnTokens, trimBudget);
     } catch (error) {
       // A failed or cancelled turn leaves no trace: the next message must not follow a dangling user turn.
       state.conversation = options.create(snapshot);
       if (options.signal.aborted) throw error;
-      if (controller.signal.aborted) {
-        options.stdout.write("\n");
-        return io.warn("(reply cancelled)");
-      }
+      if (controller.signal.aborted) return io.warn("(reply cancelled)");
       const described = describeError(error);
       io.warn(`error: ${described.message}${described.hint === undefined ? "" : `\n${described.hint}`}`);
     } finally {
@@ -130,15 +127,6 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
       return true;
     },
   };
-}
-
-async function printReply(text: AsyncIterable<string>, stdout: Output): Promise<void> {
-  let endsWithNewline = true;
-  for await (const delta of text) {
-    stdout.write(delta);
-    endsWithNewline = delta.endsWith("\n");
-  }
-  if (!endsWithNewline) stdout.write("\n");
 }
 
 // Quickstart, "Common Pitfalls": watch usage.prompt_tokens — every turn resends the whole history.
