@@ -170,18 +170,12 @@ async function runOne(
   model: string,
   signal: AbortSignal,
 ): Promise<CheckOutcome> {
-  // Each check gets its own signal, unlinked afterwards: an SDK stream leaves its abort listener on
-  // the signal it was given, and a matrix of many checks would pile them up on the command's signal.
-  const controller = new AbortController();
-  const abort = () => controller.abort(signal.reason);
-  signal.addEventListener("abort", abort, { once: true });
   try {
-    return await check.run(client, model, controller.signal);
+    return await check.run(client, model, signal);
   } catch (error) {
+    // An interrupt stops the run; any other error is this check's failure, reported like the SDK's.
     if (signal.aborted) throw error;
     const described = describeError(error);
     return { ok: false, detail: described.message, requestId: described.requestId };
-  } finally {
-    signal.removeEventListener("abort", abort);
   }
 }
