@@ -4,7 +4,7 @@
 import { ChatCompletionStream } from "./chat-stream.js";
 import { guardMessages, guardRouting, guardValues, serializeBody } from "./guard.js";
 import { completionHookOf } from "./internal/completion-hook.js";
-import { requestJSON, requestStream, type Transport } from "./request.js";
+import { type ApiRequest, requestJSON, requestStream, type Transport } from "./request.js";
 import type {
   ChatCompletion,
   ChatCompletionCreateParams,
@@ -97,27 +97,46 @@ export class ChatCompletionsV2 {
   }
 }
 
-async function createCompletion<T extends ChatCompletion>(
+function createCompletion<T extends ChatCompletion>(
   context: ResourceContext,
   path: string,
   params: ChatCompletionCreateParams | ChatCompletionCreateParamsV2,
   options: RequestOptions,
   routed: boolean,
 ): Promise<ChatCompletionStream | WithRequestId<T>> {
-  if (context.guard) {
-    guardMessages(params);
-    guardValues(params as unknown as Record<string, unknown>);
-    if (routed) guardRouting(params as unknown as Record<string, unknown>);
+  let body: string;
+  try {
+    if (context.guard) guard(params, routed);
+    body = serializeBody(params);
+  } catch (error) {
+    // create() always reports through its promise, even for mistakes found before sending.
+    return Promise.reject(error);
   }
-  const request = { method: "POST", path, body: serializeBody(params), auth: true } as const;
+  const request = { method: "POST", path, body, auth: true } as const;
+  // The JSON path returns the pipeline's promise as is: no extra async layer on the hot path.
   if (params.stream !== true) return requestJSON<T>(context.transport, request, options);
+  return openStream(context, request, options, params.stream_options?.include_usage);
+}
+
+function guard(params: ChatCompletionCreateParams | ChatCompletionCreateParamsV2, routed: boolean): void {
+  guardMessages(params);
+  guardValues(params as unknown as Record<string, unknown>);
+  if (routed) guardRouting(params as unknown as Record<string, unknown>);
+}
+
+async function openStream(
+  context: ResourceContext,
+  request: ApiRequest,
+  options: RequestOptions,
+  includeUsage: boolean | undefined,
+): Promise<ChatCompletionStream> {
   const open = await requestStream(context.transport, request, options);
   const hook = completionHookOf(options);
   return new ChatCompletionStream(open.response, {
     controller: open.controller,
     idleTimeout: options.idleTimeout ?? context.idleTimeout,
     requestId: open.requestId,
-    includeUsage: params.stream_options?.include_usage,
+    includeUsage,
     onComplete: (completion) => {
       open.release();
       hook?.(completion);

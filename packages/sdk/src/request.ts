@@ -57,14 +57,22 @@ export async function requestJSON<T extends object>(
   request: ApiRequest,
   options: RequestOptions = {},
 ): Promise<WithRequestId<T>> {
-  const { response, body } = await send(transport, request, options, async (response, attempt) => {
-    try {
-      return { response, body: await response.text() };
-    } finally {
-      attempt.dispose();
-    }
-  });
+  const { response, body } = await send(transport, request, options, readText);
   return withRequestId<T>(parseJSON(body, request), response.headers);
+}
+
+// The body is read inside the attempt, so the timeout and retries cover it too.
+function readText(response: Response, attempt: Attempt): Promise<{ response: Response; body: string }> {
+  return response.text().then(
+    (body) => {
+      attempt.dispose();
+      return { response, body };
+    },
+    (error: unknown) => {
+      attempt.dispose();
+      throw error;
+    },
+  );
 }
 
 /** Sends a streaming request and resolves once the response headers have arrived. */
@@ -114,7 +122,7 @@ async function send<R>(
         method: request.method,
         headers: buildHeaders(transport, request, options, token),
         signal: attempt.controller.signal,
-        ...(request.body === undefined ? {} : { body: request.body }),
+        body: request.body ?? null,
       });
       if (response.ok) return await onSuccess(response, attempt);
       headers = response.headers;

@@ -8,12 +8,15 @@ export class Attempt {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timedOut = false;
   readonly #signal: AbortSignal | undefined;
-  readonly #onAbort = () => this.controller.abort(this.#signal?.reason);
+  readonly #onAbort: (() => void) | undefined;
 
   constructor(signal: AbortSignal | undefined, timeoutMs: number) {
     this.#signal = signal;
-    signal?.addEventListener("abort", this.#onAbort, { once: true });
-    if (signal?.aborted) this.controller.abort(signal.reason);
+    if (signal) {
+      this.#onAbort = () => this.controller.abort(signal.reason);
+      signal.addEventListener("abort", this.#onAbort, { once: true });
+      if (signal.aborted) this.controller.abort(signal.reason);
+    }
     if (Number.isFinite(timeoutMs)) {
       this.#timer = setTimeout(() => {
         this.#timedOut = true;
@@ -32,7 +35,7 @@ export class Attempt {
   /** Stops the timeout and unlinks the caller's signal. */
   dispose(): void {
     clearTimeout(this.#timer);
-    this.#signal?.removeEventListener("abort", this.#onAbort);
+    if (this.#onAbort) this.#signal?.removeEventListener("abort", this.#onAbort);
   }
 
   /** Turns whatever fetch or a body read threw into the SDK's error for it. */
