@@ -69,6 +69,7 @@ export class AccessToken {
     };
   }
 
+  /** What Node's `util.inspect` and `console.log` show: the masked JSON form. */
   [INSPECT](): string {
     return `AccessToken ${JSON.stringify(this.toJSON())}`;
   }
