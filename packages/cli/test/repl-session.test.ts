@@ -57,6 +57,7 @@ function fakeFactory(options: { promptTokens?: number; gate?: Promise<void>; fai
         return {
           text: deltas(),
           usage: () => ({ promptTokens: options.promptTokens ?? 5, completionTokens: 2 }),
+          requestId: `req-${calls.length}`,
         };
       },
     };
@@ -66,7 +67,7 @@ function fakeFactory(options: { promptTokens?: number; gate?: Promise<void>; fai
 
 async function session(
   options: Parameters<typeof fakeFactory>[0] = {},
-  extra: { warnTokens?: number; signal?: AbortSignal } = {},
+  extra: { warnTokens?: number; signal?: AbortSignal; verbose?: boolean } = {},
 ) {
   const fake = fakeFactory(options);
   const stdout = capture();
@@ -81,6 +82,7 @@ async function session(
     cwd,
     signal: extra.signal ?? new AbortController().signal,
     warnTokens: extra.warnTokens ?? 1000,
+    verbose: extra.verbose,
   });
   return { repl, fake, stdout, stderr, cwd };
 }
@@ -95,6 +97,12 @@ describe("createReplSession", () => {
     expect(stdout.text()).toContain("history: 4 messages");
     expect(stdout.text()).toContain("session: 10 prompt + 4 completion tokens");
     expect(fake.calls.map((call) => call.model)).toEqual(["m-1", "m-1"]);
+  });
+
+  it("prints each reply's request id and tokens with --verbose", async () => {
+    const { repl, stderr } = await session({}, { verbose: true });
+    await repl.handle("hello");
+    expect(stderr.text()).toMatch(/^\(request id req-1, 5 prompt \+ 2 completion tokens, \d+ ms\)\n$/);
   });
 
   it("switches the model, sets the system prompt, resets and leaves on /exit", async () => {

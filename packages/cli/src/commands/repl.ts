@@ -66,6 +66,7 @@ export const command: Command = {
       cwd: ctx.cwd,
       signal: ctx.signal,
       warnTokens: numberFlag("warn-tokens", values["warn-tokens"], { integer: true, min: 1 }) ?? 8000,
+      verbose: values.verbose,
     });
     if (interactive)
       ctx.stdout.write(

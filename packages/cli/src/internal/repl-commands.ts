@@ -6,6 +6,8 @@ import type { ReplSessionOptions, ReplState } from "./repl-session.js";
 export interface ReplIO {
   say(text: string): void;
   warn(text: string): void;
+  /** Secondary detail (dimmed on a terminal), to stderr. */
+  note(text: string): void;
 }
 
 /** A slash command's handler, given the text after its name. */

@@ -34,7 +34,7 @@ function adapt(conversation: Conversation): ReplConversation {
       const params = { ...(model === undefined ? {} : { model }), stream_options: { include_usage: true } };
       const stream = await conversation.stream(text, params, { signal });
       let usage: ReplUsage | undefined;
-      async function* text_(): AsyncGenerator<string> {
+      async function* deltas(): AsyncGenerator<string> {
         for await (const chunk of stream) {
           if (chunk.usage != null)
             usage = {
@@ -45,7 +45,7 @@ function adapt(conversation: Conversation): ReplConversation {
           if (typeof content === "string" && content !== "") yield content;
         }
       }
-      return { text: text_(), usage: () => usage };
+      return { text: deltas(), usage: () => usage, requestId: stream.requestId };
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Output } from "../context.js";
 import { describeError } from "./error-message.js";
-import { type Style, writeStreamed } from "./output.js";
+import { formatDuration, type Style, writeStreamed } from "./output.js";
 import { type ReplIO, slashCommands } from "./repl-commands.js";
 
 /** Token counts of one reply, as the platform reports them in `usage`. */
@@ -14,6 +14,8 @@ export interface ReplReply {
   text: AsyncIterable<string>;
   /** Resolves after `text` is exhausted. */
   usage(): ReplUsage | undefined;
+  /** The response's `x-request-id`, for `--verbose` and support. */
+  requestId: string | undefined;
 }
 
 /**
@@ -48,6 +50,8 @@ export interface ReplSessionOptions {
   signal: AbortSignal;
   /** Warn once `usage.prompt_tokens` exceeds this (quickstart: "Watch usage.prompt_tokens"). */
   warnTokens: number;
+  /** After each reply, print its request id, tokens and time to stderr. */
+  verbose?: boolean | undefined;
 }
 
 /** A running REPL: feed it lines, interrupt the reply in progress. */
@@ -86,6 +90,7 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
     const controller = new AbortController();
     inFlight = controller;
     const snapshot = state.conversation.toJSON();
+    const started = performance.now();
     try {
       const answer = await state.conversation.send(
         text,
@@ -94,6 +99,7 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
       );
       await writeStreamed(answer.text, options.stdout);
       record(state, answer.usage(), io, options.warnTokens, trimBudget);
+      if (options.verbose === true) io.note(details(answer, performance.now() - started));
     } catch (error) {
       // A failed or cancelled turn leaves no trace: the next message must not follow a dangling user turn.
       state.conversation = options.create(snapshot);
@@ -151,8 +157,18 @@ function record(
   }
 }
 
+function details(answer: ReplReply, elapsedMs: number): string {
+  const usage = answer.usage();
+  const tokens =
+    usage === undefined
+      ? "no usage"
+      : `${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens`;
+  return `(request id ${answer.requestId ?? "none"}, ${tokens}, ${formatDuration(elapsedMs)})`;
+}
+
 function replIO(options: ReplSessionOptions): ReplIO {
   return {
+    note: (text) => void options.stderr.write(`${options.style.dim(text)}\n`),
     say: (text) => void options.stdout.write(`${text}\n`),
     warn: (text) => void options.stderr.write(`${options.style.yellow(text)}\n`),
   };
