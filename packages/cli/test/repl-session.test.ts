@@ -102,7 +102,7 @@ describe("createReplSession", () => {
   it("prints each reply's request id and tokens with --verbose", async () => {
     const { repl, stderr } = await session({}, { verbose: true });
     await repl.handle("hello");
-    expect(stderr.text()).toMatch(/^\(request id req-1, 5 prompt \+ 2 completion tokens, \d+ ms\)\n$/);
+    expect(stderr.text()).toMatch(/^\(request id req-1, 5 prompt \+ 2 completion tokens, [\d.]+ m?s\)\n$/);
   });
 
   it("switches the model, sets the system prompt, resets and leaves on /exit", async () => {
