@@ -40,6 +40,12 @@ describe("requestClientCredentialsToken", () => {
     expect(await request.text()).toBe("grant_type=client_credentials&scope=api/access");
   });
 
+  it("sends a custom scope", async () => {
+    const { fetch, seen } = recordingFetch(() => Response.json({ access_token: "abc", expires_in: 60 }));
+    await requestClientCredentialsToken({ ...options(fetch), scope: "api/access other" });
+    expect(await seen[0]?.text()).toBe("grant_type=client_credentials&scope=api/access%20other");
+  });
+
   it("returns an AccessToken with expiry counted from the request", async () => {
     const { fetch } = recordingFetch(() =>
       Response.json({ access_token: "abc", expires_in: 3600, token_type: "Bearer", scope: "api/access" }),
