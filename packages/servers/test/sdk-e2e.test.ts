@@ -8,7 +8,7 @@ import {
   StreamError,
   StreamInterruptedError,
 } from "@gloo-toolkit/sdk";
-import { createEmulator, type Emulator, type RunningServer, serve } from "@gloo-toolkit/servers";
+import { createEmulator, type RunningServer, serve } from "@gloo-toolkit/servers";
 import { afterEach, describe, expect, it } from "vitest";
 
 const running: RunningServer[] = [];

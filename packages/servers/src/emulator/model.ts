@@ -35,7 +35,7 @@ const EXACT_INSTRUCTIONS = [
 ];
 
 const SENTENCES = [
-  "{T} is best approached one step at a time.",
+  "When it comes to {t}, it is best to go one step at a time.",
   "At its core, {t} comes down to a few clear ideas that build on one another.",
   "A good starting point is to ask what {t} meant to its first audience and why it still matters.",
   "Seen as a whole, {t} follows a simple pattern: context first, then detail, then application.",
@@ -120,7 +120,7 @@ function compose(prompt: string, random: Random): string {
   const sentences: string[] = [];
   for (let i = 0; i < count && pool.length > 0; i++) {
     const [template] = pool.splice(Math.floor(random() * pool.length), 1);
-    sentences.push((template as string).replace("{T}", capitalise(topic)).replace("{t}", topic));
+    sentences.push((template as string).replace("{t}", topic));
   }
   return sentences.join(" ");
 }
@@ -153,8 +153,4 @@ export function topicOf(prompt: string): string {
     .filter((word) => word !== "")
     .slice(0, 10);
   return words.length === 0 ? "your question" : words.join(" ");
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
