@@ -21,7 +21,7 @@ describe("gloo health", () => {
     const run = await runCli(["health"], { env, fetch });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/PASS {2}token .*chars, expires in/);
-    expect(run.stdout).toContain("PASS  exact echo");
+    expect(run.stdout).toMatch(/PASS {2}exact echo .*PING-9473e0 {2}\[[\w-]+\]\n/);
     expect(run.stdout).toContain("3 × SUN");
     expect(run.stdout).toContain("STREAM-OK in");
     expect(run.stderr).toContain("All 4 checks passed.");

@@ -5,7 +5,12 @@ import { UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
-import { type CheckResult, healthChecks, runHealthChecks } from "../internal/health-checks.js";
+import {
+  type CheckResult,
+  formatCheckLine,
+  healthChecks,
+  runHealthChecks,
+} from "../internal/health-checks.js";
 import { toJUnit } from "../internal/junit.js";
 import { colorEnabled, createStyle, formatDuration, type Style } from "../internal/output.js";
 import { formatTable } from "../internal/table.js";
@@ -66,8 +71,7 @@ export const command: Command = {
       signal: ctx.signal,
       ...(live
         ? {
-            onResult: (result: CheckResult) =>
-              ctx.stdout.write(resultLine(result, style, values.verbose === true)),
+            onResult: (result: CheckResult) => ctx.stdout.write(`${formatCheckLine(result, style)}\n`),
           }
         : {}),
     });
@@ -100,13 +104,6 @@ async function chooseModels(
   return catalogue.data
     .filter((m) => m.output_modalities === undefined || m.output_modalities.includes("text"))
     .map((m) => m.id);
-}
-
-function resultLine(result: CheckResult, style: Style, verbose: boolean): string {
-  const mark = result.ok ? style.green("PASS") : style.red("FAIL");
-  const title = healthChecks.find((check) => check.id === result.check)?.title ?? result.check;
-  const id = result.requestId === undefined ? "" : style.dim(`  [${result.requestId}]`);
-  return `${mark}  ${title.padEnd(18)} ${formatDuration(result.latencyMs).padStart(8)}  ${result.detail}${verbose || !result.ok ? id : ""}\n`;
 }
 
 function matrix(results: CheckResult[], models: string[], style: Style): string {

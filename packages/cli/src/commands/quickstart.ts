@@ -5,7 +5,7 @@ import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.j
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { type Credentials, hasCredentials, readSettings, type Settings } from "../internal/credentials.js";
 import { type EmbeddedEmulator, startEmbeddedEmulator } from "../internal/embedded-emulator.js";
-import { type CheckResult, healthChecks, runHealthChecks } from "../internal/health-checks.js";
+import { type CheckResult, formatCheckLine, runHealthChecks } from "../internal/health-checks.js";
 import { colorEnabled, createStyle, formatDuration, type Style, writeStreamed } from "../internal/output.js";
 
 const options = {
@@ -50,7 +50,7 @@ export const command: Command = {
     try {
       ctx.stdout.write(banner(credentials, emulator, style));
       const client = createClient(ctx, credentials);
-      return await steps(ctx, client, credentials.model, style, args.values.verbose === true);
+      return await steps(ctx, client, credentials.model, style);
     } finally {
       await emulator?.close();
     }
@@ -89,13 +89,7 @@ function banner(credentials: Credentials, emulator: EmbeddedEmulator | undefined
   ].join("\n");
 }
 
-async function steps(
-  ctx: CommandContext,
-  client: Gloo,
-  model: string,
-  style: Style,
-  verbose: boolean,
-): Promise<number> {
+async function steps(ctx: CommandContext, client: Gloo, model: string, style: Style): Promise<number> {
   const out = ctx.stdout;
   heading(out, style, "1) OAuth2 token", "POST /oauth2/token (client_credentials, scope api/access)");
   const token = await client.auth.getToken({ signal: ctx.signal });
@@ -129,7 +123,7 @@ async function steps(
   heading(out, style, "4) Health checks", "exact echo, determinism (n: 3), SSE");
   const results = await runHealthChecks(client, [model], {
     signal: ctx.signal,
-    onResult: (result) => out.write(checkLine(result, style, verbose)),
+    onResult: (result) => out.write(`   ${formatCheckLine(result, style)}\n`),
   });
   return finish(out, results, style);
 }
@@ -166,14 +160,6 @@ function heading(out: Output, style: Style, title: string, detail: string): void
 }
 
 const indent = (text: string) => text.replace(/^/gm, "   ");
-
-function checkLine(result: CheckResult, style: Style, verbose: boolean): string {
-  const title = healthChecks.find((check) => check.id === result.check)?.title ?? result.check;
-  const mark = result.ok ? style.green("PASS") : style.red("FAIL");
-  const id =
-    (verbose || !result.ok) && result.requestId !== undefined ? style.dim(` [${result.requestId}]`) : "";
-  return `   ${mark}  ${title.padEnd(18)} ${formatDuration(result.latencyMs).padStart(8)}  ${result.detail}${id}\n`;
-}
 
 function finish(out: Output, results: CheckResult[], style: Style): number {
   const failed = results.filter((result) => !result.ok);

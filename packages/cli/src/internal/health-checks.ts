@@ -1,5 +1,6 @@
 import type { Gloo } from "@gloo-toolkit/sdk";
 import { describeError } from "./error-message.js";
+import { formatDuration, type Style } from "./output.js";
 
 /** The quickstart's checks, in the order it runs them. */
 export type CheckId = "token" | "echo" | "determinism" | "stream";
@@ -178,4 +179,12 @@ async function runOne(
     const described = describeError(error);
     return { ok: false, detail: described.message, requestId: described.requestId };
   }
+}
+
+/** One result as a line: PASS/FAIL, the check, its latency, what came back and the request id. */
+export function formatCheckLine(result: CheckResult, style: Style): string {
+  const mark = result.ok ? style.green("PASS") : style.red("FAIL");
+  const title = healthChecks.find((check) => check.id === result.check)?.title ?? result.check;
+  const id = result.requestId === undefined ? "" : style.dim(`  [${result.requestId}]`);
+  return `${mark}  ${title.padEnd(18)} ${formatDuration(result.latencyMs).padStart(8)}  ${result.detail}${id}`;
 }
