@@ -132,14 +132,20 @@ async function openStream(
 ): Promise<ChatCompletionStream> {
   const open = await requestStream(context.transport, request, options);
   const hook = completionHookOf(options);
+  // Only asked for when needed: reporting completion makes the stream assemble the whole reply.
+  // The caller's signal, when there is one, is unlinked on completion (an abort unlinks it too).
+  const onComplete =
+    hook || options.signal
+      ? (completion: ChatCompletion) => {
+          open.release();
+          hook?.(completion);
+        }
+      : undefined;
   return new ChatCompletionStream(open.response, {
     controller: open.controller,
     idleTimeout: options.idleTimeout ?? context.idleTimeout,
     requestId: open.requestId,
     includeUsage,
-    onComplete: (completion) => {
-      open.release();
-      hook?.(completion);
-    },
+    onComplete,
   });
 }
