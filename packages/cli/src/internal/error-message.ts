@@ -71,6 +71,9 @@ export function formatErrorMessage(described: ErrorMessage): string {
     .concat("\n");
 }
 
+// SDK messages may already end with a full stop; never print two.
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+
 function plain(message: string, hint: string | undefined, exitCode: number): ErrorMessage {
   return { message, hint, requestId: undefined, exitCode };
 }
@@ -92,7 +95,7 @@ function describeOAuth(error: OAuthError): ErrorMessage {
       "The token endpoint answered with something other than a token: is GLOO_BASE the platform (or the emulator)?",
   };
   return {
-    message: `the token endpoint refused the credentials: ${error.error}${detail}.`,
+    message: sentence(`the token request failed: ${error.error}${detail}`),
     hint: hints[error.error] ?? doctor,
     requestId: error.requestId,
     exitCode: ExitCode.failure,
@@ -107,13 +110,13 @@ function describeAPI(error: APIError): ErrorMessage {
 function apiAdvice(error: APIError): [string, string] {
   if (error instanceof AuthenticationError) {
     return [
-      `the platform rejected the access token: ${error.message}.`,
+      sentence(`the platform rejected the access token: ${error.message}`),
       `The token is missing, expired or not valid for this platform. ${doctor}`,
     ];
   }
   if (error instanceof PermissionDeniedError) {
     return [
-      `forbidden: ${error.message}.`,
+      sentence(`forbidden: ${error.message}`),
       "Either the token lacks the api/access scope or this client is not entitled to the model: try another --model (see `gloo models`), check the credentials' access in Gloo AI Studio, and note the platform needs a payment method on file before API calls work. " +
         doctor,
     ];
@@ -121,28 +124,28 @@ function apiAdvice(error: APIError): [string, string] {
   if (error instanceof UnprocessableEntityError) {
     const issues = error.issues.map((issue) => `  ${issue.loc.join(".")}: ${issue.msg}`).join("\n");
     return [
-      `the platform rejected the request: ${error.message}.${issues === "" ? "" : `\n${issues}`}`,
+      `${sentence(`the platform rejected the request: ${error.message}`)}${issues === "" ? "" : `\n${issues}`}`,
       "Fix the fields listed above (see the command's --help).",
     ];
   }
   if (error instanceof BadRequestError)
     return [
-      `bad request: ${error.message}.`,
+      sentence(`bad request: ${error.message}`),
       "Check the flags against the command's --help; some models reject tools or options.",
     ];
   if (error instanceof NotFoundError)
     return [
-      `not found: ${error.message}.`,
+      sentence(`not found: ${error.message}`),
       "Check GLOO_BASE (or --base): it should be the platform's root, e.g. https://platform.ai.gloo.com, with no path.",
     ];
   if (error instanceof RateLimitError)
     return [
-      `rate limited: ${error.message}.`,
+      sentence(`rate limited: ${error.message}`),
       "Retries were exhausted. Wait and try again; a 429 can also mean the weekly spending limit was reached.",
     ];
   if (error instanceof InternalServerError)
-    return [`the platform failed: ${error.message}.`, retryHint(error.retryable)];
-  return [`the platform answered with an error: ${error.message}.`, doctor];
+    return [sentence(`the platform failed: ${error.message}`), retryHint(error.retryable)];
+  return [sentence(`the platform answered with an error: ${error.message}`), doctor];
 }
 
 function describeConnection(error: APIConnectionError): ErrorMessage {
