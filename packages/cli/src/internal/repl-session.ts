@@ -1,5 +1,5 @@
 import type { Output } from "../context.js";
-import { describeError } from "./error-message.js";
+import { describeError, formatErrorMessage } from "./error-message.js";
 import { formatDuration, type Style, writeStreamed } from "./output.js";
 import { type ReplIO, slashCommands } from "./repl-commands.js";
 
@@ -105,8 +105,12 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
       state.conversation = options.create(snapshot);
       if (options.signal.aborted) throw error;
       if (controller.signal.aborted) return io.warn("(reply cancelled)");
-      const described = describeError(error);
-      io.warn(`error: ${described.message}${described.hint === undefined ? "" : `\n${described.hint}`}`);
+      // The session goes on; print what main would, without the exit.
+      io.warn(
+        `error: ${formatErrorMessage(describeError(error))
+          .replace(/^gloo: /, "")
+          .trimEnd()}`,
+      );
     } finally {
       inFlight = undefined;
     }
