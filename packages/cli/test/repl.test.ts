@@ -77,6 +77,15 @@ describe("gloo repl (piped stdin)", () => {
     expect(run.stdout).toBe("Y\n");
   });
 
+  it("warns once usage.prompt_tokens passes --warn-tokens and trims on request", async () => {
+    const { env, fetch } = emulated();
+    const stdin = "Reply with only: A\nReply with only: B\n/trim 20\n/usage\n";
+    const run = await runCli(["repl", "--warn-tokens", "10"], { env, fetch, stdin });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/The prompt is now \d+ tokens \(usage\.prompt_tokens\)/);
+    expect(run.stdout).toMatch(/Dropped \d+ messages?; about \d+ tokens remain\./);
+  });
+
   it("needs credentials like every platform command", async () => {
     const run = await runCli(["repl"], { stdin: "hi\n" });
     expect(run.code).toBe(2);
