@@ -4,15 +4,14 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionCreateParamsV2NonStreaming,
   ChatCompletionCreateParamsV2Streaming,
-  ChatCompletionMessageParam,
   ChatCompletionStream,
   Gloo,
-  Tradition,
   WithRequestId,
 } from "@gloo-toolkit/sdk";
 import type { Command, CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
+import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
+import { buildChatRequest, type ChatRequest, MODEL_FAMILIES, TRADITIONS } from "../internal/chat-request.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
 import { readAll } from "../internal/line-reader.js";
@@ -34,9 +33,6 @@ const options = {
   ...connectionOptions,
 } as const;
 
-const traditions: readonly Tradition[] = ["evangelical", "catholic", "mainline", "not_faith_specific"];
-const families = ["openai", "anthropic", "google", "open source"];
-
 const spec: CommandSpec<typeof options> = {
   usage: 'gloo chat "PROMPT" [options]   (or: … | gloo chat - [options])',
   description:
@@ -53,8 +49,8 @@ const spec: CommandSpec<typeof options> = {
     "no-stream": "Wait for the whole reply even on a terminal",
     api: "v1 or v2 (default v1; v2 routing flags imply v2)",
     "auto-routing": "v2: let Gloo pick the model (the default on v2 without --model or --model-family)",
-    "model-family": `v2: route within a family: ${families.join(", ")}`,
-    tradition: `v2: answer from a tradition: ${traditions.join(", ")}`,
+    "model-family": `v2: route within a family: ${MODEL_FAMILIES.join(", ")}`,
+    tradition: `v2: answer from a tradition: ${TRADITIONS.join(", ")}`,
     ...connectionOptionHelp,
   },
   valueNames: {
@@ -92,7 +88,7 @@ export const command: Command = {
     const settings = requireCredentials(
       readSettings(ctx.env, { base: args.values.base, model: args.values.model }),
     );
-    const request = buildRequest(args.values, prompt, settings.model);
+    const request = buildChatRequest(args.values, prompt, settings.model);
     const client = createClient(ctx, settings);
     const streaming = wantsStream(ctx, args.values, request.body.n);
     const started = performance.now();
@@ -124,70 +120,6 @@ async function readPrompt(ctx: CommandContext, positionals: string[]): Promise<s
     );
   }
   return prompt;
-}
-
-interface ChatRequest {
-  api: "v1" | "v2";
-  body: Record<string, unknown> & { messages: ChatCompletionMessageParam[]; n?: number };
-}
-
-function buildRequest(values: Values, prompt: string, model: string): ChatRequest {
-  const messages: ChatCompletionMessageParam[] = [
-    ...(values.system === undefined ? [] : [{ role: "system" as const, content: values.system }]),
-    { role: "user", content: prompt },
-  ];
-  const api = resolveApi(values);
-  const body: ChatRequest["body"] = { messages };
-  const maxTokens = numberFlag("max-tokens", values["max-tokens"], { integer: true, min: 1 });
-  const temperature = numberFlag("temperature", values.temperature, { min: 0, max: api === "v2" ? 2 : 1 });
-  const n = numberFlag("n", values.n, { integer: true, min: 1 });
-  if (maxTokens !== undefined) body.max_tokens = maxTokens;
-  if (temperature !== undefined) body.temperature = temperature;
-  if (n !== undefined) body.n = n;
-  if (api === "v1") return { api, body: { ...body, model } };
-  return { api, body: { ...body, ...routing(values, model) } };
-}
-
-function resolveApi(values: Values): "v1" | "v2" {
-  const v2Flags =
-    values["auto-routing"] === true || values["model-family"] !== undefined || values.tradition !== undefined;
-  const api = values.api ?? (v2Flags ? "v2" : "v1");
-  if (api !== "v1" && api !== "v2") throw new UsageError(`--api must be v1 or v2, got "${api}".`);
-  if (api === "v1" && v2Flags)
-    throw new UsageError("--auto-routing, --model-family and --tradition need --api v2.");
-  return api;
-}
-
-// v2 takes exactly one routing mechanism (Completions V2 reference): say which flags clash, locally.
-function routing(values: Values, model: string): Record<string, unknown> {
-  const chosen = [
-    values["auto-routing"] === true ? "--auto-routing" : undefined,
-    values.model !== undefined ? "--model" : undefined,
-    values["model-family"] !== undefined ? "--model-family" : undefined,
-  ].filter((flag) => flag !== undefined);
-  if (chosen.length > 1)
-    throw new UsageError(
-      `v2 takes one routing choice, got ${chosen.join(" and ")}.`,
-      "Keep one of --auto-routing, --model or --model-family.",
-    );
-  const tradition = values.tradition;
-  if (tradition !== undefined && !traditions.includes(tradition as Tradition)) {
-    throw new UsageError(`--tradition must be one of ${traditions.join(", ")}; got "${tradition}".`);
-  }
-  const family = values["model-family"];
-  if (family !== undefined && !families.includes(family.toLowerCase())) {
-    throw new UsageError(
-      `--model-family must be one of ${families.join(", ")}; got "${family}".`,
-      'Quote "open source".',
-    );
-  }
-  const route =
-    values.model !== undefined
-      ? { model }
-      : family !== undefined
-        ? { model_family: family }
-        : { auto_routing: true };
-  return tradition === undefined ? route : { ...route, tradition };
 }
 
 function wantsStream(ctx: CommandContext, values: Values, n: number | undefined): boolean {
