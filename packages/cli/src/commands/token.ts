@@ -1,10 +1,10 @@
-import { maskToken } from "@gloo-toolkit/sdk";
+import { type AccessToken, maskToken } from "@gloo-toolkit/sdk";
 import type { Command } from "../context.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
 import { tokenScope } from "../internal/jwt-claims.js";
-import { colorEnabled, createStyle, formatDuration } from "../internal/output.js";
+import { colorEnabled, createStyle, formatDuration, type Style } from "../internal/output.js";
 
 const options = {
   show: { type: "boolean" },
@@ -38,30 +38,31 @@ export const command: Command = {
     const started = performance.now();
     const token = await createClient(ctx, credentials).auth.getToken({ signal: ctx.signal });
     const elapsed = performance.now() - started;
-    const shown = args.values.show === true ? token.accessToken : maskToken(token.accessToken);
-    if (args.values.json === true) {
-      const data = {
-        tokenType: token.tokenType,
-        expiresIn: token.expiresIn,
-        expiresAt: new Date(token.expiresAt).toISOString(),
-        scope: tokenScope(token),
-        length: token.accessToken.length,
-        accessToken: shown,
-      };
-      ctx.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
-    } else if (args.values.show === true) {
-      ctx.stdout.write(`${token.accessToken}\n`);
-    } else {
-      const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
-      ctx.stdout.write(
-        `${style.green("Token acquired")}: ${token.accessToken.length} chars, ${token.tokenType}, expires in ${token.expiresIn} s` +
-          ` (${new Date(token.expiresAt).toISOString()})${scopeText(tokenScope(token))}\n${style.dim(shown)}\n`,
-      );
-    }
+    const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
+    ctx.stdout.write(render(token, args.values.json === true, args.values.show === true, style));
     if (args.values.verbose === true)
       ctx.stderr.write(`token endpoint: ${credentials.baseURL}/oauth2/token, ${formatDuration(elapsed)}\n`);
     return 0;
   },
 };
 
-const scopeText = (scope: string | undefined) => (scope === undefined ? "" : `, scope ${scope}`);
+// The quickstart prints `${#TOKEN} chars`: by default the length, expiry and scope, never the token.
+function render(token: AccessToken, json: boolean, show: boolean, style: Style): string {
+  const shown = show ? token.accessToken : maskToken(token.accessToken);
+  const expiresAt = new Date(token.expiresAt).toISOString();
+  const scope = tokenScope(token);
+  if (json) {
+    const data = {
+      tokenType: token.tokenType,
+      expiresIn: token.expiresIn,
+      expiresAt,
+      scope,
+      length: token.accessToken.length,
+      accessToken: shown,
+    };
+    return `${JSON.stringify(data, null, 2)}\n`;
+  }
+  if (show) return `${token.accessToken}\n`;
+  const facts = `${token.accessToken.length} chars, ${token.tokenType}, expires in ${token.expiresIn} s (${expiresAt})`;
+  return `${style.green("Token acquired")}: ${facts}${scope === undefined ? "" : `, scope ${scope}`}\n${style.dim(shown)}\n`;
+}
