@@ -109,20 +109,32 @@ async function answer(
 /** Bodies up to this size that declare their length are read before the handler runs (one allocation, no stream). */
 const SMALL_BODY = 64 * 1024;
 
-async function toRequest(req: IncomingMessage, signal: Disconnect): Promise<Request> {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
-  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+async function toRequest(req: IncomingMessage, disconnect: Disconnect): Promise<Request> {
+  const url = urlOf(req);
   const method = req.method ?? "GET";
-  if (method === "GET" || method === "HEAD") return new IncomingRequest(url, { method, headers }, signal);
-  const length = Number(req.headers["content-length"] ?? Number.NaN);
-  // Small bodies of known length arrive in a packet or two: read them whole, which costs far
-  // less than a web stream. Everything else streams (the IncomingMessage is an async iterable).
-  if (length <= SMALL_BODY)
-    return new IncomingRequest(url, { method, headers }, signal, await readSmallBody(req));
-  const body = req as unknown as ReadableStream<Uint8Array>;
-  return new IncomingRequest(url, { method, headers, body, duplex: "half" }, signal);
+  let request: Request;
+  if (method === "GET" || method === "HEAD") request = new IncomingRequest(url, { method }, disconnect);
+  else if (Number(req.headers["content-length"] ?? Number.NaN) <= SMALL_BODY) {
+    // Small bodies of known length arrive in a packet or two: read them whole, which costs far
+    // less than a web stream. Everything else streams (the IncomingMessage is an async iterable).
+    request = new IncomingRequest(url, { method }, disconnect, await readSmallBody(req));
+  } else {
+    const body = req as unknown as ReadableStream<Uint8Array>;
+    request = new IncomingRequest(url, { method, body, duplex: "half" }, disconnect);
+  }
+  // Appended here rather than passed in `init`, which would validate and copy them twice.
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) request.headers.append(raw[i] as string, raw[i + 1] as string);
+  return request;
+}
+
+// The usual origin-form target ("/path?query") needs no URL parse here; Request parses it once.
+function urlOf(req: IncomingMessage): string {
+  const target = req.url ?? "/";
+  const host = req.headers.host ?? "localhost";
+  return target.startsWith("/") && !target.startsWith("//")
+    ? `http://${host}${target}`
+    : new URL(target, `http://${host}`).href;
 }
 
 function readSmallBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {

@@ -12,7 +12,7 @@ import type { ValidatedBody } from "./validation.js";
 /** One choice of a planned completion. */
 export interface PlannedChoice {
   /** The text tokens to send (already truncated), empty for tool calls. */
-  tokens: string[];
+  tokens: readonly string[];
   toolCalls: EmulatedToolCall[] | undefined;
   finishReason: "stop" | "length" | "tool_calls";
 }

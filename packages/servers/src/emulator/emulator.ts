@@ -182,7 +182,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   async function fetch(request: Request): Promise<Response> {
     const requestId = randomUUID();
-    const methods = routes[new URL(request.url).pathname];
+    const methods = routes[pathOf(request.url)];
     const handler = methods?.[request.method];
     let response: Response;
     if (methods === undefined) response = notFound();
@@ -206,6 +206,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return tokensIssued;
     },
   };
+}
+
+// The path of an absolute URL string ("http://host/path?query" → "/path"), without a URL parse.
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start === -1) return "/";
+  const end = url.slice(start).search(/[?#]/);
+  return end === -1 ? url.slice(start) : url.slice(start, start + end);
 }
 
 function positive(value: number, name: string): number {

@@ -23,14 +23,10 @@ export interface PlatformErrorInit {
 
 /** A JSON response; `x-request-id` is added by the router for every response. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  const text = JSON.stringify(body);
-  return new BufferedResponse(text, {
+  // Buffered: `serve` writes the text in one call with the headers (Node adds the length).
+  return new BufferedResponse(JSON.stringify(body), {
     status,
-    headers: {
-      "content-type": "application/json",
-      "content-length": String(Buffer.byteLength(text)),
-      ...headers,
-    },
+    headers: { "content-type": "application/json", ...headers },
   });
 }
 

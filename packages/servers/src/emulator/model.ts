@@ -73,10 +73,31 @@ export function generateReply(input: PromptInput, random: Random, script?: Scrip
   }
   const scripted = script?.answer(prompt);
   if (scripted !== undefined) return { text: scripted };
-  const exact = exactInstruction(prompt);
-  if (exact !== undefined) return { text: exact };
+  const reading = read(prompt);
+  if (reading.exact !== undefined) return { text: reading.exact };
   const pick = input.temperature === 0 ? seededRandom(hashString(JSON.stringify(input.messages))) : random;
-  return { text: compose(prompt, pick) };
+  return { text: compose(reading, pick) };
+}
+
+/** What the model takes from a prompt: an exact-echo instruction, or a topic and a length. */
+interface Reading {
+  exact: string | undefined;
+  topic: string;
+  sentences: number;
+}
+
+// Tests resend the same prompts: remember recent readings (pure, cleared when full).
+const readings = new Map<string, Reading>();
+const READINGS_SIZE = 256;
+
+function read(prompt: string): Reading {
+  let reading = readings.get(prompt);
+  if (reading === undefined) {
+    reading = { exact: exactInstruction(prompt), topic: topicOf(prompt), sentences: sentenceCount(prompt) };
+    if (readings.size >= READINGS_SIZE) readings.clear();
+    readings.set(prompt, reading);
+  }
+  return reading;
 }
 
 /** The `X` of an exact-echo instruction, or undefined. */
@@ -113,9 +134,7 @@ function afterToolResult(messages: ChatMessage[], result: string): string {
   return `Based on the tool result (${shown}), here is the answer about ${topic}.`;
 }
 
-function compose(prompt: string, random: Random): string {
-  const count = sentenceCount(prompt);
-  const topic = topicOf(prompt);
+function compose({ topic, sentences: count }: Reading, random: Random): string {
   const pool = [...SENTENCES];
   const sentences: string[] = [];
   for (let i = 0; i < count && pool.length > 0; i++) {

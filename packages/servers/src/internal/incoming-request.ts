@@ -11,7 +11,7 @@ export class IncomingRequest extends Request {
   readonly #body: BufferedBody | undefined;
 
   constructor(
-    url: URL,
+    url: string,
     init: RequestInit & { duplex?: "half" },
     disconnect: Disconnect,
     bytes?: Uint8Array<ArrayBuffer>,
@@ -53,6 +53,6 @@ export class IncomingRequest extends Request {
   override clone(): Request {
     if (this.#body === undefined) return super.clone();
     const init = { method: this.method, headers: this.headers, body: this.#body.peek().slice() };
-    return new IncomingRequest(new URL(this.url), init, this.#disconnect);
+    return new IncomingRequest(this.url, init, this.#disconnect);
   }
 }
