@@ -29,6 +29,17 @@ describe("createEmulator routing", () => {
     expect(await wrong.json()).toEqual({ detail: "Method Not Allowed" });
   });
 
+  it("answers with ordinary Responses: body stream, clone, single read", async () => {
+    const response = await emulator.fetch(new Request(`${BASE}/platform/v2/models`));
+    expect(response).toBeInstanceOf(Response);
+    const copy = response.clone();
+    const streamed = await new Response(response.body).json();
+    expect(streamed).toMatchObject({ object: "list" });
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow(TypeError);
+    expect(await copy.json()).toEqual(streamed);
+  });
+
   it("rejects nonsensical options when created", () => {
     expect(() => createEmulator({ tokenTtlSeconds: 0 })).toThrow(/tokenTtlSeconds/);
     expect(() => createEmulator({ faults: "nope" })).toThrow(/Bad fault/);

@@ -64,6 +64,51 @@ describe("serve", () => {
     });
   });
 
+  it("streams large and chunked request bodies through to the handler intact", async () => {
+    const server = await start(async (request) => {
+      const bytes = new Uint8Array(await request.arrayBuffer());
+      return Response.json({ length: bytes.byteLength, last: bytes[bytes.byteLength - 1] });
+    });
+    const big = new Uint8Array(300 * 1024).fill(7);
+    const sized = await fetch(server.url, { method: "POST", body: big });
+    expect(await sized.json()).toEqual({ length: big.byteLength, last: 7 });
+    const chunked = await fetch(server.url, {
+      method: "POST",
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new Uint8Array([1, 2]));
+          controller.enqueue(new Uint8Array([3]));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(await chunked.json()).toEqual({ length: 3, last: 3 });
+  });
+
+  it("gives handlers a Request that reads once, clones, and passes instanceof", async () => {
+    const server = await start(async (request) => {
+      const copy = request.clone();
+      const first = await request.text();
+      const second = await request.text().catch((error: unknown) => (error as Error).name);
+      return Response.json({
+        first,
+        second,
+        copy: await copy.text(),
+        isRequest: request instanceof Request,
+        used: request.bodyUsed,
+      });
+    });
+    const response = await fetch(server.url, { method: "POST", body: "hello" });
+    expect(await response.json()).toEqual({
+      first: "hello",
+      second: "TypeError",
+      copy: "hello",
+      isRequest: true,
+      used: true,
+    });
+  });
+
   it("delivers each streamed chunk as soon as it is written (no buffering)", async () => {
     const source = manualStream();
     const server = await start(
