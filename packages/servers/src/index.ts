@@ -19,6 +19,7 @@ export {
   serve,
 } from "./node-server.js";
 export { bindRefusal, isLoopbackHost } from "./proxy/access.js";
+export { createHttpFetch, type HttpFetch, type HttpFetchOptions } from "./proxy/http-fetch.js";
 export {
   createProxyMetrics,
   LATENCY_BUCKETS,

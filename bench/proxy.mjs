@@ -1,0 +1,224 @@
+// Proxy overhead: the emulator called directly versus through `gloo proxy`, in the same run.
+//  1. Added latency: sequential keep-alive requests, alternating direct and proxied, timed one by
+//     one (autocannon reports whole milliseconds, too coarse for a sub-millisecond target).
+//  2. Throughput: autocannon, 32 connections, JSON completions, direct then proxied.
+//  3. Soak: 200 concurrent streaming completions through the proxy for 60 s; errors, and the proxy
+//     process's memory at the start and the end (after a GC).
+// The emulator and the proxy each run in their own child process, so neither shares the load
+// generator's event loop. Targets (issue 5): ≤ 0.5 ms added at the median, ≥ 80 % of direct
+// throughput, 0 soak errors; LiteLLM publishes 3.25 ms of added latency (docs.litellm.ai/docs/proxy/perf).
+//
+// Run: npx tsc -b && node bench/proxy.mjs        Options: --quick (short runs, no docs update).
+import { fork } from "node:child_process";
+import { Agent, request } from "node:http";
+import { performance } from "node:perf_hooks";
+import autocannon from "autocannon";
+import { machineLine, ratio, writeSection } from "./lib/report.mjs";
+
+const quick = process.argv.includes("--quick");
+const LATENCY_SAMPLES = quick ? 300 : 3000;
+const THROUGHPUT_SECONDS = quick ? 3 : 10;
+const SOAK_SECONDS = quick ? 5 : 60;
+const SOAK_STREAMS = 200;
+const SOAK_TOKEN_DELAY_MS = 10;
+const CLIENT = { id: "emulator-client", secret: "emulator-secret" };
+const BODY = JSON.stringify({
+  model: "us.meta.llama3-3-70b-instruct-v1:0",
+  max_tokens: 16,
+  messages: [{ role: "user", content: "Reply with only: bench" }],
+});
+
+// ---- Child processes: the emulator, and the proxy in front of it ----
+
+async function serveRole(role, arg) {
+  const { createEmulator, createHttpFetch, createProxy, serve } = await import("../packages/servers/dist/index.js");
+  const { Gloo } = await import("../packages/sdk/dist/index.js");
+  let handler;
+  if (role === "emulator") handler = createEmulator({ tokenDelayMs: Number(arg), seed: 1 }).fetch;
+  else {
+    // As `gloo proxy` does: the upstream hop over node:http (see createHttpFetch).
+    const gloo = new Gloo({ clientId: CLIENT.id, clientSecret: CLIENT.secret, baseURL: arg, fetch: createHttpFetch() });
+    handler = createProxy({ gloo }).fetch;
+  }
+  const server = await serve(handler, { port: 0 });
+  process.on("message", (message) => {
+    if (message !== "memory") return;
+    globalThis.gc?.();
+    process.send?.({ memory: process.memoryUsage() });
+  });
+  // Exit with the parent, even when it crashes.
+  process.on("disconnect", () => process.exit(0));
+  process.send?.({ url: server.url });
+}
+
+function start(role, arg) {
+  const child = fork(new URL(import.meta.url), ["--serve", role, String(arg)], { execArgv: ["--expose-gc"] });
+  const next = () => new Promise((resolve) => child.once("message", resolve));
+  return next().then(({ url }) => ({
+    url,
+    memory: () => {
+      const reply = next();
+      child.send("memory");
+      return reply.then(({ memory }) => memory);
+    },
+    stop: () => child.kill(),
+  }));
+}
+
+// ---- Measurements ----
+
+async function tokenFor(base) {
+  const response = await fetch(`${base}/oauth2/token`, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${btoa(`${CLIENT.id}:${CLIENT.secret}`)}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: "grant_type=client_credentials&scope=api/access",
+  });
+  return (await response.json()).access_token;
+}
+
+function post(agent, url, headers) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = request(url, { method: "POST", agent, headers }, (res) => {
+      res.resume();
+      res.on("end", () =>
+        res.statusCode === 200
+          ? resolve(performance.now() - started)
+          : reject(new Error(`HTTP ${res.statusCode}`)),
+      );
+    });
+    req.on("error", reject);
+    req.end(BODY);
+  });
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function latency(targets) {
+  const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
+  const samples = targets.map(() => []);
+  for (let i = 0; i < LATENCY_SAMPLES + 100; i++) {
+    for (const [t, target] of targets.entries()) {
+      const ms = await post(agents[t], target.url, target.headers);
+      if (i >= 100) samples[t].push(ms); // the first 100 warm up JIT and connections
+    }
+  }
+  for (const agent of agents) agent.destroy();
+  return samples.map((list) => {
+    const sorted = list.sort((a, b) => a - b);
+    return { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) };
+  });
+}
+
+async function throughput(target) {
+  const result = await autocannon({
+    url: target.url,
+    method: "POST",
+    headers: { "content-type": "application/json", ...target.headers },
+    body: BODY,
+    connections: 32,
+    duration: THROUGHPUT_SECONDS,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+async function soak(proxyUrl) {
+  const body = JSON.stringify({ ...JSON.parse(BODY), stream: true, max_tokens: 32 });
+  const deadline = performance.now() + SOAK_SECONDS * 1000;
+  const counts = { streams: 0, errors: 0, chunks: 0 };
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      try {
+        const response = await fetch(`${proxyUrl}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
+        if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+        const text = await response.text();
+        if (!text.includes('"finish_reason":"')) throw new Error("stream ended without a finish_reason");
+        counts.chunks += text.split("\n\n").length - 1;
+        counts.streams += 1;
+      } catch {
+        counts.errors += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: SOAK_STREAMS }, worker));
+  return counts;
+}
+
+// ---- Report ----
+
+const ms = (value) => `${value.toFixed(3)} ms`;
+const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+async function main() {
+  const emulator = await start("emulator", 0);
+  const proxy = await start("proxy", emulator.url);
+  const token = await tokenFor(emulator.url);
+  const direct = {
+    url: `${emulator.url}/ai/v1/chat/completions`,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+  };
+  const proxied = {
+    url: `${proxy.url}/v1/chat/completions`,
+    headers: { "content-type": "application/json" },
+  };
+
+  const [latDirect, latProxy] = await latency([direct, proxied]);
+  const added = latProxy.p50 - latDirect.p50;
+  console.log(`latency p50 direct ${ms(latDirect.p50)}, proxied ${ms(latProxy.p50)}, added ${ms(added)}`);
+  const tpDirect = await throughput(direct);
+  const tpProxy = await throughput(proxied);
+  console.log(`throughput direct ${tpDirect.rps.toFixed(0)} req/s, proxied ${tpProxy.rps.toFixed(0)} req/s`);
+  proxy.stop();
+  emulator.stop();
+
+  const slowEmulator = await start("emulator", SOAK_TOKEN_DELAY_MS);
+  const soakProxy = await start("proxy", slowEmulator.url);
+  const before = await soakProxy.memory();
+  const counts = await soak(soakProxy.url);
+  const after = await soakProxy.memory();
+  console.log(
+    `soak: ${counts.streams} streams, ${counts.errors} errors, rss ${mib(before.rss)} -> ${mib(after.rss)}`,
+  );
+  soakProxy.stop();
+  slowEmulator.stop();
+
+  const share = tpProxy.rps / tpDirect.rps;
+  const markdown = `## Proxy (\`bench/proxy.mjs\`)
+
+${machineLine()} Emulator and proxy each in their own process; JSON completions on \`/v1/chat/completions\`.
+Baseline: the emulator called directly (with a token) in the same run.
+
+| added latency (sequential, ${LATENCY_SAMPLES} requests each) | direct | through the proxy | added | target |
+| --- | --- | --- | --- | --- |
+| median | ${ms(latDirect.p50)} | ${ms(latProxy.p50)} | **${ms(added)}** | ≤ 0.5 ms (LiteLLM publishes 3.25 ms) |
+| p90 | ${ms(latDirect.p90)} | ${ms(latProxy.p90)} | ${ms(latProxy.p90 - latDirect.p90)} | |
+| p99 | ${ms(latDirect.p99)} | ${ms(latProxy.p99)} | ${ms(latProxy.p99 - latDirect.p99)} | |
+
+| throughput (autocannon, 32 connections, ${THROUGHPUT_SECONDS} s) | direct | through the proxy | proxy / direct | target |
+| --- | --- | --- | --- | --- |
+| requests/s | ${tpDirect.rps.toFixed(0)} | ${tpProxy.rps.toFixed(0)} | **${(share * 100).toFixed(0)} %** (${ratio(tpProxy.rps, tpDirect.rps)}) | ≥ 80 % |
+| latency p50 / p99 (whole ms) | ${tpDirect.p50} / ${tpDirect.p99} ms | ${tpProxy.p50} / ${tpProxy.p99} ms | | |
+| errors + non-2xx | ${tpDirect.errors} | ${tpProxy.errors} | | |
+
+Soak: ${SOAK_STREAMS} concurrent streaming completions through the proxy for ${SOAK_SECONDS} s (emulator pacing ${SOAK_TOKEN_DELAY_MS} ms between chunks):
+**${counts.errors} errors** (target 0) in ${counts.streams} streams (${counts.chunks} SSE events); proxy process memory after a GC,
+start → end: RSS ${mib(before.rss)} → ${mib(after.rss)}, heap used ${mib(before.heapUsed)} → ${mib(after.heapUsed)}.`;
+  console.log(markdown);
+  if (!quick) await writeSection("proxy", markdown);
+}
+
+// Dispatch last: the helpers above are `const`s that must be initialised first.
+if (process.argv[2] === "--serve") await serveRole(process.argv[3], process.argv[4]);
+else await main();

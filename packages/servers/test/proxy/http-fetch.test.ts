@@ -1,0 +1,92 @@
+import { createHttpFetch, type RunningServer, serve } from "@gloo-toolkit/servers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { controlledStream } from "../helpers/fake-upstream.js";
+
+let server: RunningServer;
+let stream: ReturnType<typeof controlledStream> | undefined;
+const seen: { method: string; headers: Headers; body: string }[] = [];
+
+beforeAll(async () => {
+  server = await serve(
+    async (request) => {
+      seen.push({ method: request.method, headers: request.headers, body: await request.text() });
+      const path = new URL(request.url).pathname;
+      if (path === "/empty") return new Response(null, { status: 204 });
+      if (path === "/stream") {
+        stream = controlledStream();
+        return new Response(stream.stream, { headers: { "content-type": "text/event-stream" } });
+      }
+      return Response.json(
+        { ok: true },
+        { status: 201, statusText: "Made", headers: { "x-request-id": "req-1" } },
+      );
+    },
+    { port: 0 },
+  );
+});
+afterAll(() => server.close());
+
+const httpFetch = createHttpFetch();
+
+describe("createHttpFetch", () => {
+  it("sends method, headers and body, asks for identity encoding, and returns status, text and headers", async () => {
+    const response = await httpFetch(`${server.url}/json`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-custom": "1", "accept-encoding": "gzip" },
+      body: '{"a":1}',
+    });
+    expect(response.status).toBe(201);
+    expect(response.statusText).toBe("Made");
+    expect(response.headers.get("x-request-id")).toBe("req-1");
+    expect(await response.json()).toEqual({ ok: true });
+    const request = seen.at(-1);
+    expect(request?.method).toBe("POST");
+    expect(request?.body).toBe('{"a":1}');
+    expect(request?.headers.get("x-custom")).toBe("1");
+    expect(request?.headers.get("accept-encoding")).toBe("identity");
+    expect(request?.headers.get("content-length")).toBe("7");
+  });
+
+  it("accepts a Request object, as gloo.fetch passes one", async () => {
+    const response = await httpFetch(new Request(`${server.url}/json`, { method: "PUT", body: "xyz" }));
+    expect(response.status).toBe(201);
+    expect(seen.at(-1)).toMatchObject({ method: "PUT", body: "xyz" });
+  });
+
+  it("returns a null body for 204", async () => {
+    const response = await httpFetch(`${server.url}/empty`);
+    expect(response.status).toBe(204);
+    expect(response.body).toBeNull();
+  });
+
+  it("streams the response body as it arrives and cancelling it ends the upstream stream", async () => {
+    const response = await httpFetch(`${server.url}/stream`, { method: "POST", body: "{}" });
+    const reader = response.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+    stream?.push("data: 1\n\n");
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: 1\n\n");
+    stream?.push("data: 2\n\n");
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: 2\n\n");
+    await reader.cancel();
+    // The server sees the socket close and cancels the body it was writing.
+    await expect.poll(() => stream?.state.cancelled).toBe(true);
+  });
+
+  it("rejects with the abort reason when the signal aborts", async () => {
+    const controller = new AbortController();
+    controller.abort(new Error("stop"));
+    await expect(httpFetch(`${server.url}/json`, { signal: controller.signal })).rejects.toThrow("stop");
+  });
+
+  it("rejects with TypeError('fetch failed') and the cause when nothing listens", async () => {
+    const closed = await serve(() => new Response(""), { port: 0 });
+    await closed.close();
+    const error = await httpFetch(`${closed.url}/`).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toBe("fetch failed");
+    expect((error as TypeError & { cause: { code: string } }).cause.code).toBe("ECONNREFUSED");
+  });
+
+  it("rejects protocols other than http and https", async () => {
+    await expect(httpFetch("ftp://127.0.0.1/x")).rejects.toThrow(/unsupported protocol/);
+  });
+});
