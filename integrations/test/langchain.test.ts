@@ -1,3 +1,4 @@
+import { openAIOptions } from "@gloo-toolkit/sdk";
 import { ChatOpenAI } from "@langchain/openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Platform, startPlatform, V1_MODEL } from "./helpers/platform.js";
@@ -32,5 +33,16 @@ describe("@langchain/openai ChatOpenAI through the proxy", () => {
     }
     expect(parts.join("")).toBe("chunked reply text");
     expect(parts.filter((part) => part !== "").length).toBeGreaterThan(1);
+  });
+});
+
+describe("@langchain/openai ChatOpenAI with openAIOptions (no proxy)", () => {
+  it("invokes Completions V1 with the SDK's token handling", async () => {
+    const model = new ChatOpenAI({
+      model: V1_MODEL,
+      configuration: openAIOptions(platform.gloo, { api: "v1" }),
+    });
+    const message = await model.invoke("Reply with only: direct");
+    expect(message.content).toBe("direct");
   });
 });

@@ -1,6 +1,6 @@
-// A local platform for the integration tests: the emulator on a loopback port, with a clock the
-// test can move forward (to make a cached token expire server-side and force a 401), a Gloo client
-// whose token requests are counted, and optionally the proxy in front of it.
+// A local platform for the integration tests: the emulator on a loopback port (which can revoke
+// the tokens it issued, to force a 401 on a token the client still holds), a Gloo client whose
+// token requests are counted, and the proxy in front of it.
 import { Gloo } from "@gloo-toolkit/sdk";
 import { createEmulator, createProxy, type RunningServer, serve } from "@gloo-toolkit/servers";
 
@@ -14,15 +14,15 @@ export interface Platform {
   gloo: Gloo;
   /** Token requests the Gloo client has made so far. */
   tokenRequests(): number;
-  /** Moves the emulator's clock past the token lifetime: the client's cached token now gets a 401. */
+  /** Revokes every token issued so far: the client's cached token now gets a 401. */
   expireTokens(): void;
   close(): Promise<void>;
 }
 
 /** Starts the emulator and a proxy (with `key`, when given) in front of it. */
 export async function startPlatform(options: { key?: string } = {}): Promise<Platform> {
-  let skew = 0;
-  const emulator = await serve(createEmulator({ seed: 1, now: () => Date.now() + skew }).fetch, { port: 0 });
+  const platform = createEmulator({ seed: 1 });
+  const emulator = await serve(platform.fetch, { port: 0 });
   let tokenRequests = 0;
   const gloo = new Gloo({
     clientId: "emulator-client",
@@ -40,9 +40,7 @@ export async function startPlatform(options: { key?: string } = {}): Promise<Pla
     proxy,
     gloo,
     tokenRequests: () => tokenRequests,
-    expireTokens: () => {
-      skew += 2 * 3600 * 1000;
-    },
+    expireTokens: () => platform.revokeTokens(),
     close: async () => {
       await proxy.close();
       await emulator.close();
