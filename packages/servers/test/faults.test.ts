@@ -70,8 +70,8 @@ describe("faults", () => {
       { latencyMs: 100, sleep: async (ms: number) => void waits.push(ms) },
     );
     expect(response.status).toBe(200);
-    // The token request waits the configured latency; the completion adds the header's.
-    expect(waits).toEqual([100, 350]);
+    // Every request waits the configured latency (the token request too); the header adds its own.
+    expect(waits).toEqual([100, 100, 250]);
   });
 
   it("queueFault applies to the next completion requests in order, then stops", async () => {

@@ -84,6 +84,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const now = options.now ?? Date.now;
   const random: Random = options.random ?? seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
   const sleep = options.sleep ?? defaultSleep;
+  const latencyMs = options.latencyMs ?? 0;
   const faultSpec =
     typeof options.faults === "string" ? parseFaults(options.faults) : checkFaultSpec(options.faults ?? {});
   const script = options.script === undefined ? undefined : compileScript(options.script);
@@ -109,8 +110,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   ) {
     const faults = faultsOf(request, useRates);
     if (typeof faults === "string") return badFaultHeader(faults, requestId);
-    const latency = (options.latencyMs ?? 0) + (faults.latencyMs ?? 0);
-    if (latency > 0) await sleep(latency, request.signal);
+    if (faults.latencyMs !== undefined && faults.latencyMs > 0) await sleep(faults.latencyMs, request.signal);
     if (faults.drop === true) throw DROP_CONNECTION;
     if (faults.status !== undefined) return faultResponse(faults, requestId, now());
     return next(faults);
@@ -182,6 +182,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   async function fetch(request: Request): Promise<Response> {
     const requestId = randomUUID();
+    if (latencyMs > 0) await sleep(latencyMs, request.signal);
     const methods = routes[pathOf(request.url)];
     const handler = methods?.[request.method];
     let response: Response;
