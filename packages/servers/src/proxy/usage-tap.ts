@@ -113,6 +113,11 @@ function concat(parts: Uint8Array[], size: number): Uint8Array {
   return out;
 }
 
+/** The token usage in a whole JSON completion body, if it has one. */
+export function usageOfJson(text: string): TokenUsage | undefined {
+  return usageOf(parse(text));
+}
+
 function parse(text: string): unknown {
   try {
     return JSON.parse(text);

@@ -74,6 +74,9 @@ describe("createProxy: routing", () => {
     expect(((await missing.json()) as { error: { message: string } }).error.message).toContain(
       "/v1/embeddings",
     );
+    for (const path of ["/constructor", "/__proto__", "/toString"]) {
+      expect((await proxy.fetch(proxyRequest(path))).status, path).toBe(404);
+    }
     const wrong = await proxy.fetch(proxyRequest("/v1/chat/completions"));
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get("allow")).toBe("POST");
@@ -257,6 +260,20 @@ describe("createProxy: streaming", () => {
     expect(proxy.metrics.render()).toContain('gloo_proxy_prompt_tokens_total{route="v1_chat"} 7');
   });
 
+  it("relays a whole JSON answer (with a Content-Length) byte for byte and counts its usage", async () => {
+    const text = JSON.stringify(completion);
+    const upstream = fakeUpstream(
+      () =>
+        new Response(text, {
+          headers: { "content-type": "application/json", "content-length": String(text.length) },
+        }),
+    );
+    const proxy = createProxy({ gloo: upstream });
+    const response = await proxy.fetch(proxyRequest("/v2/chat/completions", post()));
+    expect(await response.text()).toBe(text);
+    expect(proxy.metrics.render()).toContain('gloo_proxy_completion_tokens_total{route="v2_chat"} 2');
+  });
+
   it("cancels the platform's stream when the client goes away", async () => {
     const upstream = controlledStream();
     const proxy = createProxy({ gloo: fakeUpstream(() => sse(upstream.stream)) });
@@ -304,6 +321,24 @@ describe("createProxy: streaming", () => {
 });
 
 describe("createProxy: upstream failures", () => {
+  it("answers 502 when a JSON answer breaks off before it is complete", async () => {
+    const upstream = controlledStream();
+    const proxy = createProxy({
+      gloo: fakeUpstream(
+        () =>
+          new Response(upstream.stream, {
+            headers: { "content-type": "application/json", "content-length": "500" },
+          }),
+      ),
+    });
+    const answer = proxy.fetch(proxyRequest("/v1/chat/completions", post()));
+    upstream.push('{"id":"chatcmpl-1","choi');
+    upstream.fail(new Error("socket hang up"));
+    const response = await answer;
+    expect(response.status).toBe(502);
+    expect(proxy.metrics.render()).toContain('reason="upstream_error"} 1');
+  });
+
   it("turns a token failure into a 502 that says so and asks clients not to retry", async () => {
     const upstream = fakeUpstream(() => {
       throw new OAuthError({
