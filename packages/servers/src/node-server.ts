@@ -161,26 +161,72 @@ async function writeResponse(response: Response, res: ServerResponse, disconnect
     res.end();
     return;
   }
-  // Send the headers now: a stream's first chunk may come much later (latency, SSE).
-  res.flushHeaders();
   const signal = disconnect.signal;
   const reader = response.body.getReader();
   const stop = () => void reader.cancel(signal.reason).catch(() => {});
   signal.addEventListener("abort", stop, { once: true });
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!res.write(value)) await drained(res, signal);
-      if (signal.aborted) return;
-    }
-    res.end();
+    await pump(reader, res, signal);
   } catch {
-    // The body stream errored: cut the connection so the client sees a truncated response.
-    res.destroy();
+    // The body stream errored: cut the connection so the client sees a truncated response, but
+    // only after what was already written leaves (Node corks a response's first writes).
+    const socket = res.socket;
+    if (socket === null) res.destroy();
+    else {
+      socket.uncork();
+      socket.destroySoon();
+    }
   } finally {
     signal.removeEventListener("abort", stop);
   }
+}
+
+type Read = ReadableStreamReadResult<Uint8Array>;
+const PENDING = Symbol("pending");
+
+/** The next read if the stream has it ready within this turn of the event loop, else PENDING. */
+function readSoon(reader: ReadableStreamDefaultReader<Uint8Array>): {
+  ready: Promise<Read | typeof PENDING>;
+  read: Promise<Read>;
+} {
+  const read = reader.read();
+  const tick = new Promise<typeof PENDING>((resolve) => setImmediate(resolve, PENDING));
+  return { ready: Promise.race([read, tick]), read };
+}
+
+// Writes the body as it comes. A body that is complete at once (a string, a buffer) goes out in
+// one write with the headers; as soon as the producer has nothing ready (SSE, a proxied stream),
+// the headers and what there is are flushed and every later chunk is written as it arrives.
+async function pump(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  res: ServerResponse,
+  signal: AbortSignal,
+) {
+  const first = readSoon(reader);
+  const head = await first.ready;
+  if (head === PENDING) res.flushHeaders();
+  let next = await first.read;
+  if (!next.done && head !== PENDING) {
+    const second = readSoon(reader);
+    if ((await second.ready) !== PENDING) {
+      const after = await second.read;
+      if (after.done) {
+        res.end(next.value);
+        return;
+      }
+      res.write(next.value);
+      next = after;
+    } else {
+      res.write(next.value);
+      next = await second.read;
+    }
+  }
+  while (!next.done) {
+    if (!res.write(next.value)) await drained(res, signal);
+    if (signal.aborted) return;
+    next = await reader.read();
+  }
+  res.end();
 }
 
 function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
