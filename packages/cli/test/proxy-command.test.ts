@@ -114,6 +114,25 @@ describe("gloo proxy", () => {
     expect(proxy.stdout() + proxy.stderr()).not.toContain(SECRET);
   });
 
+  it("with --verbose, logs one line per request on stderr", async () => {
+    const proxy = await start(["--verbose"]);
+    try {
+      const response = await fetch(`${proxy.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: chatBody,
+      });
+      await response.text();
+      const requestId = response.headers.get("x-request-id");
+      expect(requestId).toMatch(/\S/);
+      await expect
+        .poll(() => proxy.stderr())
+        .toMatch(new RegExp(`^POST /v1/chat/completions 200 [\\d.]+ ms ${requestId}$`, "m"));
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it("refuses to bind a non-loopback address without a key (exit 2)", async () => {
     const result = await run(["--host", "0.0.0.0", "--port", "0"], env());
     expect(result.code).toBe(2);

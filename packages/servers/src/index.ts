@@ -27,4 +27,10 @@ export {
   type ProxyMetrics,
   type TokenUsage,
 } from "./proxy/metrics.js";
-export { createProxy, type GlooProxy, type ProxyOptions, type ProxyUpstream } from "./proxy/proxy.js";
+export {
+  createProxy,
+  type GlooProxy,
+  type ProxyLogEntry,
+  type ProxyOptions,
+  type ProxyUpstream,
+} from "./proxy/proxy.js";

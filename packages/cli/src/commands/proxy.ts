@@ -1,5 +1,12 @@
 import { OAuthError } from "@gloo-toolkit/sdk";
-import { bindRefusal, createHttpFetch, createProxy, type RunningServer, serve } from "@gloo-toolkit/servers";
+import {
+  bindRefusal,
+  createHttpFetch,
+  createProxy,
+  type ProxyLogEntry,
+  type RunningServer,
+  serve,
+} from "@gloo-toolkit/servers";
 import type { Command, CommandContext } from "../context.js";
 import { FailureError, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
@@ -65,7 +72,9 @@ export const command: Command = {
     const settings = requireCredentials(readSettings(ctx.env, { base: args.values.base }));
     const gloo = createClient({ ...ctx, fetch: upstreamFetch }, settings);
     await checkCredentials(ctx, gloo);
-    const server = await listen(createProxy({ gloo, key, fetch: upstreamFetch }).fetch, port, host);
+    const onResponse = args.values.verbose === true ? accessLog(ctx) : undefined;
+    const proxy = createProxy({ gloo, key, fetch: upstreamFetch, ...(onResponse ? { onResponse } : {}) });
+    const server = await listen(proxy.fetch, port, host);
     ctx.stdout.write(banner(server, gloo.baseURL, key !== undefined));
     await aborted(ctx.signal);
     await server.close();
@@ -129,6 +138,14 @@ function banner(server: RunningServer, base: string, keyed: boolean): string {
     `Metrics: ${server.url}/metrics  Health: ${server.url}/healthz`,
     "",
   ].join("\n");
+}
+
+// One line per answered request on stderr (--verbose): never a token or the proxy key.
+function accessLog(ctx: CommandContext): (entry: ProxyLogEntry) => void {
+  return (entry) =>
+    ctx.stderr.write(
+      `${entry.method} ${entry.path} ${entry.status} ${entry.durationMs.toFixed(1)} ms ${entry.requestId ?? "-"}\n`,
+    );
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

@@ -33,6 +33,18 @@ export interface ProxyOptions {
   maxBodyBytes?: number;
   /** Clock for the latency histogram, in milliseconds. @default performance.now */
   now?: () => number;
+  /** Called once per answered request (for streams, when the body ends): an access log. @default none */
+  onResponse?: (entry: ProxyLogEntry) => void;
+}
+
+/** One answered request, as {@link ProxyOptions.onResponse} receives it; never holds a token or key. */
+export interface ProxyLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  /** The platform's `x-request-id`, when it answered with one. */
+  requestId: string | undefined;
 }
 
 /** A running proxy's request handler and its metrics. */
@@ -82,8 +94,13 @@ export function createProxy(options: ProxyOptions): GlooProxy {
     metrics,
     async fetch(request) {
       const started = now();
-      const seconds = () => (now() - started) / 1000;
       const { pathname } = new URL(request.url);
+      // Records the request once it is answered: metrics, and the access log when one is wanted.
+      const finish: Finish = (route, status, requestId) => {
+        const ms = now() - started;
+        metrics.request(route, status, ms / 1000);
+        options.onResponse?.({ method: request.method, path: pathname, status, durationMs: ms, requestId });
+      };
       const entry = ROUTES.get(pathname);
       if (entry === undefined) return openAIError(404, "not_found", `No route ${pathname} on this proxy.`);
       if (request.method !== entry.method) {
@@ -94,21 +111,23 @@ export function createProxy(options: ProxyOptions): GlooProxy {
       if (entry.route === "healthz") return Response.json({ status: "ok" });
       const refusal = checkAccess(request, options.key);
       if (refusal !== undefined) {
-        metrics.request(entry.route, refusal.status, seconds());
+        finish(entry.route, refusal.status, undefined);
         return openAIError(refusal.status, refusal.code, refusal.message);
       }
       if (entry.route === "metrics") {
         return new Response(metrics.render(), { headers: { "content-type": METRICS_CONTENT_TYPE } });
       }
-      const response =
-        entry.route === "models"
-          ? await models(context, request)
-          : await chat(context, request, entry.route === "v1_chat" ? "v1" : "v2", entry.route, seconds);
-      if (entry.route === "models") metrics.request(entry.route, response.status, seconds());
-      return response;
+      if (entry.route === "models") {
+        const response = await models(context, request);
+        finish(entry.route, response.status, response.headers.get("x-request-id") ?? undefined);
+        return response;
+      }
+      return chat(context, request, entry.route, finish);
     },
   };
 }
+
+type Finish = (route: Route, status: number, requestId: string | undefined) => void;
 
 interface Context {
   gloo: ProxyUpstream;
@@ -118,15 +137,10 @@ interface Context {
   metrics: ProxyMetrics;
 }
 
-async function chat(
-  context: Context,
-  request: Request,
-  api: "v1" | "v2",
-  route: Route,
-  seconds: () => number,
-): Promise<Response> {
+async function chat(context: Context, request: Request, route: Route, finish: Finish): Promise<Response> {
+  const api = route === "v1_chat" ? "v1" : "v2";
   const fail = (response: Response) => {
-    context.metrics.request(route, response.status, seconds());
+    finish(route, response.status, undefined);
     return response;
   };
   // Buffered (chat bodies are small) so the upstream fetch can replay it after a 401.
@@ -146,7 +160,7 @@ async function chat(
   context.metrics.upstream(route, upstream.status);
   try {
     return await relay(upstream, (end) => {
-      context.metrics.request(route, upstream.status, seconds());
+      finish(route, upstream.status, upstream.headers.get("x-request-id") ?? undefined);
       if (end.usage !== undefined) context.metrics.tokens(route, end.usage);
       if (end.outcome !== "complete") context.metrics.aborted(route, end.outcome);
     });
@@ -198,7 +212,13 @@ async function models(context: Context, request: Request): Promise<Response> {
   const headers = new Headers({ "content-type": "application/json" });
   const requestId = upstream.headers.get("x-request-id");
   if (requestId !== null) headers.set("x-request-id", requestId);
-  return new Response(JSON.stringify(toOpenAIModels(await upstream.json())), { headers });
+  let catalogue: unknown;
+  try {
+    catalogue = await upstream.json();
+  } catch (error) {
+    return upstreamFailure(error, context.base, request.signal);
+  }
+  return new Response(JSON.stringify(toOpenAIModels(catalogue)), { headers });
 }
 
 async function readBody(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | Response> {
@@ -211,6 +231,8 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array<Arr
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) return tooLarge();
   if (request.body === null) return new Uint8Array();
+  // With a declared length the HTTP parser has already bounded the body: read it in one go.
+  if (request.headers.has("content-length")) return new Uint8Array(await request.arrayBuffer());
   const parts: Uint8Array[] = [];
   let size = 0;
   for await (const part of request.body) {

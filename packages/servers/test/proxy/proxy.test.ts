@@ -1,5 +1,5 @@
 import { OAuthError } from "@gloo-toolkit/sdk";
-import { createProxy } from "@gloo-toolkit/servers";
+import { createProxy, type ProxyLogEntry } from "@gloo-toolkit/servers";
 import { describe, expect, it } from "vitest";
 import { controlledStream, fakeUpstream, proxyRequest, sseEvent } from "../helpers/fake-upstream.js";
 
@@ -320,7 +320,47 @@ describe("createProxy: streaming", () => {
   });
 });
 
+describe("createProxy: access log", () => {
+  it("reports each answered request once, a stream when its body ends, with the platform's request id", async () => {
+    const entries: ProxyLogEntry[] = [];
+    const upstream = controlledStream();
+    let clock = 0;
+    const proxy = createProxy({
+      gloo: fakeUpstream(
+        () =>
+          new Response(upstream.stream, {
+            headers: { "content-type": "text/event-stream", "x-request-id": "req-9" },
+          }),
+      ),
+      key: "k",
+      now: () => clock,
+      onResponse: (entry) => entries.push(entry),
+    });
+    await proxy.fetch(proxyRequest("/v1/chat/completions", post()));
+    const response = await proxy.fetch(
+      proxyRequest("/v2/chat/completions", post({ authorization: "Bearer k" })),
+    );
+    expect(entries).toHaveLength(1);
+    clock = 250;
+    upstream.push(sseEvent({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }));
+    upstream.close();
+    await response.text();
+    expect(entries).toEqual([
+      { method: "POST", path: "/v1/chat/completions", status: 401, durationMs: 0, requestId: undefined },
+      { method: "POST", path: "/v2/chat/completions", status: 200, durationMs: 250, requestId: "req-9" },
+    ]);
+    expect(JSON.stringify(entries)).not.toContain("Bearer");
+  });
+});
+
 describe("createProxy: upstream failures", () => {
+  it("answers 502 when the catalogue is not JSON", async () => {
+    const plainFetch: typeof fetch = async () =>
+      new Response("<html>", { headers: { "content-type": "text/html" } });
+    const proxy = createProxy({ gloo: fakeUpstream(() => Response.json({})), fetch: plainFetch });
+    expect((await proxy.fetch(proxyRequest("/v1/models"))).status).toBe(502);
+  });
+
   it("answers 502 when a JSON answer breaks off before it is complete", async () => {
     const upstream = controlledStream();
     const proxy = createProxy({
