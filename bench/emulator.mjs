@@ -4,6 +4,7 @@
 //     Target: the emulator at ≥ 50 % of the bare server.
 //  2. 1,000 concurrent SSE streams at a 20 ms token interval, 30 tokens each (max_tokens 30):
 //     errors, wall time, and the emulator process's peak RSS (sampled every 20 ms).
+// A third server isolates the binding's share: `serve` with a trivial fetch handler.
 // Each server runs in its own child process (this file with `--child`), so neither shares the
 // load generator's event loop. Run `npx tsc -b` first: this imports the built packages.
 // Environment: DURATION (s per throughput run, default 8), ROUNDS (alternations, default 3),
@@ -52,6 +53,19 @@ async function child(kind) {
     await once(server, "listening");
     process.send({ url: `http://127.0.0.1:${server.address().port}`, token: "none" });
     close = () => new Promise((resolve) => server.close(resolve));
+  } else if (kind === "serve") {
+    // `serve` with a handler that only reads the body and answers the same JSON: what the
+    // fetch-handler binding itself costs, before any emulator logic.
+    const emulator = createEmulator({ seed: 1 });
+    const text = await (await completion(emulator.fetch, await token(emulator.fetch))).text();
+    const server = await serve(async (request) => {
+      await request.arrayBuffer();
+      return new Response(text, {
+        headers: { "content-type": "application/json", "x-request-id": crypto.randomUUID() },
+      });
+    });
+    process.send({ url: server.url, token: "none" });
+    close = () => server.close();
   } else {
     const emulator = createEmulator({ seed: 1, tokenDelayMs: kind === "streams" ? TOKEN_DELAY_MS : 0 });
     const server = await serve(emulator.fetch, { port: 0 });
@@ -175,12 +189,13 @@ async function streams() {
 async function parent() {
   // Alternate the two servers ROUNDS times and keep each one's median run, so a noisy neighbour
   // on the shared machine skews both alike.
-  const runs = { bare: [], emulator: [] };
+  const runs = { bare: [], serve: [], emulator: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const kind of ["bare", "emulator"]) runs[kind].push(await throughput(kind));
+    for (const kind of Object.keys(runs)) runs[kind].push(await throughput(kind));
   }
   const median = (list) => [...list].sort((a, b) => a.rps - b.rps)[Math.floor(list.length / 2)];
   const bare = median(runs.bare);
+  const binding = median(runs.serve);
   const emulated = median(runs.emulator);
   const stream = await streams();
   const row = (name, r) => [
@@ -194,12 +209,18 @@ async function parent() {
   const markdown = [
     "## Emulator",
     "",
-    `Non-stream \`POST /ai/v1/chat/completions\` (autocannon, ${CONNECTIONS} keep-alive connections, ${DURATION} s after a 2 s warm-up; the two servers alternated ${ROUNDS} times, median run shown), each server in its own process. Baseline: a bare \`node:http\` server answering the same completion JSON. Target: the emulator at ≥ 50 % of the baseline. ${machineLine()}`,
+    `Non-stream \`POST /ai/v1/chat/completions\` (autocannon, ${CONNECTIONS} keep-alive connections, ${DURATION} s after a 2 s warm-up; the servers alternated ${ROUNDS} times, median run shown), each server in its own process. Baseline: a bare \`node:http\` server answering the same completion JSON. Target: the emulator at ≥ 50 % of the baseline. ${machineLine()}`,
     "",
     ...table(
       ["server", "req/s", "p50 ms", "p99 ms", "errors", "vs baseline"],
-      [row("bare `node:http` (baseline)", bare), row("emulator (`createEmulator` + `serve`)", emulated)],
+      [
+        row("bare `node:http` (baseline)", bare),
+        row("`serve` + a handler answering the same JSON", binding),
+        row("emulator (`createEmulator` + `serve`)", emulated),
+      ],
     ),
+    "",
+    `The binding alone (\`serve\`, web \`Request\`/\`Response\` objects on Node ${process.versions.node}) reaches ${ratio(binding.rps, bare.rps)} of the bare server; the emulator's own work (auth, validation, the model, JSON) keeps ${ratio(emulated.rps, binding.rps)} of that.`,
     "",
     `Streams: ${STREAMS} concurrent SSE completions, ${TOKEN_DELAY_MS} ms between chunks, 30 tokens each (${stream.chunks} events per stream with the role and finish chunks): ${stream.failed} failed, all done in ${(stream.wall / 1000).toFixed(2)} s (ideal ${((stream.chunks * TOKEN_DELAY_MS) / 1000).toFixed(2)} s); emulator process peak RSS ${stream.peakMiB.toFixed(0)} MiB.`,
   ].join("\n");

@@ -1,29 +1,15 @@
 // `createEmulator`: the local Gloo platform as one fetch handler (DESIGN.md §3–§4).
 import { randomUUID } from "node:crypto";
-import { DROP_CONNECTION } from "../node-server.js";
 import { authenticate } from "./auth.js";
 import { catalogueListing } from "./catalogue.js";
-import { completionBody, planCompletion } from "./completion.js";
-import {
-  badFaultHeader,
-  checkFaultSpec,
-  FAULT_HEADER,
-  type FaultSpec,
-  faultResponse,
-  parseFaultHeader,
-  parseFaults,
-  pickFault,
-  type RequestFaults,
-} from "./faults.js";
-import { json, methodNotAllowed, notFound, unprocessable } from "./http.js";
-import { createLegacyChat } from "./legacy-chat.js";
+import { type CompletionContext, completionsHandler, type RouteHandler } from "./completions.js";
+import { createFaultSource, withFaults } from "./fault-source.js";
+import { checkFaultSpec, type FaultSpec, parseFaults } from "./faults.js";
+import { json, methodNotAllowed, notFound } from "./http.js";
+import { createLegacyChat, type LegacyChat } from "./legacy-chat.js";
 import { type Random, seededRandom } from "./random.js";
-import { readJsonBody } from "./request-body.js";
-import { resolveRoute } from "./routing.js";
 import { compileScript, type ScriptRule } from "./script.js";
-import { completionStream } from "./stream.js";
 import { createTokenIssuer } from "./token.js";
-import { validateBody } from "./validation.js";
 
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
@@ -67,9 +53,6 @@ export interface Emulator {
   readonly tokensIssued: number;
 }
 
-type Api = "v1" | "v2";
-type Handler = (request: Request, requestId: string) => Promise<Response> | Response;
-
 /**
  * Creates the local Gloo platform: token endpoint, V1/V2 chat completions (JSON and SSE), the
  * models catalogue, the legacy chat endpoints, validation errors, a deterministic model and faults.
@@ -85,100 +68,27 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const random: Random = options.random ?? seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
   const sleep = options.sleep ?? defaultSleep;
   const latencyMs = options.latencyMs ?? 0;
-  const faultSpec =
-    typeof options.faults === "string" ? parseFaults(options.faults) : checkFaultSpec(options.faults ?? {});
-  const script = options.script === undefined ? undefined : compileScript(options.script);
   const tokenTtlSeconds = positive(options.tokenTtlSeconds ?? 3600, "tokenTtlSeconds");
   const issuer = createTokenIssuer({ clientId, clientSecret, tokenTtlSeconds, now });
-  const legacy = createLegacyChat(now);
-  const queued: RequestFaults[] = [];
+  const faults = createFaultSource(faultSpecOf(options.faults), random);
+  const context: CompletionContext = {
+    issuer,
+    faults,
+    random,
+    now,
+    sleep,
+    script: options.script === undefined ? undefined : compileScript(options.script),
+    doneSentinel: options.doneSentinel ?? false,
+    tokenDelayMs: options.tokenDelayMs ?? 0,
+  };
   let tokensIssued = 0;
-
-  // Faults of a request: the header wins, then a queued fault, then the configured rates.
-  function faultsOf(request: Request, useRates: boolean): RequestFaults | string {
-    const header = request.headers.get(FAULT_HEADER);
-    if (header !== null) return parseFaultHeader(header);
-    if (!useRates) return {};
-    return queued.shift() ?? pickFault(faultSpec, random);
-  }
-
-  async function withFaults(
-    request: Request,
-    requestId: string,
-    useRates: boolean,
-    next: (f: RequestFaults) => Promise<Response>,
-  ) {
-    const faults = faultsOf(request, useRates);
-    if (typeof faults === "string") return badFaultHeader(faults, requestId);
-    if (faults.latencyMs !== undefined && faults.latencyMs > 0) await sleep(faults.latencyMs, request.signal);
-    if (faults.drop === true) throw DROP_CONNECTION;
-    if (faults.status !== undefined) return faultResponse(faults, requestId, now());
-    return next(faults);
-  }
-
-  async function token(request: Request, requestId: string): Promise<Response> {
-    return withFaults(request, requestId, false, async (faults) => {
-      const response = await issuer.handle(request, requestId, faults.tokenTtl);
+  const token: RouteHandler = (request, requestId) =>
+    withFaults(request, requestId, faults.forRequest(request, false), context, async (left) => {
+      const response = await issuer.handle(request, requestId, left.tokenTtl);
       if (response.ok) tokensIssued++;
       return response;
     });
-  }
-
-  function completions(api: Api): Handler {
-    return async (request, requestId) => {
-      const claims = authenticate(request, issuer);
-      if (claims instanceof Response) return claims;
-      return withFaults(request, requestId, true, (faults) => complete(request, requestId, api, faults));
-    };
-  }
-
-  async function complete(
-    request: Request,
-    requestId: string,
-    api: Api,
-    faults: RequestFaults,
-  ): Promise<Response> {
-    const read = await readJsonBody(request, requestId);
-    if (!read.ok) return read.response;
-    const body = validateBody(read.value, api);
-    if (Array.isArray(body)) return unprocessable(body);
-    const route = resolveRoute(body, api, requestId);
-    if (route instanceof Response) return route;
-    const plan = planCompletion(body, route, api, { random, script, now: now() });
-    if (!body.stream) return json(200, completionBody(plan));
-    const stream = completionStream(plan, {
-      includeUsage: body.includeUsage,
-      doneSentinel: options.doneSentinel ?? false,
-      tokenDelayMs: options.tokenDelayMs ?? 0,
-      dropAfter: faults.dropAfter,
-      errorAfter: faults.errorAfter,
-      requestId,
-      sleep: (ms) => sleep(ms, request.signal),
-    });
-    return new Response(stream, {
-      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
-    });
-  }
-
-  function authenticated(
-    handler: (request: Request, requestId: string, userId: string) => Promise<Response> | Response,
-  ): Handler {
-    return (request, requestId) => {
-      const claims = authenticate(request, issuer);
-      return claims instanceof Response ? claims : handler(request, requestId, claims.sub);
-    };
-  }
-
-  const routes: Record<string, Partial<Record<string, Handler>>> = {
-    "/oauth2/token": { POST: token },
-    "/ai/v1/chat/completions": { POST: completions("v1") },
-    "/ai/v2/chat/completions": { POST: completions("v2") },
-    "/platform/v2/models": { GET: () => json(200, catalogueListing()) },
-    "/ai/v1/chat": {
-      POST: authenticated((request, requestId, userId) => legacy.create(request, requestId, userId)),
-      GET: authenticated((request, _requestId, userId) => legacy.read(request, userId)),
-    },
-  };
+  const routes = routeTable(token, context, createLegacyChat(now));
 
   async function fetch(request: Request): Promise<Response> {
     const requestId = randomUUID();
@@ -197,16 +107,39 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     fetch,
     clientId,
     clientSecret,
-    queueFault(fault) {
-      const parsed = parseFaultHeader(fault);
-      if (typeof parsed === "string") throw new TypeError(parsed);
-      queued.push(parsed);
-    },
+    queueFault: (fault) => faults.queue(fault),
     revokeTokens: () => issuer.revokeAll(),
     get tokensIssued() {
       return tokensIssued;
     },
   };
+}
+
+type RouteTable = Record<string, Partial<Record<string, RouteHandler>>>;
+
+function routeTable(token: RouteHandler, context: CompletionContext, legacy: LegacyChat): RouteTable {
+  const authenticated =
+    (
+      handler: (request: Request, requestId: string, userId: string) => Promise<Response> | Response,
+    ): RouteHandler =>
+    (request, requestId) => {
+      const claims = authenticate(request, context.issuer);
+      return claims instanceof Response ? claims : handler(request, requestId, claims.sub);
+    };
+  return {
+    "/oauth2/token": { POST: token },
+    "/ai/v1/chat/completions": { POST: completionsHandler("v1", context) },
+    "/ai/v2/chat/completions": { POST: completionsHandler("v2", context) },
+    "/platform/v2/models": { GET: () => json(200, catalogueListing()) },
+    "/ai/v1/chat": {
+      POST: authenticated((request, requestId, userId) => legacy.create(request, requestId, userId)),
+      GET: authenticated((request, _requestId, userId) => legacy.read(request, userId)),
+    },
+  };
+}
+
+function faultSpecOf(faults: EmulatorOptions["faults"]): FaultSpec {
+  return typeof faults === "string" ? parseFaults(faults) : checkFaultSpec(faults ?? {});
 }
 
 // The path of an absolute URL string ("http://host/path?query" → "/path"), without a URL parse.
