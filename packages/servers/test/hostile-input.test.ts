@@ -1,5 +1,6 @@
 // Bad input never crashes the emulator: over real loopback HTTP, each malformed or hostile
 // request gets a well-formed 4xx JSON answer, and the server keeps serving afterwards.
+import { request } from "node:http";
 import { connect } from "node:net";
 import { createEmulator, type RunningServer, serve } from "@gloo-toolkit/servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -256,6 +257,35 @@ describe("hostile input over loopback", () => {
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
     const response = await fetch(`${server.url}/platform/v2/models`);
     expect(response.status).toBe(200);
+  });
+
+  it("answers a 2.5 MiB chunked body (no Content-Length) with 413 while it is still arriving", async () => {
+    const [status, body] = await new Promise<[number | undefined, string]>((resolve, reject) => {
+      const req = request(
+        `${server.url}/ai/v1/chat/completions`,
+        { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` } },
+        (res) => {
+          let text = "";
+          res.on("data", (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          res.on("end", () => resolve([res.statusCode, text]));
+        },
+      );
+      req.on("error", reject);
+      const chunk = "x".repeat(64 * 1024);
+      let sent = 0;
+      const write = () => {
+        while (sent < 40) {
+          sent++;
+          if (!req.write(chunk)) return void req.once("drain", write);
+        }
+        req.end();
+      };
+      write();
+    });
+    expect(status).toBe(413);
+    expect(JSON.parse(body)).toMatchObject({ error: { name: "PAYLOAD_TOO_LARGE" } });
   });
 
   it("still serves a valid completion after all of the above", async () => {
