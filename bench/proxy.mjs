@@ -145,7 +145,11 @@ async function throughput(target) {
 async function soak(proxyUrl) {
   const body = JSON.stringify({ ...JSON.parse(BODY), stream: true, max_tokens: 32 });
   const deadline = performance.now() + SOAK_SECONDS * 1000;
-  const counts = { streams: 0, errors: 0, chunks: 0 };
+  const counts = { streams: 0, errors: 0, chunks: 0, reasons: new Map() };
+  const fail = (reason) => {
+    counts.errors += 1;
+    counts.reasons.set(reason, (counts.reasons.get(reason) ?? 0) + 1);
+  };
   const worker = async () => {
     while (performance.now() < deadline) {
       try {
@@ -154,13 +158,15 @@ async function soak(proxyUrl) {
           headers: { "content-type": "application/json" },
           body,
         });
-        if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
         const text = await response.text();
-        if (!text.includes('"finish_reason":"')) throw new Error("stream ended without a finish_reason");
-        counts.chunks += text.split("\n\n").length - 1;
-        counts.streams += 1;
-      } catch {
-        counts.errors += 1;
+        if (response.status !== 200) fail(`HTTP ${response.status}: ${text.slice(0, 200)}`);
+        else if (!text.includes('"finish_reason":"')) fail("stream ended without a finish_reason");
+        else {
+          counts.chunks += text.split("\n\n").length - 1;
+          counts.streams += 1;
+        }
+      } catch (error) {
+        fail(`client: ${error.message}${error.cause?.code ? ` (${error.cause.code})` : ""}`);
       }
     }
   };
@@ -218,6 +224,7 @@ async function main() {
   console.log(
     `soak: ${counts.streams} streams, ${counts.errors} errors, rss ${mib(before.rss)} -> ${mib(after.rss)}`,
   );
+  for (const [reason, count] of counts.reasons) console.log(`  ${count} × ${reason}`);
   soakProxy.stop();
   slowEmulator.stop();
 
@@ -307,6 +314,7 @@ async function main() {
     `Soak: ${SOAK_STREAMS} concurrent streaming completions through the proxy for ${SOAK_SECONDS} s (emulator pacing ${SOAK_TOKEN_DELAY_MS} ms between chunks):`,
     `**${counts.errors} errors** (target 0) in ${counts.streams} streams (${counts.chunks} SSE events); proxy process memory after a GC,`,
     `start → end: RSS ${mib(before.rss)} → ${mib(after.rss)}, heap used ${mib(before.heapUsed)} → ${mib(after.heapUsed)}.`,
+    ...[...counts.reasons].map(([reason, count]) => `Errors: ${count} × ${reason}.`),
   ].join("\n");
   console.log(markdown);
   if (!quick) await writeSection("proxy", markdown);

@@ -17,7 +17,8 @@ export interface HttpFetchOptions {
  * of what the proxy adds (bench/proxy.mjs). Request bodies are buffered (chat bodies are small);
  * response bodies stream, except small whole ones (a `Content-Length` up to 1 MiB, not SSE), which
  * are collected first since they arrive at once. It asks for `identity` encoding, since unlike the built-in fetch it
- * does not decompress. Failures reject with `TypeError("fetch failed", { cause })`, as fetch does.
+ * does not decompress. Failures reject with `TypeError("fetch failed", { cause })`, as fetch does;
+ * a request that meets a keep-alive connection the server has just closed is sent once more.
  * @example
  * const gloo = new Gloo({ clientId, clientSecret, fetch: createHttpFetch() });
  */
@@ -36,39 +37,71 @@ export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetch {
     for (const [name, value] of request.headers) headers[name] = value;
     headers["accept-encoding"] = "identity";
     if (body !== undefined) headers["content-length"] = String(body.byteLength);
-    const send = secure ? httpsRequest : httpRequest;
-    return new Promise<Response>((resolve, reject) => {
-      const outgoing = send(
-        url,
-        {
-          method: request.method,
-          headers,
-          agent: secure ? agents.https : agents.http,
-          signal: request.signal,
-        },
-        (incoming) => {
-          if (!isSmallWhole(incoming)) return resolve(toResponse(incoming, request.method, null));
-          // A whole small body (JSON with a length): collect it, skipping the stream machinery.
-          const parts: Buffer[] = [];
-          incoming.on("data", (part: Buffer) => parts.push(part));
-          incoming.on("end", () => resolve(toResponse(incoming, request.method, Buffer.concat(parts))));
-          incoming.on("error", (error) =>
-            reject(
-              request.signal.aborted
-                ? request.signal.reason
-                : new TypeError("fetch failed", { cause: error }),
-            ),
-          );
-        },
-      );
-      outgoing.on("error", (error) =>
-        reject(
-          request.signal.aborted ? request.signal.reason : new TypeError("fetch failed", { cause: error }),
-        ),
-      );
-      outgoing.end(body);
-    });
+    const attempt = {
+      url,
+      method: request.method,
+      headers,
+      body,
+      signal: request.signal,
+      agent: secure ? agents.https : agents.http,
+      send: secure ? httpsRequest : httpRequest,
+    };
+    try {
+      return await send(attempt);
+    } catch (error) {
+      // The keep-alive race: the server closed an idle connection just as it was reused, so it
+      // did not process the request; send it once more on a new connection (the retry Node's
+      // documentation gives for `request.reusedSocket`).
+      if (!(error instanceof StaleSocketError)) throw error;
+      return await send({ ...attempt, agent: false }).catch((retryError: unknown) => {
+        throw retryError instanceof StaleSocketError ? retryError.failure : retryError;
+      });
+    }
   };
+}
+
+interface Attempt {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: Uint8Array | undefined;
+  signal: AbortSignal;
+  /** `false`: a new connection outside the pool. */
+  agent: HttpAgent | false;
+  send: typeof httpRequest;
+}
+
+/** A reused keep-alive socket that the server had already closed; `failure` is what fetch would throw. */
+class StaleSocketError extends Error {
+  constructor(readonly failure: TypeError) {
+    super(failure.message);
+  }
+}
+
+function send(attempt: Attempt): Promise<Response> {
+  const { signal } = attempt;
+  return new Promise<Response>((resolve, reject) => {
+    const fail = (error: Error & { code?: string }, reused: boolean) => {
+      if (signal.aborted) return reject(signal.reason);
+      const failure = new TypeError("fetch failed", { cause: error });
+      const stale = reused && (error.code === "ECONNRESET" || error.code === "EPIPE");
+      reject(stale ? new StaleSocketError(failure) : failure);
+    };
+    const outgoing = attempt.send(
+      attempt.url,
+      { method: attempt.method, headers: attempt.headers, agent: attempt.agent, signal },
+      (incoming) => {
+        if (!isSmallWhole(incoming)) return resolve(toResponse(incoming, attempt.method, null));
+        // A whole small body (JSON with a length): collect it, skipping the stream machinery.
+        const parts: Buffer[] = [];
+        incoming.on("data", (part: Buffer) => parts.push(part));
+        incoming.on("end", () => resolve(toResponse(incoming, attempt.method, Buffer.concat(parts))));
+        incoming.on("error", (error) => fail(error, false));
+      },
+    );
+    outgoing.on("error", (error) => fail(error, outgoing.reusedSocket));
+    outgoing.end(attempt.body);
+  });
 }
 
 /** Bodies up to this size with a `Content-Length` and no event stream are collected before resolving. */

@@ -253,7 +253,9 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array<Arr
 // obtained, or the platform could not be reached. Messages never carry the credentials or a token.
 function upstreamFailure(error: unknown, base: string, signal: AbortSignal): Response {
   if (signal.aborted) return openAIError(499, "client_closed", "The client closed the request.");
-  const message = error instanceof Error ? error.message : String(error);
+  // "fetch failed" alone says little: add the socket error's code (ECONNREFUSED, ECONNRESET, …).
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  const message = `${error instanceof Error ? error.message : String(error)}${typeof code === "string" ? ` (${code})` : ""}`;
   if (error instanceof OAuthError) {
     const response = openAIError(
       502,

@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import { createServer as createTcpServer } from "node:net";
 import { createHttpFetch, type RunningServer, serve } from "@gloo-toolkit/servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlledStream } from "../helpers/fake-upstream.js";
@@ -84,6 +86,32 @@ describe("createHttpFetch", () => {
     expect(error).toBeInstanceOf(TypeError);
     expect((error as TypeError).message).toBe("fetch failed");
     expect((error as TypeError & { cause: { code: string } }).cause.code).toBe("ECONNREFUSED");
+  });
+
+  it("sends a request again on a new connection when a reused keep-alive socket was already closed", async () => {
+    // Each connection answers its first request, then resets on the second: the keep-alive race,
+    // made deterministic.
+    let connections = 0;
+    const tcp = createTcpServer((socket) => {
+      connections += 1;
+      let requests = 0;
+      socket.on("data", () => {
+        requests += 1;
+        if (requests === 1)
+          socket.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok");
+        else socket.resetAndDestroy();
+      });
+    }).listen(0, "127.0.0.1");
+    await once(tcp, "listening");
+    const { port } = tcp.address() as { port: number };
+    try {
+      const fresh = createHttpFetch();
+      expect(await (await fresh(`http://127.0.0.1:${port}/a`)).text()).toBe("ok");
+      expect(await (await fresh(`http://127.0.0.1:${port}/b`)).text()).toBe("ok");
+      expect(connections).toBe(2);
+    } finally {
+      tcp.close();
+    }
   });
 
   it("rejects protocols other than http and https", async () => {

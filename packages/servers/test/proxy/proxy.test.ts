@@ -399,14 +399,16 @@ describe("createProxy: upstream failures", () => {
 
   it("turns a connection failure into a 502 naming the platform's address", async () => {
     const upstream = fakeUpstream(() => {
-      throw new TypeError("fetch failed");
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }),
+      });
     });
     const proxy = createProxy({ gloo: upstream });
     const response = await proxy.fetch(proxyRequest("/v2/chat/completions", post()));
     expect(response.status).toBe(502);
     const { error } = (await response.json()) as { error: { code: string; message: string } };
     expect(error).toMatchObject({ code: "upstream_unreachable" });
-    expect(error.message).toContain("https://gloo.test");
+    expect(error.message).toContain("https://gloo.test: fetch failed (ECONNREFUSED)");
     expect(proxy.metrics.render()).toContain('gloo_proxy_requests_total{route="v2_chat",status="502"} 1');
   });
 });
