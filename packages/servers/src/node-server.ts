@@ -90,9 +90,24 @@ async function answer(
   res.once("close", () => {
     if (!res.writableFinished) disconnect.abort();
   });
+  let request: Request;
+  try {
+    request = await toRequest(req, disconnect);
+  } catch {
+    // An unusable Host header or target (no valid URL), or a body cut short: nothing to hand over.
+    if (!res.headersSent && res.writable) {
+      writeJson(res, 400, {
+        error: {
+          type: "invalid_request_error",
+          message: "The request's Host header or target is not a valid URL, or its body was cut short.",
+        },
+      });
+    }
+    return;
+  }
   let response: Response;
   try {
-    response = await handler(await toRequest(req, disconnect));
+    response = await handler(request);
   } catch (error) {
     if (error === DROP_CONNECTION) {
       req.socket.destroy();
@@ -146,6 +161,8 @@ function readSmallBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
       resolve(new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength) as Uint8Array<ArrayBuffer>);
     });
     req.once("error", reject);
+    // A client that leaves mid-body: no "end" will come (a no-op once resolved).
+    req.once("close", () => reject(new Error("The client closed the connection mid-body.")));
   });
 }
 

@@ -229,6 +229,16 @@ describe("hostile input over loopback", () => {
       status: 400,
     },
     {
+      name: "a Host header that is no host",
+      bytes: "GET /platform/v2/models HTTP/1.1\r\nHost: a b\r\n\r\n",
+      status: 400,
+    },
+    {
+      name: "a Host header with a bad port",
+      bytes: "GET /platform/v2/models HTTP/1.1\r\nHost: x:99999\r\n\r\n",
+      status: 400,
+    },
+    {
       name: "16 KiB of headers",
       bytes: `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
       status: 431,
