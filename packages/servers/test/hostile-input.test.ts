@@ -255,6 +255,7 @@ describe("hostile input over loopback", () => {
     const reply = await rawExchange(bytes);
     expect(reply).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
     expect(reply).toMatch(/content-type: application\/json/i);
+    expect(reply).toMatch(/x-request-id: [0-9a-f-]{36}/i);
     expect(() => JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).not.toThrow();
   });
 
