@@ -1,5 +1,6 @@
 import type { Command, CommandContext, Input, Output } from "./context.js";
 import { ExitCode, FailureError, UsageError } from "./errors.js";
+import { wantsHelp } from "./internal/args.js";
 
 /** Commands load lazily so `gloo --help` and `gloo --version` start fast. */
 const commands: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
@@ -83,6 +84,11 @@ export async function main(options: MainOptions): Promise<number> {
   if (entry === undefined) {
     stderr.write(`gloo: unknown command "${name}".\nRun \`gloo --help\` to see the commands.\n`);
     return ExitCode.usage;
+  }
+  if (wantsHelp(rest)) {
+    const { command } = await entry.load();
+    stdout.write(command.help());
+    return ExitCode.ok;
   }
   const cwd = options.cwd ?? process.cwd();
   const { loadEnv } = await import("./internal/env-file.js");

@@ -78,12 +78,9 @@ type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
 /** `gloo chat`: one completion, v1 or v2, streamed or whole. */
 export const command: Command = {
   summary: 'One-shot chat completion: gloo chat "PROMPT"',
+  help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
-    if (args.help) {
-      ctx.stdout.write(helpText(spec));
-      return 0;
-    }
     const prompt = await readPrompt(ctx, args.positionals);
     const settings = requireCredentials(
       readSettings(ctx.env, { base: args.values.base, model: args.values.model }),

@@ -34,12 +34,9 @@ const spec: CommandSpec<typeof options> = {
 /** `gloo doctor`: findings in order, each with its advice. */
 export const command: Command = {
   summary: "Diagnose common setup pitfalls",
+  help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
-    if (args.help) {
-      ctx.stdout.write(helpText(spec));
-      return 0;
-    }
     const settings = readSettings(ctx.env, { base: args.values.base, model: args.values.model });
     const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
     const json = args.values.json === true;

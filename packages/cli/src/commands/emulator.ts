@@ -61,12 +61,9 @@ const spec: CommandSpec<typeof options> = {
 /** `gloo emulator`: the local Gloo platform, until SIGINT/SIGTERM. */
 export const command: Command = {
   summary: "Run the local Gloo platform emulator",
+  help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
-    if (args.help) {
-      ctx.stdout.write(helpText(spec));
-      return 0;
-    }
     const { values } = args;
     const host = values.host ?? "127.0.0.1";
     const port = numberFlag("port", values.port, { integer: true, min: 0, max: 65535 }) ?? DEFAULT_PORT;

@@ -53,12 +53,9 @@ type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
 /** `gloo health`: the quickstart's checks as a monitor, one model or a matrix. */
 export const command: Command = {
   summary: "The quickstart's health checks as a monitor",
+  help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
-    if (args.help) {
-      ctx.stdout.write(helpText(spec));
-      return 0;
-    }
     const values = args.values;
     const settings = requireCredentials(readSettings(ctx.env, { base: values.base, model: values.model }));
     const client = createClient(ctx, settings, {

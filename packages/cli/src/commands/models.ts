@@ -41,12 +41,9 @@ function modelRow(model: Model): string[] {
 /** `gloo models`: the catalogue as a table. */
 export const command: Command = {
   summary: "List the model catalogue",
+  help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
-    if (args.help) {
-      ctx.stdout.write(helpText(spec));
-      return 0;
-    }
     const started = performance.now();
     const list = await createAnonymousClient(
       ctx,

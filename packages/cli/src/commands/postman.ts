@@ -43,11 +43,7 @@ async function requireDirectory(dir: string, given: string): Promise<void> {
 }
 
 async function run(ctx: CommandContext): Promise<number> {
-  const { values, help } = parseCommandArgs(spec, ctx.argv);
-  if (help) {
-    ctx.stdout.write(helpText(spec));
-    return ExitCode.ok;
-  }
+  const { values } = parseCommandArgs(spec, ctx.argv);
   // An empty environment: GLOO_BASE / GLOO_MODEL must not leak into files meant for everyone.
   const settings = readSettings({}, { base: values.base, model: values.model });
   const options: PostmanOptions = { base: settings.baseURL, model: settings.model };
@@ -64,5 +60,6 @@ async function run(ctx: CommandContext): Promise<number> {
 /** `gloo postman`: writes the Postman collection and environment generated from code. */
 export const command: Command = {
   summary: "Write the Postman collection and environment",
+  help: () => helpText(spec),
   run,
 };

@@ -50,12 +50,9 @@ const spec: CommandSpec<typeof options> = {
 /** `gloo proxy`: the token-injecting OpenAI-compatible proxy, until SIGINT/SIGTERM. */
 export const command: Command = {
   summary: "Run the OpenAI-compatible token-injecting proxy",
+  help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
-    if (args.help) {
-      ctx.stdout.write(helpText(spec));
-      return 0;
-    }
     const host = args.values.host ?? "127.0.0.1";
     const port = numberFlag("port", args.values.port, { integer: true, min: 0, max: 65535 }) ?? DEFAULT_PORT;
     const key = nonEmpty(args.values.key) ?? nonEmpty(ctx.env.GLOO_PROXY_KEY);

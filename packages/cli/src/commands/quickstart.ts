@@ -37,12 +37,9 @@ const QUICKSTART_PROMPT = "Explain the seven seals in two concise sentences.";
 /** `gloo quickstart`: what `npm start` runs. */
 export const command: Command = {
   summary: "Run the platform quickstart end to end (embedded emulator without credentials)",
+  help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
-    if (args.help) {
-      ctx.stdout.write(helpText(spec));
-      return 0;
-    }
     const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
     const settings = readSettings(ctx.env, { base: args.values.base, model: args.values.model });
     const explicitBase = args.values.base !== undefined || (ctx.env.GLOO_BASE ?? "").trim() !== "";

@@ -42,12 +42,9 @@ const spec: CommandSpec<typeof options> = {
 /** `gloo repl`: multi-turn chat with client-side history. */
 export const command: Command = {
   summary: "Multi-turn chat with client-side history",
+  help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
-    if (args.help) {
-      ctx.stdout.write(helpText(spec));
-      return 0;
-    }
     const values = args.values;
     const api = values.api ?? "v1";
     if (api !== "v1" && api !== "v2") throw new UsageError(`--api must be v1 or v2, got "${api}".`);

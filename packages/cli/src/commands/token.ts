@@ -28,12 +28,9 @@ const spec: CommandSpec<typeof options> = {
 /** `gloo token`: the quickstart's step 1, without cURL and jq. */
 export const command: Command = {
   summary: "Acquire an access token (masked unless --show)",
+  help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
-    if (args.help) {
-      ctx.stdout.write(helpText(spec));
-      return 0;
-    }
     const credentials = requireCredentials(readSettings(ctx.env, { base: args.values.base }));
     const started = performance.now();
     const token = await createClient(ctx, credentials).auth.getToken({ signal: ctx.signal });

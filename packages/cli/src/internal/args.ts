@@ -18,18 +18,21 @@ export interface CommandSpec<O extends Options> {
   valueNames?: { [K in keyof O]?: string };
 }
 
-/** Parsed arguments: `help` is true when `--help`/`-h` was given (the command prints `helpText`). */
+/** Parsed arguments (`--help` never reaches here: `main` answers it with the command's `help()`). */
 export interface ParsedArgs<O extends Options> {
   values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>["values"];
   positionals: string[];
-  help: boolean;
+}
+
+/** Whether argv asks for a command's help (`--help` or `-h` before any `--`). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  const flags = end === -1 ? argv : argv.slice(0, end);
+  return flags.includes("--help") || flags.includes("-h");
 }
 
 /** Parses argv strictly; unknown flags and missing values become a `UsageError` (exit 2). */
 export function parseCommandArgs<O extends Options>(spec: CommandSpec<O>, argv: string[]): ParsedArgs<O> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    return { values: {} as ParsedArgs<O>["values"], positionals: [], help: true };
-  }
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -40,7 +43,7 @@ export function parseCommandArgs<O extends Options>(spec: CommandSpec<O>, argv: 
     if (spec.allowPositionals !== true && positionals.length > 0) {
       throw new UsageError(`unexpected argument "${positionals[0]}".`, `Usage: ${spec.usage}`);
     }
-    return { values: values as ParsedArgs<O>["values"], positionals, help: false };
+    return { values: values as ParsedArgs<O>["values"], positionals };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const message = error instanceof Error ? error.message : String(error);
