@@ -54,6 +54,14 @@ type StreamState = "open" | "complete" | "failed" | "closed";
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
+// The reason given when a completed stream cancels the rest of its body (a `[DONE]` or the finish
+// arrived before the body's end). Cancelling a fetch body without a reason makes undici build a
+// DOMException, stack trace included, for every stream; nobody reads this reason, so one serves all.
+const COMPLETED = new DOMException(
+  "The stream completed; the rest of the body was not needed.",
+  "AbortError",
+);
+
 /**
  * A streamed chat completion: iterate it with `for await`, or ask for the text or the whole completion.
  *
@@ -327,10 +335,11 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     signal.removeEventListener("abort", this.#onAbort);
     const reader = this.#reader;
     this.#reader = undefined;
+    const reason = this.#state === "complete" ? COMPLETED : undefined;
     if (bodyEnded) reader?.releaseLock();
-    else if (reader !== undefined) void reader.cancel().catch(ignore);
+    else if (reader !== undefined) void reader.cancel(reason).catch(ignore);
     else if (this.response.body !== null && !this.response.body.locked) {
-      void this.response.body.cancel().catch(ignore);
+      void this.response.body.cancel(reason).catch(ignore);
     }
     // Cancelling the body closes the connection; the controller is aborted too when the stream
     // did not complete, so a fetch still in flight for it stops as well.

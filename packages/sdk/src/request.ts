@@ -86,9 +86,12 @@ export function requestStream(
     attempt.clearTimeout();
     // The caller's signal stays linked while the stream is open; an abort (which the stream also
     // uses when it closes early) or `release()` on completion unlinks it, so a long-lived signal
-    // shared by many calls does not collect listeners.
+    // shared by many calls does not collect listeners. Without a caller's signal nothing is
+    // linked, and the listener (costly to add on every stream) is skipped.
     const release = () => attempt.dispose();
-    attempt.controller.signal.addEventListener("abort", release, { once: true });
+    if (options.signal !== undefined) {
+      attempt.controller.signal.addEventListener("abort", release, { once: true });
+    }
     return {
       response,
       controller: attempt.controller,

@@ -82,6 +82,26 @@ export function createSSEParser(options: SSEParserOptions): SSEParser {
     let nextLF = text.indexOf("\n", position);
     let nextCR = text.indexOf("\r", position);
     while (nextLF !== -1 || nextCR !== -1) {
+      // Fast path for the shape nearly every chat stream block has: a whole `data: <value>` line
+      // and a blank line, both ended by LF, with no data collected before them in the block. It
+      // does what the general steps below do for those two lines (the value becomes the data,
+      // then dispatch) without cutting out each line; any other shape, or a block this chunk
+      // ends inside, takes the general steps.
+      if (
+        nextLF !== -1 &&
+        text.charCodeAt(nextLF + 1) === LF &&
+        (nextCR === -1 || nextCR > nextLF + 1) &&
+        !hasData &&
+        pending.length === 0 &&
+        text.startsWith("data: ", position)
+      ) {
+        data = text.slice(position + 6, nextLF);
+        hasData = true;
+        dispatch();
+        position = nextLF + 2;
+        nextLF = text.indexOf("\n", position);
+        continue;
+      }
       let end: number;
       let next: number;
       if (nextCR === -1 || (nextLF !== -1 && nextLF < nextCR)) {

@@ -60,8 +60,11 @@ export function createCompletionAccumulator(): CompletionAccumulator {
   let last: ChatCompletionChunk | undefined;
   let usage: CompletionUsage | undefined;
   let unfinished = 0;
+  // Nearly every chunk carries the same one choice: remembering it saves a Map lookup per chunk.
+  let recent: ChoiceState | undefined;
 
   function choiceState(index: number): ChoiceState {
+    if (recent !== undefined && recent.index === index) return recent;
     let state = choices.get(index);
     if (state === undefined) {
       state = {
@@ -75,6 +78,7 @@ export function createCompletionAccumulator(): CompletionAccumulator {
       choices.set(index, state);
       unfinished += 1;
     }
+    recent = state;
     return state;
   }
 
@@ -101,10 +105,13 @@ export function createCompletionAccumulator(): CompletionAccumulator {
       first ??= chunk;
       last = chunk;
       if (chunk.usage !== undefined && chunk.usage !== null) usage = chunk.usage;
-      for (const choice of chunk.choices ?? []) addChoice(choice);
+      const list = chunk.choices;
+      if (list === undefined || list === null) return;
+      for (let i = 0; i < list.length; i++) addChoice(list[i] as ChatCompletionChunkChoice);
     },
     get finished() {
-      return choices.size > 0 && unfinished === 0;
+      // Asked after every chunk: the common answer (a choice is still open) is settled by the counter alone.
+      return unfinished === 0 && choices.size > 0;
     },
     toCompletion() {
       const top: Record<string, unknown> = { ...first, ...last };

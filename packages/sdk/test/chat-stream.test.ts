@@ -19,12 +19,14 @@ function controlledBody() {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   const source = {
     cancelled: 0,
+    cancelReason: undefined as unknown,
     stream: new ReadableStream<Uint8Array>({
       start(c) {
         controller = c;
       },
-      cancel() {
+      cancel(reason) {
         source.cancelled += 1;
+        source.cancelReason = reason;
       },
     }),
     write(text: string) {
@@ -93,6 +95,20 @@ describe("ChatCompletionStream: how a stream ends", () => {
     const chunks = await collect(openStream(source));
     expect(chunks).toHaveLength(2);
     expect(source.cancelled).toBe(1);
+  });
+
+  it("cancels the rest of a completed body with one shared AbortError, not a new error per stream", async () => {
+    const reasons: unknown[] = [];
+    for (let i = 0; i < 2; i++) {
+      const source = controlledBody();
+      source.send(finish());
+      source.send("[DONE]");
+      await collect(openStream(source));
+      reasons.push(source.cancelReason);
+    }
+    expect(reasons[0]).toBeInstanceOf(DOMException);
+    expect((reasons[0] as DOMException).name).toBe("AbortError");
+    expect(reasons[1]).toBe(reasons[0]);
   });
 
   it("delivers the usage chunk after the finish, then stops reading", async () => {

@@ -101,3 +101,80 @@ describe("createSSEParser", () => {
     expect(lastEventId).toBe("1");
   });
 });
+
+// The parser reads `data: <value>` + blank line blocks with LF endings without splitting lines;
+// whatever it takes that shortcut for must come out exactly as the line-by-line algorithm gives it.
+describe("createSSEParser on the common `data: …\\n\\n` shape", () => {
+  const chunks = Array.from({ length: 5 }, (_, i) =>
+    JSON.stringify({ id: "c", choices: [{ index: 0, delta: { content: `w${i} ` }, finish_reason: null }] }),
+  );
+  // Blocks of the common shape, mixed with every shape that needs the general steps.
+  const mixed = [
+    `data: ${chunks[0]}\n\n`,
+    ": keep-alive\n\n",
+    `event: ping\ndata: ${chunks[1]}\n\n`,
+    `id: 7\ndata: ${chunks[2]}\n\n`,
+    `data: ${chunks[3]}\n\n`,
+    "data:no-space\n\n",
+    "data: first\ndata: second\n\n",
+    "retry: 50\ndata: \n\n",
+    `data: ${chunks[4]}\n\n`,
+    "data: [DONE]\n\n",
+  ].join("");
+  const expected = [
+    { event: "message", data: chunks[0], id: "" },
+    { event: "ping", data: chunks[1], id: "" },
+    { event: "message", data: chunks[2], id: "7" },
+    { event: "message", data: chunks[3], id: "7" },
+    { event: "message", data: "no-space", id: "7" },
+    { event: "message", data: "first\nsecond", id: "7" },
+    { event: "message", data: "", id: "7" },
+    { event: "message", data: chunks[4], id: "7" },
+    { event: "message", data: "[DONE]", id: "7" },
+  ];
+
+  it.each([
+    ["whole text (the shortcut wherever it applies)", [mixed]],
+    ["whole UTF-8 bytes", [encoder.encode(mixed)]],
+    ["one character at a time (never the shortcut)", mixed.split("")],
+    ["cut after every LF (blank lines arrive alone)", mixed.split(/(?<=\n)/)],
+    ["CRLF endings (never the shortcut)", [mixed.replaceAll("\n", "\r\n")]],
+    ["CR endings", [mixed.replaceAll("\n", "\r")]],
+  ])("gives the same events fed as %s", (_mode, pieces) => {
+    const result = parse(pieces);
+    expect(result.events).toEqual(expected);
+    expect(result.retry).toBe(50);
+    expect(result.lastEventId).toBe("7");
+  });
+
+  it("ends a line at a CR inside a `data: ` line, as the general algorithm does", () => {
+    expect(parse(["data: a\rdata: b\n\n"]).events).toEqual([{ event: "message", data: "a\nb", id: "" }]);
+    expect(parse(["data: a\n\rdata: b\n\n"]).events).toEqual([
+      { event: "message", data: "a", id: "" },
+      { event: "message", data: "b", id: "" },
+    ]);
+  });
+
+  it("appends to data collected before the block's last line instead of replacing it", () => {
+    expect(parse(["data: a\n", "data: b\n\n"]).events).toEqual([{ event: "message", data: "a\nb", id: "" }]);
+    expect(parse(["data: a\ndata: b\n\n"]).events).toEqual([{ event: "message", data: "a\nb", id: "" }]);
+  });
+
+  it("completes a line begun in the previous chunk before reading blocks whole", () => {
+    expect(parse(["da", "ta: a\n\ndata: b\n\n"]).events).toEqual([
+      { event: "message", data: "a", id: "" },
+      { event: "message", data: "b", id: "" },
+    ]);
+    // The second chunk looks like a whole block, but its first line continues a comment.
+    expect(parse([": note ", "data: a\n\ndata: b\n\n"]).events).toEqual([
+      { event: "message", data: "b", id: "" },
+    ]);
+  });
+
+  it("keeps an event type set before the block's data line", () => {
+    expect(parse(["event: x\n", "data: a\n\ndata: b\n\n"]).events).toEqual([
+      { event: "x", data: "a", id: "" },
+      { event: "message", data: "b", id: "" },
+    ]);
+  });
+});
