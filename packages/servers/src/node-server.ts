@@ -10,7 +10,8 @@ import {
 import type { AddressInfo, Socket } from "node:net";
 import { BufferedResponse } from "./internal/buffered-response.js";
 import { Disconnect } from "./internal/disconnect.js";
-import { IncomingRequest } from "./internal/incoming-request.js";
+import { type LightBody, LightRequest } from "./internal/light-request.js";
+import { standInsWork } from "./internal/stand-in.js";
 
 /** A web-standard request handler: the shape every server in this package exposes. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -128,29 +129,52 @@ const SMALL_BODY = 64 * 1024;
 async function toRequest(req: IncomingMessage, disconnect: Disconnect): Promise<Request> {
   const url = urlOf(req);
   const method = req.method ?? "GET";
-  let request: Request;
-  if (method === "GET" || method === "HEAD") request = new IncomingRequest(url, { method }, disconnect);
-  else if (Number(req.headers["content-length"] ?? Number.NaN) <= SMALL_BODY) {
-    // Small bodies of known length arrive in a packet or two: read them whole, which costs far
-    // less than a web stream. Everything else streams (the IncomingMessage is an async iterable).
-    request = new IncomingRequest(url, { method }, disconnect, await readSmallBody(req));
-  } else {
-    const body = req as unknown as ReadableStream<Uint8Array>;
-    request = new IncomingRequest(url, { method, body, duplex: "half" }, disconnect);
+  // Small bodies of known length arrive in a packet or two: read them whole, which costs far
+  // less than a web stream. Everything else streams (the IncomingMessage is an async iterable).
+  const body =
+    method === "GET" || method === "HEAD"
+      ? null
+      : Number(req.headers["content-length"] ?? Number.NaN) <= SMALL_BODY
+        ? await readSmallBody(req)
+        : req;
+  if (standInsWork)
+    return new LightRequest(method, url, req.rawHeaders, disconnect, body) as unknown as Request;
+  return realRequest(method, url, req.rawHeaders, disconnect, body);
+}
+
+// Where undici cannot be stood in for (see stand-in.ts) its objects are cheap: a real Request,
+// whose signal follows the connection's.
+function realRequest(
+  method: string,
+  url: string,
+  raw: readonly string[],
+  disconnect: Disconnect,
+  body: LightBody,
+): Request {
+  const init: RequestInit & { duplex?: "half" } = { method, signal: disconnect.signal };
+  if (body instanceof Uint8Array) init.body = body;
+  else if (body !== null) {
+    init.body = body as unknown as ReadableStream<Uint8Array>;
+    init.duplex = "half";
   }
+  const request = new Request(url, init);
   // Appended here rather than passed in `init`, which would validate and copy them twice.
-  const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) request.headers.append(raw[i] as string, raw[i + 1] as string);
   return request;
 }
 
-// The usual origin-form target ("/path?query") needs no URL parse here; Request parses it once.
+// The serialised URL a Request would report; throws for an unusable Host header or target, and
+// for credentials in the URL, as `new Request(url)` does.
 function urlOf(req: IncomingMessage): string {
   const target = req.url ?? "/";
   const host = req.headers.host ?? "localhost";
-  return target.startsWith("/") && !target.startsWith("//")
-    ? `http://${host}${target}`
-    : new URL(target, `http://${host}`).href;
+  const url =
+    target.startsWith("/") && !target.startsWith("//")
+      ? new URL(`http://${host}${target}`)
+      : new URL(target, `http://${host}`);
+  if (url.username !== "" || url.password !== "")
+    throw new TypeError("A request URL cannot include credentials.");
+  return url.href;
 }
 
 function readSmallBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
@@ -162,8 +186,11 @@ function readSmallBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
       resolve(new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength) as Uint8Array<ArrayBuffer>);
     });
     req.once("error", reject);
-    // A client that leaves mid-body: no "end" will come (a no-op once resolved).
-    req.once("close", () => reject(new Error("The client closed the connection mid-body.")));
+    // A client that leaves mid-body: no "end" will come. Every request emits "close" once done,
+    // so the error (and its stack trace, a measurable cost per request) is made only if needed.
+    req.once("close", () => {
+      if (!req.complete) reject(new Error("The client closed the connection mid-body."));
+    });
   });
 }
 

@@ -236,3 +236,179 @@ describe("serve", () => {
     await expect(fetch(server.url)).rejects.toThrow();
   });
 });
+
+/** Sends `POST body` with repeated header fields (node writes an array value as one line each). */
+function post(url: string, headers: Record<string, string | string[]>, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: "POST", headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        text += chunk;
+      });
+      res.on("end", () => resolve(text));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+// On Node 20 the request is a light stand-in over node's IncomingMessage; these pin down that it
+// behaves as a Request in every way a handler can tell (on later Nodes it is a real Request).
+describe("the Request a handler gets", () => {
+  it("reads headers case-insensitively and joins repeated fields with a comma", async () => {
+    const server = await start((request) =>
+      Response.json({
+        get: request.headers.get("X-MULTI"),
+        has: request.headers.has("x-Multi"),
+        missing: request.headers.get("x-absent"),
+        hasMissing: request.headers.has("x-absent"),
+        entries: [...request.headers].filter(([name]) => name.startsWith("x-")),
+        copied: new Headers(request.headers).get("x-multi"),
+        isHeaders: request.headers instanceof Headers,
+      }),
+    );
+    const reply = await post(server.url, { "X-Multi": ["a", "b"], "x-one": " padded " }, "");
+    expect(JSON.parse(reply)).toEqual({
+      get: "a, b",
+      has: true,
+      missing: null,
+      hasMissing: false,
+      entries: [
+        ["x-multi", "a, b"],
+        ["x-one", "padded"],
+      ],
+      copied: "a, b",
+      isHeaders: true,
+    });
+  });
+
+  it("lets a handler change its headers like a real Request's", async () => {
+    const server = await start((request) => {
+      request.headers.set("x-added", "1");
+      request.headers.delete("x-gone");
+      return Response.json({ added: request.headers.get("x-added"), gone: request.headers.has("x-gone") });
+    });
+    expect(JSON.parse(await post(server.url, { "x-gone": "yes" }, ""))).toEqual({ added: "1", gone: false });
+  });
+
+  it("rejects an invalid header name the way Headers does", async () => {
+    const server = await start((request) => {
+      const thrown = (() => {
+        try {
+          request.headers.get("bad name");
+          return "nothing";
+        } catch (error) {
+          return (error as Error).name;
+        }
+      })();
+      return Response.json({ thrown });
+    });
+    expect(JSON.parse(await post(server.url, {}, ""))).toEqual({ thrown: "TypeError" });
+  });
+
+  it("aborts a signal first read after the client has gone", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let reason: unknown;
+    const done = new Promise<void>((resolve) => {
+      void start(async (request) => {
+        started();
+        await gate;
+        // The first read of `signal`: it must report the disconnect that came before it.
+        const signal = request.signal;
+        if (!signal.aborted) await new Promise((aborted) => signal.addEventListener("abort", aborted));
+        reason = signal.reason;
+        resolve();
+        return new Response("late");
+      }).then((server) => {
+        const client = connect(server.port, "127.0.0.1", () =>
+          client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+        );
+        void running.then(() => {
+          client.once("close", () => release());
+          client.destroy();
+        });
+      });
+    });
+    await done;
+    expect((reason as Error).message).toBe("The client closed the connection.");
+  });
+
+  it("serves its body once through text, json, arrayBuffer or body", async () => {
+    const server = await start(async (request) => {
+      const json = await request.json();
+      const again = await request.arrayBuffer().catch((error: unknown) => (error as Error).name);
+      return Response.json({ json, again, used: request.bodyUsed });
+    });
+    expect(JSON.parse(await post(server.url, { "content-type": "application/json" }, '{"a":1}'))).toEqual({
+      json: { a: 1 },
+      again: "TypeError",
+      used: true,
+    });
+    const streamed = await start(async (request) => {
+      const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+      const first = await reader.read();
+      reader.releaseLock();
+      const again = await request.text().catch((error: unknown) => (error as Error).name);
+      return Response.json({ bytes: first.value?.byteLength, again });
+    });
+    expect(JSON.parse(await post(streamed.url, {}, "hello"))).toEqual({ bytes: 5, again: "TypeError" });
+  });
+
+  it("becomes a real Request with the same method, URL, headers and body wherever one is needed", async () => {
+    const server = await start(async (request) => {
+      const copy = new Request(request);
+      return Response.json({
+        isRequest: request instanceof Request,
+        method: copy.method,
+        url: copy.url,
+        header: copy.headers.get("x-test"),
+        body: await copy.text(),
+        cache: request.cache,
+      });
+    });
+    const reply = await post(`${server.url}/a/../b?c=1`, { "x-test": "yes" }, "hello");
+    expect(JSON.parse(reply)).toEqual({
+      isRequest: true,
+      method: "POST",
+      url: `${server.url}/b?c=1`,
+      header: "yes",
+      body: "hello",
+      cache: "default",
+    });
+  });
+
+  it("passes to fetch() as a Request, body and all", async () => {
+    const echo = await start(async (request) =>
+      Response.json({
+        method: request.method,
+        header: request.headers.get("x-test"),
+        body: await request.text(),
+      }),
+    );
+    const front = await start((request) => fetch(new Request(`${echo.url}/echo`, request)));
+    const reply = await post(front.url, { "x-test": "yes" }, "hello");
+    expect(JSON.parse(reply)).toEqual({ method: "POST", header: "yes", body: "hello" });
+  });
+
+  it("refuses to become a real Request once its body is read, as a real Request does", async () => {
+    const server = await start(async (request) => {
+      await request.text();
+      const thrown = await Promise.resolve()
+        .then(() => new Request(request))
+        .then(
+          () => "nothing",
+          (error: unknown) => (error as Error).name,
+        );
+      return Response.json({ thrown });
+    });
+    expect(JSON.parse(await post(server.url, {}, "hello"))).toEqual({ thrown: "TypeError" });
+  });
+});

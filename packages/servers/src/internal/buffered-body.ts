@@ -24,12 +24,21 @@ export class BufferedBody {
 
   get stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
     const bytes = this.#encoded;
-    this.#stream ??= new ReadableStream<Uint8Array<ArrayBuffer>>({
-      start(controller) {
-        if (bytes.byteLength > 0) controller.enqueue(bytes);
-        controller.close();
+    // Pulled only when read (high-water mark 0), so a read or a cancel marks the body used even
+    // after the reader lets go, as a disturbed web body is.
+    this.#stream ??= new ReadableStream<Uint8Array<ArrayBuffer>>(
+      {
+        pull: (controller) => {
+          this.#used = true;
+          if (bytes.byteLength > 0) controller.enqueue(bytes);
+          controller.close();
+        },
+        cancel: () => {
+          this.#used = true;
+        },
       },
-    });
+      { highWaterMark: 0 },
+    );
     return this.#stream;
   }
 
