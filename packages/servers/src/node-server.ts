@@ -195,13 +195,18 @@ function readSmallBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
 }
 
 async function writeResponse(response: Response, res: ServerResponse, disconnect: Disconnect): Promise<void> {
-  res.writeHead(response.status, response.statusText || undefined, headersOf(response.headers));
-  // A body already in memory goes out in one write, headers included.
+  const headers = headersOf(response.headers);
+  // A body already in memory goes out in one write, headers included, with its length declared:
+  // no chunked framing, and node sends the head and a text body as one string.
   const buffered = BufferedResponse.contentOf(response);
   if (buffered !== undefined) {
+    headers["content-length"] ??=
+      typeof buffered === "string" ? Buffer.byteLength(buffered) : buffered.byteLength;
+    res.writeHead(response.status, response.statusText || undefined, headers);
     res.end(buffered);
     return;
   }
+  res.writeHead(response.status, response.statusText || undefined, headers);
   if (response.body === null) {
     res.end();
     return;

@@ -1,7 +1,7 @@
 // serve(): the node:http binding, over real loopback sockets.
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { DROP_CONNECTION, type RunningServer, serve } from "@gloo-toolkit/servers";
+import { createEmulator, DROP_CONNECTION, type RunningServer, serve } from "@gloo-toolkit/servers";
 import { afterEach, describe, expect, it } from "vitest";
 
 const servers: RunningServer[] = [];
@@ -107,6 +107,25 @@ describe("serve", () => {
       isRequest: true,
       used: true,
     });
+  });
+
+  it("sends a body held in memory with its length rather than chunked", async () => {
+    // The emulator answers with in-memory JSON bodies; an unknown path gets its JSON 404.
+    const server = await start(createEmulator({ seed: 1 }).fetch);
+    const reply = await new Promise<string>((resolve) => {
+      const socket = connect(server.port, "127.0.0.1", () =>
+        socket.write("GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+      );
+      let text = "";
+      socket.on("data", (data) => {
+        text += data.toString();
+      });
+      socket.on("close", () => resolve(text));
+    });
+    const [head = "", body = ""] = reply.split("\r\n\r\n");
+    expect(head).not.toMatch(/transfer-encoding/i);
+    expect(head).toMatch(new RegExp(`\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`, "i"));
+    expect(JSON.parse(body)).toEqual({ detail: "Not Found" });
   });
 
   it("delivers each streamed chunk as soon as it is written (no buffering)", async () => {
