@@ -384,6 +384,9 @@ describe("the Request a handler gets", () => {
   it("becomes a real Request with the same method, URL, headers and body wherever one is needed", async () => {
     const server = await start(async (request) => {
       const copy = new Request(request);
+      // Changed after the real Request was made: still one set of headers.
+      request.headers.set("x-late", "1");
+      const late = new Request(request, { body: "" }).headers.get("x-late");
       return Response.json({
         isRequest: request instanceof Request,
         method: copy.method,
@@ -391,6 +394,7 @@ describe("the Request a handler gets", () => {
         header: copy.headers.get("x-test"),
         body: await copy.text(),
         cache: request.cache,
+        late,
       });
     });
     const reply = await post(`${server.url}/a/../b?c=1`, { "x-test": "yes" }, "hello");
@@ -401,6 +405,7 @@ describe("the Request a handler gets", () => {
       header: "yes",
       body: "hello",
       cache: "default",
+      late: "1",
     });
   });
 

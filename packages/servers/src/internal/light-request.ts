@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { BufferedBody } from "./buffered-body.js";
 import type { Disconnect } from "./disconnect.js";
-import { RawHeaders } from "./raw-headers.js";
+import { ADOPT, RawHeaders } from "./raw-headers.js";
 import { REAL, standInForRequest } from "./stand-in.js";
 
 /** How the request body arrives: none, read ahead into memory, or still streaming in. */
@@ -84,9 +84,10 @@ export class LightRequest {
   /** The real Request with the same method, URL, headers, body (or its used state) and signal. */
   [REAL](): Request {
     if (this.#real !== undefined) return this.#real;
+    const headers = this.headers as unknown as RawHeaders;
     const init: RequestInit & { duplex?: "half" } = {
       method: this.method,
-      headers: (this.headers as unknown as RawHeaders)[REAL](),
+      headers: headers[REAL](),
       signal: this.signal,
     };
     if (this.#stream !== undefined) {
@@ -94,6 +95,8 @@ export class LightRequest {
       init.duplex = "half";
     } else if (this.#buffered !== undefined) init.body = this.#buffered.peek();
     const real = new Request(this.url, init);
+    // One set of headers from now on: a change through either object shows in both.
+    headers[ADOPT](real.headers);
     // A body already read here stays read there (a second read must fail, as on any Request).
     if (this.#buffered?.used === true) void real.arrayBuffer();
     this.#real = real;

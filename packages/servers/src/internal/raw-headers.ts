@@ -1,5 +1,8 @@
 import { REAL, standInForHeaders } from "./stand-in.js";
 
+/** Makes a RawHeaders answer from then on with the given Headers (a real Request's own). */
+export const ADOPT: unique symbol = Symbol("adopt");
+
 // An HTTP token (RFC 9110 §5.6.2): names outside it go to the real Headers, which throws for them.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -24,6 +27,10 @@ export class RawHeaders {
       this.#real = real;
     }
     return this.#real;
+  }
+
+  [ADOPT](headers: Headers): void {
+    this.#real = headers;
   }
 
   get(name: string): string | null {
