@@ -239,7 +239,7 @@ async function parent() {
       ],
     ),
     "",
-    `A minimal handler returning \`new Response(json)\` through \`serve\` costs ${binding.cpu.toFixed(1)} µs of CPU per request against ${bare.cpu.toFixed(1)} µs for the bare server: the web \`Request\`/\`Response\` objects (undici, Node ${process.versions.node}) dominate the emulator's ${emulated.cpu.toFixed(1)} µs, not its own logic (the emulator answers with in-memory bodies, which \`serve\` writes in one call).`,
+    `A minimal handler returning \`new Response(json)\` through \`serve\` costs ${binding.cpu.toFixed(1)} µs of CPU per request against ${bare.cpu.toFixed(1)} µs for the bare server; much of that gap is the handler's own undici \`Response\` (Node ${process.versions.node} turns its string body into a web stream), since \`serve\` hands handlers a light \`Request\` read straight from node's \`IncomingMessage\`. The emulator (${emulated.cpu.toFixed(1)} µs) answers with in-memory bodies, which \`serve\` writes in one call with their length: the rest of its gap is its own logic (validation, the deterministic reply, JSON) and node:http's per-request objects.`,
     "",
     `Streams: ${STREAMS} concurrent SSE completions, ${TOKEN_DELAY_MS} ms between chunks, 30 tokens each (${stream.chunks} events per stream with the role and finish chunks): ${stream.failed} failed, all done in ${(stream.wall / 1000).toFixed(2)} s (ideal ${((stream.chunks * TOKEN_DELAY_MS) / 1000).toFixed(2)} s); emulator process peak RSS ${stream.peakMiB.toFixed(0)} MiB.`,
   ].join("\n");
