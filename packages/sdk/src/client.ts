@@ -9,7 +9,7 @@ import { sleep } from "./internal/sleep.js";
 import { type ClientTokens, createTokenSource } from "./internal/token-source.js";
 import { Models } from "./models.js";
 import type { AccessToken } from "./oauth.js";
-import type { Transport } from "./request.js";
+import { baseHeaders, type Transport } from "./request.js";
 import { DEFAULT_RETRY_POLICY } from "./retry.js";
 import type { FetchFunction, TokenProviderResult } from "./types.js";
 
@@ -142,7 +142,7 @@ function createTransport(baseURL: string, options: GlooOptions, tokens: ClientTo
     baseURL,
     fetch: fetchOf(options),
     tokens,
-    defaultHeaders: lowerCaseKeys(options.defaultHeaders ?? {}),
+    headers: baseHeaders(lowerCaseKeys(options.defaultHeaders ?? {})),
     maxRetries: maxRetriesOf(options),
     timeout: positive("timeout", options.timeout, 600_000),
     now: options.now ?? Date.now,

@@ -24,7 +24,7 @@ export function guardMessages(params: unknown): void {
       "is empty: the API keeps no history, so send the whole conversation ending with a user message.",
     );
   }
-  messages.forEach(checkMessage);
+  for (let index = 0; index < messages.length; index++) checkMessage(messages[index], index);
   const last = messages[messages.length - 1] as { role: string };
   // A tool result may also close the list: that is how OpenAI-style tool loops hand the result
   // back (gloo-platform §3.3).
@@ -56,12 +56,13 @@ function checkMessage(message: unknown, index: number): void {
  * `auto_routing: true`, `model`, `model_family` (gloo-platform §3.1).
  */
 export function guardRouting(params: Record<string, unknown>): void {
-  const chosen = [
-    params.auto_routing === true ? "auto_routing: true" : undefined,
-    typeof params.model === "string" && params.model !== "" ? "model" : undefined,
-    typeof params.model_family === "string" && params.model_family !== "" ? "model_family" : undefined,
-  ].filter((name) => name !== undefined);
-  if (chosen.length === 1) return;
+  const auto = params.auto_routing === true;
+  const model = typeof params.model === "string" && params.model !== "";
+  const family = typeof params.model_family === "string" && params.model_family !== "";
+  if (Number(auto) + Number(model) + Number(family) === 1) return;
+  const chosen = [auto && "auto_routing: true", model && "model", family && "model_family"].filter(
+    (name) => name !== false,
+  );
   const problem = chosen.length === 0 ? "none is set" : `${chosen.join(" and ")} are all set`;
   throw new RequestValidationError(
     "routing",

@@ -24,12 +24,36 @@ export interface Transport {
   baseURL: string;
   fetch: typeof fetch;
   tokens: TokenSource | undefined;
-  defaultHeaders: Record<string, string>;
+  /** The headers each kind of request starts from, built once per client by {@link baseHeaders}. */
+  headers: BaseHeaders;
   maxRetries: number;
   timeout: number;
   now: () => number;
   random: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** The fixed headers of each kind of request: JSON or stream answer, with or without a body. */
+export interface BaseHeaders {
+  json: Readonly<Record<string, string>>;
+  jsonWithBody: Readonly<Record<string, string>>;
+  stream: Readonly<Record<string, string>>;
+  streamWithBody: Readonly<Record<string, string>>;
+}
+
+/** Builds the fixed headers once, so a request only adds its token and per-call headers. */
+export function baseHeaders(defaultHeaders: Record<string, string>): BaseHeaders {
+  const kind = (accept: string, body: boolean) => ({
+    accept,
+    ...defaultHeaders,
+    ...(body ? { "content-type": "application/json" } : {}),
+  });
+  return {
+    json: kind("application/json", false),
+    jsonWithBody: kind("application/json", true),
+    stream: kind("text/event-stream", false),
+    streamWithBody: kind("text/event-stream", true),
+  };
 }
 
 /** One API call: method, path under the base URL, serialised body, whether it needs a token. */
@@ -52,21 +76,26 @@ export interface OpenResponse {
 }
 
 /** Sends a JSON request and resolves to the parsed body, with a non-enumerable `requestId`. */
-export async function requestJSON<T extends object>(
+export function requestJSON<T extends object>(
   transport: Transport,
   request: ApiRequest,
   options: RequestOptions = {},
 ): Promise<WithRequestId<T>> {
-  const { response, body } = await send(transport, request, options, readText);
-  return withRequestId<T>(parseJSON(body, request), response.headers);
+  // No async layer of its own: the pipeline's promise is the caller's.
+  return send(transport, request, options, readJSON<T>);
 }
 
-// The body is read inside the attempt, so the timeout and retries cover it too.
-function readText(response: Response, attempt: Attempt): Promise<{ response: Response; body: string }> {
+// The body is read inside the attempt, so the timeout and retries cover it too. A body that is
+// not JSON is a GlooError, which the pipeline passes through without retrying.
+function readJSON<T extends object>(
+  response: Response,
+  attempt: Attempt,
+  request: ApiRequest,
+): Promise<WithRequestId<T>> {
   return response.text().then(
     (body) => {
       attempt.dispose();
-      return { response, body };
+      return withRequestId<T>(parseJSON(body, request), response.headers);
     },
     (error: unknown) => {
       attempt.dispose();
@@ -105,10 +134,9 @@ async function send<R>(
   transport: Transport,
   request: ApiRequest,
   options: RequestOptions,
-  onSuccess: (response: Response, attempt: Attempt) => Promise<R>,
+  onSuccess: (response: Response, attempt: Attempt, request: ApiRequest) => Promise<R>,
 ): Promise<R> {
   const url = transport.baseURL + request.path;
-  const target = { method: request.method, url };
   const maxRetries = options.maxRetries ?? transport.maxRetries;
   let retries = 0;
   let refreshed = false;
@@ -127,7 +155,7 @@ async function send<R>(
         signal: attempt.controller.signal,
         body: request.body ?? null,
       });
-      if (response.ok) return await onSuccess(response, attempt);
+      if (response.ok) return await onSuccess(response, attempt, request);
       headers = response.headers;
       // gloo-platform §9: 401 means the token expired; renew once, a second 401 is the caller's problem.
       if (response.status === 401 && token && !refreshed && transport.tokens?.canRefresh) {
@@ -137,7 +165,8 @@ async function send<R>(
         attempt.dispose();
         continue;
       }
-      failure = APIError.generate(response.status, await readBody(response), response.headers, target);
+      const body = await readBody(response);
+      failure = APIError.generate(response.status, body, response.headers, { method: request.method, url });
     } catch (error) {
       failure = attempt.classify(error, `${request.method} ${url}`);
     }
@@ -166,17 +195,19 @@ async function bearerToken(
   return token.accessToken;
 }
 
+// Precedence as before: the client's default headers override `accept`; the body's content type
+// and the token override the defaults; per-call headers override everything.
 function buildHeaders(
   transport: Transport,
   request: ApiRequest,
   options: RequestOptions,
   token: string | undefined,
 ): Record<string, string> {
-  const headers: Record<string, string> = {
-    accept: request.stream ? "text/event-stream" : "application/json",
-    ...transport.defaultHeaders,
-  };
-  if (request.body !== undefined) headers["content-type"] = "application/json";
+  const base = transport.headers;
+  const headers: Record<string, string> =
+    request.body === undefined
+      ? { ...(request.stream ? base.stream : base.json) }
+      : { ...(request.stream ? base.streamWithBody : base.jsonWithBody) };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
   return options.headers ? { ...headers, ...options.headers } : headers;
 }
@@ -196,11 +227,15 @@ function parseJSON(text: string, request: ApiRequest): object {
 
 /** Attaches the request id (`x-request-id`, else a `trace_id` in the body) as a non-enumerable property. */
 export function withRequestId<T extends object>(value: object, headers: Headers): WithRequestId<T> {
-  const traceId = isRecord(value) && typeof value.trace_id === "string" ? value.trace_id : undefined;
+  // The body is only searched when the header is missing (the common case has the header).
   Object.defineProperty(value, "requestId", {
-    value: headers.get("x-request-id") ?? traceId,
+    value: headers.get("x-request-id") ?? traceIdOf(value),
     enumerable: false,
     configurable: true,
   });
   return value as WithRequestId<T>;
+}
+
+function traceIdOf(value: object): string | undefined {
+  return isRecord(value) && typeof value.trace_id === "string" ? value.trace_id : undefined;
 }
