@@ -18,22 +18,26 @@ export interface PlannedChoice {
 }
 
 /** Everything needed to answer, as JSON or as a stream. */
-export interface CompletionPlan {
-  api: "v1" | "v2";
+export interface CompletionPlan extends PlannedAnswer {
   id: string;
   created: number;
+}
+
+/** The part of a plan that depends only on the request: at temperature 0, the same for the same body. */
+export interface PlannedAnswer {
+  api: "v1" | "v2";
   route: Route;
   choices: PlannedChoice[];
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
 }
 
-/** Runs the model for each of the `n` choices and counts tokens. */
-export function planCompletion(
+/** The choices and usage of a completion, without the per-response id and timestamp. */
+export function planAnswer(
   body: ValidatedBody,
   route: Route,
   api: "v1" | "v2",
-  context: { random: Random; script: Script | undefined; now: number },
-): CompletionPlan {
+  context: { random: Random; script: Script | undefined },
+): PlannedAnswer {
   const choices: PlannedChoice[] = [];
   for (let i = 0; i < body.n; i++) {
     choices.push(planChoice(generateReply(body, context.random, context.script), body.maxTokens));
@@ -41,15 +45,21 @@ export function planCompletion(
   // Usage: each message counts one token for its role plus its content's tokens (emulator choice).
   const prompt = body.messages.reduce((sum, m) => sum + 1 + countTokens(textOf(m.content)), 0);
   const completion = choices.reduce((sum, c) => sum + c.tokens.length + toolCallTokens(c.toolCalls), 0);
-  const created = Math.floor(context.now / 1000);
   return {
     api,
-    id: api === "v1" ? `chatcmpl-${randomUUID().slice(0, 8)}` : `gen-${created}-${alphanumeric(20)}`,
-    created,
     route,
     choices,
     usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
   };
+}
+
+/** The answer as one response: a fresh id and `created` from the clock (epoch ms). */
+export function stamp(answer: PlannedAnswer, now: number): CompletionPlan {
+  const created = Math.floor(now / 1000);
+  const id =
+    answer.api === "v1" ? `chatcmpl-${randomUUID().slice(0, 8)}` : `gen-${created}-${alphanumeric(20)}`;
+  // Fields listed, not spread: `{ ...answer }` measured ~2 µs slower per request on Node 20.
+  return { api: answer.api, route: answer.route, choices: answer.choices, usage: answer.usage, id, created };
 }
 
 function planChoice(reply: Reply, maxTokens: number | undefined): PlannedChoice {
@@ -109,6 +119,26 @@ export function completionBody(plan: CompletionPlan): Record<string, unknown> {
     };
   }
   return { ...header(plan, "chat.completion"), choices, usage: plan.usage };
+}
+
+// A raw NUL never occurs in JSON.stringify output (control characters are escaped), so it marks
+// the two per-response fields unambiguously.
+const SLOT = "\u0000";
+
+/**
+ * The non-stream body as JSON text with `id` and `created` filled in later: the rest of an answer
+ * is serialised once, and each response costs two string joins instead of a JSON.stringify.
+ */
+export function completionJsonTemplate(answer: PlannedAnswer): (plan: CompletionPlan) => string {
+  const body = completionBody({ ...answer, id: "", created: 0 });
+  const present = Object.entries(body).filter(([, value]) => value !== undefined);
+  const members = present.map(([key, value]) => {
+    const slot = key === "id" || key === "created";
+    return `${JSON.stringify(key)}:${slot ? SLOT : JSON.stringify(value)}`;
+  });
+  // Both bodies put `id` before `created`; ids are ASCII letters, digits and dashes (no escaping).
+  const [head, middle, tail] = `{${members.join(",")}}`.split(SLOT) as [string, string, string];
+  return (plan) => `${head}"${plan.id}"${middle}${plan.created}${tail}`;
 }
 
 /** The fields every body and chunk of a completion starts with (V2: with routing metadata). */

@@ -30,6 +30,13 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
+/** A JSON response from text already serialised (a remembered answer's body). */
+export function jsonText(status: number, text: string): Response {
+  return new BufferedResponse(text, { status, headers: JSON_HEADERS });
+}
+
+const JSON_HEADERS = { "content-type": "application/json" } as const;
+
 /** The documented AI error envelope; `trace_id` is the request id without dashes. */
 export function platformError(
   init: PlatformErrorInit,

@@ -8,15 +8,25 @@ export type BodyResult = { ok: true; value: unknown; text: string } | { ok: fals
 
 /** Reads a JSON body: checks the content type, the size, UTF-8 and JSON syntax, with a message saying what to fix. */
 export async function readJsonBody(request: Request, requestId: string): Promise<BodyResult> {
+  const text = await readJsonText(request, requestId);
+  return typeof text === "string" ? parseJsonText(text, requestId) : fail(text);
+}
+
+/** The text of a JSON body (content type, size, UTF-8 and emptiness checked), or the error to send. */
+export async function readJsonText(request: Request, requestId: string): Promise<string | Response> {
   const type = request.headers.get("content-type") ?? "";
   if (!isJsonType(type)) {
     const got = type === "" ? "no Content-Type" : `Content-Type "${type}"`;
-    return fail(invalidRequest(`Expected Content-Type: application/json, got ${got}.`, requestId));
+    return invalidRequest(`Expected Content-Type: application/json, got ${got}.`, requestId);
   }
   const text = await readText(request, requestId);
-  if (typeof text !== "string") return fail(text);
-  if (text.trim() === "")
-    return fail(invalidRequest("The request body is empty; send a JSON object.", requestId));
+  if (typeof text !== "string") return text;
+  if (text.trim() === "") return invalidRequest("The request body is empty; send a JSON object.", requestId);
+  return text;
+}
+
+/** Parses the text {@link readJsonText} returned, or says where its JSON is broken. */
+export function parseJsonText(text: string, requestId: string): BodyResult {
   try {
     return { ok: true, value: JSON.parse(text), text };
   } catch (error) {
