@@ -6,6 +6,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Either the parsed JSON body or the error response to send instead. */
 export type BodyResult = { ok: true; value: unknown; text: string } | { ok: false; response: Response };
 
+// One decoder for every body: without `stream`, each decode starts afresh, so sharing it is safe.
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /** Reads a JSON body: checks the content type, the size, UTF-8 and JSON syntax, with a message saying what to fix. */
 export async function readJsonBody(request: Request, requestId: string): Promise<BodyResult> {
   const text = await readJsonText(request, requestId);
@@ -56,7 +59,7 @@ export async function readText(request: Request, requestId: string): Promise<str
   }
   if (bytes === undefined) return tooLarge(requestId);
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     return invalidRequest("The request body is not valid UTF-8.", requestId);
   }
@@ -87,6 +90,7 @@ async function readCapped(request: Request): Promise<Uint8Array | undefined> {
 }
 
 function isJsonType(type: string): boolean {
+  if (type === "application/json") return true; // what nearly every client sends
   const media = type.split(";")[0]?.trim().toLowerCase() ?? "";
   return media === "application/json" || /^application\/[\w.+-]+\+json$/.test(media);
 }
