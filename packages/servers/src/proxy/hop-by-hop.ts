@@ -17,18 +17,28 @@ const HOP_BY_HOP = [
   "trailer",
 ] as const;
 
+/** The names {@link withoutHopByHop} always drops: the RFC's hop-by-hop fields plus `extra` (lower case). */
+export function hopByHopNames(extra: readonly string[] = []): ReadonlySet<string> {
+  return new Set<string>([...HOP_BY_HOP, ...extra]);
+}
+
+const DEFAULT_NAMES = hopByHopNames();
+
 /**
- * Copies `headers` without the hop-by-hop fields of RFC 9110 §7.6.1 and without the `extra` names
- * (lower case), leaving the original untouched.
+ * The fields of `headers` without the hop-by-hop fields of RFC 9110 §7.6.1 and without the names
+ * in `drop` (from {@link hopByHopNames}, built once per caller), as name/value pairs ready to be a
+ * `HeadersInit`: the next Request or Response builds its own Headers from them, so none is made here.
  */
-export function withoutHopByHop(headers: Headers, extra: readonly string[] = []): Headers {
-  const drop = new Set<string>([...HOP_BY_HOP, ...extra]);
+export function withoutHopByHop(
+  headers: Headers,
+  drop: ReadonlySet<string> = DEFAULT_NAMES,
+): [string, string][] {
   // "Connection: close, x-foo" makes x-foo hop-by-hop too (RFC 9110 §7.6.1).
-  for (const name of (headers.get("connection") ?? "").split(",")) {
-    const trimmed = name.trim().toLowerCase();
-    if (trimmed !== "") drop.add(trimmed);
-  }
-  const out = new Headers();
-  for (const [name, value] of headers) if (!drop.has(name)) out.append(name, value);
+  const connection = headers.get("connection");
+  const named =
+    connection === null ? undefined : new Set(connection.split(",").map((name) => name.trim().toLowerCase()));
+  const out: [string, string][] = [];
+  for (const [name, value] of headers)
+    if (!drop.has(name) && named?.has(name) !== true) out.push([name, value]);
   return out;
 }

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
+import { BufferedResponse } from "../internal/buffered-response.js";
 
 /** A fetch function with the signature of the global one. */
 export type HttpFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -95,7 +96,15 @@ function send(attempt: Attempt): Promise<Response> {
         // A whole small body (JSON with a length): collect it, skipping the stream machinery.
         const parts: Buffer[] = [];
         incoming.on("data", (part: Buffer) => parts.push(part));
-        incoming.on("end", () => resolve(toResponse(incoming, attempt.method, Buffer.concat(parts))));
+        incoming.on("end", () =>
+          resolve(
+            toResponse(
+              incoming,
+              attempt.method,
+              parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts),
+            ),
+          ),
+        );
         incoming.on("error", (error) => fail(error, false));
       },
     );
@@ -123,8 +132,9 @@ function toResponse(incoming: IncomingMessage, method: string, whole: Buffer | n
     incoming.resume();
     return new Response(null, init);
   }
+  // A body in memory stays there: undici's Response would wrap it in a web stream at once.
   if (whole !== null)
-    return new Response(
+    return new BufferedResponse(
       new Uint8Array(whole.buffer as ArrayBuffer, whole.byteOffset, whole.byteLength),
       init,
     );

@@ -1,7 +1,7 @@
 import { OAuthError } from "@gloo-toolkit/sdk";
 import { BufferedResponse } from "../internal/buffered-response.js";
 import { checkAccess } from "./access.js";
-import { withoutHopByHop } from "./hop-by-hop.js";
+import { hopByHopNames, withoutHopByHop } from "./hop-by-hop.js";
 import { createProxyMetrics, METRICS_CONTENT_TYPE, type ProxyMetrics } from "./metrics.js";
 import { toOpenAIModels } from "./openai-models.js";
 import { type TapEnd, tapUsage, usageOfJson } from "./usage-tap.js";
@@ -68,9 +68,15 @@ const ROUTES = new Map<string, { method: string; route: Route }>([
 
 // Request fields never forwarded: the proxy key (Authorization), what fetch recomputes for the
 // re-sent body (Host, Content-Length), the encoding fetch negotiates itself, and browser cookies.
-const DROPPED_REQUEST_HEADERS = ["host", "authorization", "content-length", "accept-encoding", "cookie"];
+const DROPPED_REQUEST_HEADERS = hopByHopNames([
+  "host",
+  "authorization",
+  "content-length",
+  "accept-encoding",
+  "cookie",
+]);
 // fetch has already decoded the body, so the upstream's encoding and length no longer describe it.
-const DROPPED_RESPONSE_HEADERS = ["content-encoding", "content-length"];
+const DROPPED_RESPONSE_HEADERS = hopByHopNames(["content-encoding", "content-length"]);
 
 /**
  * Creates the OpenAI-compatible proxy: `POST /v1|v2/chat/completions` and `GET /v1/models` relayed
@@ -171,6 +177,8 @@ async function chat(context: Context, request: Request, route: Route, finish: Fi
   }
 }
 
+const utf8 = new TextDecoder();
+
 /** Whole JSON answers up to this size are read before relaying, and sent in one write. */
 const WHOLE_JSON_LIMIT = 1 << 20;
 
@@ -180,18 +188,31 @@ const WHOLE_JSON_LIMIT = 1 << 20;
 async function relay(upstream: Response, onEnd: (end: TapEnd) => void): Promise<Response> {
   const headers = withoutHopByHop(upstream.headers, DROPPED_RESPONSE_HEADERS);
   const init = { status: upstream.status, statusText: upstream.statusText, headers };
+  const type = upstream.headers.get("content-type") ?? "";
+  const kind = type.includes("text/event-stream") ? "sse" : type.includes("json") ? "json" : "other";
+  // createHttpFetch hands over a small whole body already in memory: relay it as is, no copy, and
+  // without asking for `upstream.body`, which would wrap it in a web stream.
+  const content = BufferedResponse.contentOf(upstream);
+  if (content !== undefined) return relayWhole(content, kind, init, onEnd);
   if (upstream.body === null) {
     onEnd({ outcome: "complete", usage: undefined });
     return new Response(null, init);
   }
-  const type = upstream.headers.get("content-type") ?? "";
-  const kind = type.includes("text/event-stream") ? "sse" : type.includes("json") ? "json" : "other";
   const length = Number(upstream.headers.get("content-length") ?? Number.NaN);
   if (kind !== "json" || !(length <= WHOLE_JSON_LIMIT))
     return new Response(tapUsage(upstream.body, kind, onEnd), init);
-  const bytes = new Uint8Array(await upstream.arrayBuffer());
-  onEnd({ outcome: "complete", usage: usageOfJson(new TextDecoder().decode(bytes)) });
-  return new BufferedResponse(bytes, init);
+  return relayWhole(new Uint8Array(await upstream.arrayBuffer()), kind, init, onEnd);
+}
+
+function relayWhole(
+  content: Uint8Array<ArrayBuffer> | string,
+  kind: "sse" | "json" | "other",
+  init: ResponseInit,
+  onEnd: (end: TapEnd) => void,
+): Response {
+  const text = kind !== "json" ? undefined : typeof content === "string" ? content : utf8.decode(content);
+  onEnd({ outcome: "complete", usage: text === undefined ? undefined : usageOfJson(text) });
+  return new BufferedResponse(content, init);
 }
 
 async function models(context: Context, request: Request): Promise<Response> {
@@ -228,11 +249,13 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array<Arr
       "request_too_large",
       `The request body is larger than the proxy's limit of ${limit} bytes.`,
     );
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) return tooLarge();
+  const length = request.headers.get("content-length");
+  if (Number(length ?? "0") > limit) return tooLarge();
+  // With a declared length the HTTP parser has already bounded the body: read it in one go,
+  // before anything asks for `request.body` (on serve's light Request that would build a web
+  // stream the read does not need).
+  if (length !== null) return new Uint8Array(await request.arrayBuffer());
   if (request.body === null) return new Uint8Array();
-  // With a declared length the HTTP parser has already bounded the body: read it in one go.
-  if (request.headers.has("content-length")) return new Uint8Array(await request.arrayBuffer());
   const parts: Uint8Array[] = [];
   let size = 0;
   for await (const part of request.body) {
