@@ -16,6 +16,7 @@ export interface HttpFetchOptions {
  * A `fetch` over `node:http` / `node:https` with keep-alive agents, for the proxy's upstream hop:
  * on Node 20 it costs about a third of the CPU of the built-in fetch per request, which is most
  * of what the proxy adds (bench/proxy.mjs). Request bodies are buffered (chat bodies are small);
+ * a URL with an `init` whose body is bytes (or absent) is sent without building a Request at all;
  * response bodies stream, except small whole ones (a `Content-Length` up to 1 MiB, not SSE), which
  * are collected first since they arrive at once. It asks for `identity` encoding, since unlike the built-in fetch it
  * does not decompress. Failures reject with `TypeError("fetch failed", { cause })`, as fetch does;
@@ -27,23 +28,20 @@ export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetch {
   const agentOptions = { keepAlive: true, maxFreeSockets: options.maxFreeSockets ?? 256 };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
   return async (input, init) => {
-    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-    request.signal.throwIfAborted();
-    const url = new URL(request.url);
+    const outgoing = fromInit(input, init) ?? (await fromRequest(input, init));
+    const { url, method, headers, body, signal } = outgoing;
+    signal?.throwIfAborted();
     const secure = url.protocol === "https:";
     if (!secure && url.protocol !== "http:")
       throw new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
-    const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
-    const headers: Record<string, string> = {};
-    for (const [name, value] of request.headers) headers[name] = value;
     headers["accept-encoding"] = "identity";
     if (body !== undefined) headers["content-length"] = String(body.byteLength);
     const attempt = {
       url,
-      method: request.method,
+      method,
       headers,
       body,
-      signal: request.signal,
+      signal,
       agent: secure ? agents.https : agents.http,
       send: secure ? httpsRequest : httpRequest,
     };
@@ -61,12 +59,56 @@ export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetch {
   };
 }
 
+/** What one call sends, whichever way it was described. */
+interface Outgoing {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: Uint8Array | undefined;
+  signal: AbortSignal | undefined;
+}
+
+// Methods `new Request` would pass through unchanged: anything else (lower case, CONNECT, …) goes
+// the Request way, which normalises or rejects it.
+const PLAIN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]);
+
+/**
+ * The call read straight from a URL and an `init` whose body is bytes or absent, as the Fetch
+ * standard would read it, without building a Request (an AbortController, a Headers and a body
+ * stream, about as much CPU as the rest of the hop); undefined for anything else.
+ */
+function fromInit(input: RequestInfo | URL, init: RequestInit | undefined): Outgoing | undefined {
+  if (init === undefined || !(typeof input === "string" || input instanceof URL)) return undefined;
+  const raw = init.body ?? undefined;
+  const method = init.method ?? "GET";
+  if (raw !== undefined && !(raw instanceof Uint8Array)) return undefined;
+  if (!PLAIN_METHODS.has(method) || (raw !== undefined && (method === "GET" || method === "HEAD")))
+    return undefined;
+  const url = URL.parse(String(input));
+  // Unparsable or with credentials: the Request way throws the TypeError fetch would.
+  if (url === null || url.username !== "" || url.password !== "") return undefined;
+  const headers: Record<string, string> = {};
+  // Through a Headers, as a Request would: names validated and lower-cased, repeats joined.
+  for (const [name, value] of new Headers(init.headers)) headers[name] = value;
+  return { url, method, headers, body: raw, signal: init.signal ?? undefined };
+}
+
+/** The call as a Request describes it (what `gloo.fetch` passes), body read into memory. */
+async function fromRequest(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Outgoing> {
+  const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+  request.signal.throwIfAborted();
+  const headers: Record<string, string> = {};
+  for (const [name, value] of request.headers) headers[name] = value;
+  const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
+  return { url: new URL(request.url), method: request.method, headers, body, signal: request.signal };
+}
+
 interface Attempt {
   url: URL;
   method: string;
   headers: Record<string, string>;
   body: Uint8Array | undefined;
-  signal: AbortSignal;
+  signal: AbortSignal | undefined;
   /** `false`: a new connection outside the pool. */
   agent: HttpAgent | false;
   send: typeof httpRequest;
@@ -83,7 +125,7 @@ function send(attempt: Attempt): Promise<Response> {
   const { signal } = attempt;
   return new Promise<Response>((resolve, reject) => {
     const fail = (error: Error & { code?: string }, reused: boolean) => {
-      if (signal.aborted) return reject(signal.reason);
+      if (signal?.aborted === true) return reject(signal.reason);
       const failure = new TypeError("fetch failed", { cause: error });
       const stale = reused && (error.code === "ECONNRESET" || error.code === "EPIPE");
       reject(stale ? new StaleSocketError(failure) : failure);

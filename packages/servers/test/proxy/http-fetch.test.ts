@@ -55,6 +55,43 @@ describe("createHttpFetch", () => {
     expect(seen.at(-1)).toMatchObject({ method: "PUT", body: "xyz" });
   });
 
+  it("sends a byte body and headers given in init as they are, any HeadersInit form", async () => {
+    const response = await httpFetch(new URL(`${server.url}/json`), {
+      method: "POST",
+      headers: [
+        ["X-Many", "a"],
+        ["x-many", "b"],
+      ],
+      body: new TextEncoder().encode("bytes"),
+    });
+    expect(response.status).toBe(201);
+    expect(await response.text()).toBe('{"ok":true}');
+    const request = seen.at(-1);
+    expect(request).toMatchObject({ method: "POST", body: "bytes" });
+    expect(request?.headers.get("x-many")).toBe("a, b");
+    expect(request?.headers.get("content-length")).toBe("5");
+  });
+
+  it("normalises a lower-case method as a Request would", async () => {
+    await httpFetch(`${server.url}/json`, { method: "post", body: new Uint8Array([0x31]) });
+    expect(seen.at(-1)).toMatchObject({ method: "POST", body: "1" });
+  });
+
+  it("cancels the upstream stream when the signal aborts after the answer has begun", async () => {
+    const controller = new AbortController();
+    const response = await httpFetch(`${server.url}/stream`, {
+      method: "POST",
+      body: new TextEncoder().encode("{}"),
+      signal: controller.signal,
+    });
+    const reader = response.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+    stream?.push("data: 1\n\n");
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: 1\n\n");
+    controller.abort(new Error("client left"));
+    await expect(reader.read()).rejects.toThrow();
+    await expect.poll(() => stream?.state.cancelled).toBe(true);
+  });
+
   it("returns a null body for 204", async () => {
     const response = await httpFetch(`${server.url}/empty`);
     expect(response.status).toBe(204);
