@@ -88,4 +88,16 @@ describe("resending the same completion body", () => {
     const first = (await (await postJson(emulator, V1, body(0), token)).json()) as Completion;
     expect(first.choices[0]?.message.content).toBe("WORD-0");
   });
+
+  it("answers long bodies (not remembered, to bound memory) the same way each time", async () => {
+    const emulator = createEmulator({ seed: 5 });
+    const token = await tokenFor(emulator);
+    const context = { role: "system", content: "x ".repeat(20_000) };
+    const body = { messages: [context, ...ask("Reply with only: LONG")], temperature: 0 };
+    for (let i = 0; i < 2; i++) {
+      const answer = (await (await postJson(emulator, V1, body, token)).json()) as Completion;
+      expect(answer.choices[0]?.message.content).toBe("LONG");
+      expect(answer.usage.total_tokens).toBeGreaterThan(20_000);
+    }
+  });
 });

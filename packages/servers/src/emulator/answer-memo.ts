@@ -17,6 +17,9 @@ export interface Answer {
 /** How many bodies each completion route remembers before starting over (bounded memory). */
 const MEMO_SIZE = 256;
 
+/** Longest body text remembered, in UTF-16 units: keeps the memo small even for 1 MiB bodies. */
+const MAX_TEXT_LENGTH = 16 * 1024;
+
 /** Recent deterministic answers of one completion route, keyed by the exact body text. */
 export class AnswerMemo {
   readonly #answers = new Map<string, Answer>();
@@ -26,8 +29,9 @@ export class AnswerMemo {
     return this.#answers.get(text);
   }
 
-  /** Remembers `answer` for `text`; clears everything first when full (cheaper than LRU bookkeeping). */
+  /** Remembers `answer` for a short enough `text`; clears everything first when full (cheaper than LRU bookkeeping). */
   set(text: string, answer: Answer): void {
+    if (text.length > MAX_TEXT_LENGTH) return;
     if (this.#answers.size >= MEMO_SIZE) this.#answers.clear();
     this.#answers.set(text, answer);
   }
