@@ -216,6 +216,28 @@ describe("gloo.fetch", () => {
     ]);
   });
 
+  it("retries a Request or a streamed body after a 401 too, from a copy kept before sending", async () => {
+    const platform = fakePlatform();
+    platform.reply(errorReply(401, {}), completionReply(), errorReply(401, {}), completionReply());
+    const gloo = new Gloo(platform.options());
+    const request = new Request(`${BASE_URL}/ai/v1/chat/completions`, { method: "POST", body: '{"b":2}' });
+    expect((await gloo.fetch(request)).status).toBe(200);
+    const streamed = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"c":3}'));
+        controller.close();
+      },
+    });
+    const init = { method: "POST", body: streamed, duplex: "half" } as RequestInit;
+    expect((await gloo.fetch("/ai/v1/chat/completions", init)).status).toBe(200);
+    expect(platform.apiRequests().map((r) => [r.headers.get("authorization"), r.body])).toEqual([
+      [`Bearer ${tokenValue(1)}`, '{"b":2}'],
+      [`Bearer ${tokenValue(2)}`, '{"b":2}'],
+      [`Bearer ${tokenValue(2)}`, '{"c":3}'],
+      [`Bearer ${tokenValue(3)}`, '{"c":3}'],
+    ]);
+  });
+
   it("returns a second 401 as is and leaves a caller's Authorization alone", async () => {
     const platform = fakePlatform();
     platform.reply(errorReply(401, {}), errorReply(401, {}), completionReply());

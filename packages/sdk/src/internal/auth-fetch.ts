@@ -10,23 +10,68 @@ export function createAuthFetch(
   tokens: TokenSource | undefined,
   doFetch: typeof fetch,
 ): FetchFunction {
-  return async (input, init) => {
+  return (input, init) => {
     const target = typeof input === "string" && input.startsWith("/") ? baseURL + input : input;
-    const request = new Request(target, init);
-    if (!tokens || request.headers.has("authorization")) return doFetch(request);
-    // Keep a copy before the body is consumed, so the retry can send it again.
-    const spare = tokens.canRefresh ? request.clone() : undefined;
-    const token = await tokens.get(init?.signal ? { signal: init.signal } : {});
-    request.headers.set("authorization", `Bearer ${token.accessToken}`);
-    const response = await doFetch(request);
-    if (response.status !== 401 || !spare) {
-      await spare?.body?.cancel();
-      return response;
+    // The common case (a URL string and a body that can be sent twice) needs no Request object:
+    // building one, and cloning it for the retry, costs web streams and an AbortController per call.
+    if (typeof target === "string" && resendable(init?.body)) {
+      return withToken(tokens, doFetch, target, init ?? {});
     }
-    tokens.invalidate(token.accessToken);
-    await response.body?.cancel();
-    const fresh = await tokens.get(init?.signal ? { signal: init.signal } : {});
-    spare.headers.set("authorization", `Bearer ${fresh.accessToken}`);
-    return doFetch(spare);
+    return withTokenRequest(tokens, doFetch, new Request(target, init), init?.signal);
   };
+}
+
+function resendable(body: RequestInit["body"]): boolean {
+  return (
+    body === undefined ||
+    body === null ||
+    typeof body === "string" ||
+    body instanceof Uint8Array ||
+    body instanceof ArrayBuffer
+  );
+}
+
+async function withToken(
+  tokens: TokenSource | undefined,
+  doFetch: typeof fetch,
+  target: string,
+  init: RequestInit,
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!tokens || headers.has("authorization")) return doFetch(target, init);
+  const options = init.signal ? { signal: init.signal } : {};
+  const token = await tokens.get(options);
+  headers.set("authorization", `Bearer ${token.accessToken}`);
+  const response = await doFetch(target, { ...init, headers });
+  if (response.status !== 401 || !tokens.canRefresh) return response;
+  tokens.invalidate(token.accessToken);
+  await response.body?.cancel();
+  const fresh = await tokens.get(options);
+  headers.set("authorization", `Bearer ${fresh.accessToken}`);
+  return doFetch(target, { ...init, headers });
+}
+
+// Any other input (a Request, a URL object, a streamed body): keep a clone for the one retry.
+async function withTokenRequest(
+  tokens: TokenSource | undefined,
+  doFetch: typeof fetch,
+  request: Request,
+  signal: AbortSignal | null | undefined,
+): Promise<Response> {
+  if (!tokens || request.headers.has("authorization")) return doFetch(request);
+  // Keep a copy before the body is consumed, so the retry can send it again.
+  const spare = tokens.canRefresh ? request.clone() : undefined;
+  const options = signal ? { signal } : {};
+  const token = await tokens.get(options);
+  request.headers.set("authorization", `Bearer ${token.accessToken}`);
+  const response = await doFetch(request);
+  if (response.status !== 401 || !spare) {
+    await spare?.body?.cancel();
+    return response;
+  }
+  tokens.invalidate(token.accessToken);
+  await response.body?.cancel();
+  const fresh = await tokens.get(options);
+  spare.headers.set("authorization", `Bearer ${fresh.accessToken}`);
+  return doFetch(spare);
 }
