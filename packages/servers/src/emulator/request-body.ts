@@ -1,3 +1,4 @@
+import { readCapped } from "../internal/read-capped.js";
 import { invalidRequest, json } from "./http.js";
 
 /** Largest accepted request body: 1 MiB (emulator choice, unconfirmed; the platform publishes no limit). */
@@ -51,7 +52,7 @@ export async function readText(request: Request, requestId: string): Promise<str
     // otherwise the body is read chunk by chunk and abandoned past the limit.
     bytes = request.headers.has("content-length")
       ? new Uint8Array(await request.arrayBuffer())
-      : await readCapped(request);
+      : await readCapped(request.body, MAX_BODY_BYTES);
     if (bytes !== undefined && bytes.byteLength > MAX_BODY_BYTES) bytes = undefined;
   } catch {
     // The client went away or broke the body's framing; it will not read this answer anyway.
@@ -63,30 +64,6 @@ export async function readText(request: Request, requestId: string): Promise<str
   } catch {
     return invalidRequest("The request body is not valid UTF-8.", requestId);
   }
-}
-
-async function readCapped(request: Request): Promise<Uint8Array | undefined> {
-  if (request.body === null) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 function isJsonType(type: string): boolean {

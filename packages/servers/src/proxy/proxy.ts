@@ -1,5 +1,6 @@
 import { OAuthError } from "@gloo-toolkit/sdk";
 import { BufferedResponse } from "../internal/buffered-response.js";
+import { readCapped } from "../internal/read-capped.js";
 import { checkAccess } from "./access.js";
 import { hopByHopNames, withoutHopByHop } from "./hop-by-hop.js";
 import { createProxyMetrics, METRICS_CONTENT_TYPE, type ProxyMetrics } from "./metrics.js";
@@ -255,21 +256,7 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array<Arr
   // before anything asks for `request.body` (on serve's light Request that would build a web
   // stream the read does not need).
   if (length !== null) return new Uint8Array(await request.arrayBuffer());
-  if (request.body === null) return new Uint8Array();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const part of request.body) {
-    size += part.byteLength;
-    if (size > limit) return tooLarge();
-    parts.push(part);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
+  return (await readCapped(request.body, limit)) ?? tooLarge();
 }
 
 // The client left before the platform answered (499, as nginx logs it), the token could not be

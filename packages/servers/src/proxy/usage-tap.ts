@@ -1,3 +1,4 @@
+import { concatBytes } from "../internal/read-capped.js";
 import type { TokenUsage } from "./metrics.js";
 
 /** How a relayed body ended. */
@@ -98,19 +99,9 @@ function jsonSniffer(): Sniffer {
     latest: () => undefined,
     finish() {
       if (size > MAX_JSON_BYTES) return undefined;
-      return usageOf(parse(new TextDecoder().decode(concat(parts, size))));
+      return usageOf(parse(new TextDecoder().decode(concatBytes(parts, size))));
     },
   };
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
 }
 
 /** The token usage in a whole JSON completion body, if it has one. */
