@@ -34,6 +34,16 @@ const spec: CommandSpec<typeof options> = {
 // The quickstart's question (platform quickstart, step 2).
 const QUICKSTART_PROMPT = "Explain the seven seals in two concise sentences.";
 
+// The quickstart's step 2 body (its cURL sends these values); step 3 sends it again with `stream`.
+function quickstartBody(model: string) {
+  return {
+    model,
+    messages: [{ role: "user" as const, content: QUICKSTART_PROMPT }],
+    max_tokens: 256,
+    temperature: 0.7,
+  };
+}
+
 /** `gloo quickstart`: what `npm start` runs. */
 export const command: Command = {
   summary: "Run the platform quickstart end to end (embedded emulator without credentials)",
@@ -97,13 +107,7 @@ async function steps(ctx: CommandContext, client: Gloo, model: string, style: St
   out.write(`   ${style.dim(`> ${QUICKSTART_PROMPT}`)}\n`);
   const started = performance.now();
   const completion = await client.chat.completions.create(
-    {
-      model,
-      messages: [{ role: "user", content: QUICKSTART_PROMPT }],
-      max_tokens: 256,
-      temperature: 0.7,
-      stream: false,
-    },
+    { ...quickstartBody(model), stream: false },
     { signal: ctx.signal },
   );
   out.write(`${indent(completion.choices[0]?.message.content ?? "")}\n`);
@@ -132,13 +136,7 @@ async function streamStep(ctx: CommandContext, client: Gloo, model: string, styl
   heading(out, style, "3) Chat completion (SSE)", "stream: true, printed as it arrives");
   const started = performance.now();
   const stream = await client.chat.completions.create(
-    {
-      model,
-      messages: [{ role: "user", content: QUICKSTART_PROMPT }],
-      max_tokens: 256,
-      temperature: 0.7,
-      stream: true,
-    },
+    { ...quickstartBody(model), stream: true },
     { signal: ctx.signal },
   );
   let firstAt: number | undefined;
