@@ -26,8 +26,6 @@ export interface CommandContext {
 }
 
 export interface Command {
-  /** One line for `gloo --help`. */
-  summary: string;
   /** The text `gloo <command> --help` prints; `main` answers `--help`/`-h` so `run` never sees it. */
   help(): string;
   run(ctx: CommandContext): Promise<number>;

@@ -77,7 +77,6 @@ type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
 
 /** `gloo chat`: one completion, v1 or v2, streamed or whole. */
 export const command: Command = {
-  summary: 'One-shot chat completion: gloo chat "PROMPT"',
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);

@@ -33,7 +33,6 @@ const spec: CommandSpec<typeof options> = {
 
 /** `gloo doctor`: findings in order, each with its advice. */
 export const command: Command = {
-  summary: "Diagnose common setup pitfalls",
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);

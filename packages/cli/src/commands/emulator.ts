@@ -60,7 +60,6 @@ const spec: CommandSpec<typeof options> = {
 
 /** `gloo emulator`: the local Gloo platform, until SIGINT/SIGTERM. */
 export const command: Command = {
-  summary: "Run the local Gloo platform emulator",
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);

@@ -52,7 +52,6 @@ type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
 
 /** `gloo health`: the quickstart's checks as a monitor, one model or a matrix. */
 export const command: Command = {
-  summary: "The quickstart's health checks as a monitor",
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);

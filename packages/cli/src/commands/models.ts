@@ -40,7 +40,6 @@ function modelRow(model: Model): string[] {
 
 /** `gloo models`: the catalogue as a table. */
 export const command: Command = {
-  summary: "List the model catalogue",
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);

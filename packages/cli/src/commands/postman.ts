@@ -59,7 +59,6 @@ async function run(ctx: CommandContext): Promise<number> {
 
 /** `gloo postman`: writes the Postman collection and environment generated from code. */
 export const command: Command = {
-  summary: "Write the Postman collection and environment",
   help: () => helpText(spec),
   run,
 };

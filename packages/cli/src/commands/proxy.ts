@@ -49,7 +49,6 @@ const spec: CommandSpec<typeof options> = {
 
 /** `gloo proxy`: the token-injecting OpenAI-compatible proxy, until SIGINT/SIGTERM. */
 export const command: Command = {
-  summary: "Run the OpenAI-compatible token-injecting proxy",
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);

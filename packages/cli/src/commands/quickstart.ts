@@ -46,7 +46,6 @@ function quickstartBody(model: string) {
 
 /** `gloo quickstart`: what `npm start` runs. */
 export const command: Command = {
-  summary: "Run the platform quickstart end to end (embedded emulator without credentials)",
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);

@@ -41,7 +41,6 @@ const spec: CommandSpec<typeof options> = {
 
 /** `gloo repl`: multi-turn chat with client-side history. */
 export const command: Command = {
-  summary: "Multi-turn chat with client-side history",
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);

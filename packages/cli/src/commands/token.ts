@@ -27,7 +27,6 @@ const spec: CommandSpec<typeof options> = {
 
 /** `gloo token`: the quickstart's step 1, without cURL and jq. */
 export const command: Command = {
-  summary: "Acquire an access token (masked unless --show)",
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
