@@ -31,11 +31,15 @@ export interface Refusal {
 /**
  * Checks a request against the proxy's access rule: with a key, `Authorization: Bearer <key>`
  * (compared in constant time); without one, only loopback `Host`s and no cross-site browser
- * `Origin`, so a web page cannot reach the proxy by DNS rebinding or a form post.
+ * `Origin`, so a web page cannot reach the proxy by DNS rebinding or a form post. `url` is the
+ * request's URL when the caller has already parsed it.
  */
-export function checkAccess(request: Request, key: string | undefined): Refusal | undefined {
+export function checkAccess(
+  request: Request,
+  key: string | undefined,
+  url: URL = new URL(request.url),
+): Refusal | undefined {
   if (key !== undefined && key !== "") return checkKey(request.headers.get("authorization"), key);
-  const url = new URL(request.url);
   if (!isLoopbackHost(url.hostname)) {
     return {
       status: 403,

@@ -88,8 +88,10 @@ function fromInit(input: RequestInfo | URL, init: RequestInit | undefined): Outg
   // Unparsable or with credentials: the Request way throws the TypeError fetch would.
   if (url === null || url.username !== "" || url.password !== "") return undefined;
   const headers: Record<string, string> = {};
-  // Through a Headers, as a Request would: names validated and lower-cased, repeats joined.
-  for (const [name, value] of new Headers(init.headers)) headers[name] = value;
+  // Through a Headers, as a Request would: names validated and lower-cased, repeats joined (a
+  // Headers passed in, as gloo.fetch passes one, already is all that).
+  const given = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+  for (const [name, value] of given) headers[name] = value;
   return { url, method, headers, body: raw, signal: init.signal ?? undefined };
 }
 
@@ -165,9 +167,10 @@ function isSmallWhole(incoming: IncomingMessage): boolean {
 }
 
 function toResponse(incoming: IncomingMessage, method: string, whole: Buffer | null): Response {
-  const headers = new Headers();
+  // Pairs, not a Headers: the Response builds its own from them, so they are validated once.
+  const headers: [string, string][] = [];
   const raw = incoming.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.push([raw[i] as string, raw[i + 1] as string]);
   const status = incoming.statusCode ?? 502;
   const init = { status, statusText: incoming.statusMessage ?? "", headers };
   if (method === "HEAD" || status === 204 || status === 304) {

@@ -73,15 +73,17 @@ export function createProxyMetrics(): ProxyMetrics {
 type Labels = Record<string, string>;
 
 function counter(name: string, help: string) {
-  const values = new Map<string, number>();
+  const values = new Map<string, { text: string; value: number }>();
   return {
     add(labels: Labels, amount: number) {
-      const key = labelText(labels);
-      values.set(key, (values.get(key) ?? 0) + amount);
+      const key = seriesKey(labels);
+      const entry = values.get(key);
+      if (entry === undefined) values.set(key, { text: labelText(labels), value: amount });
+      else entry.value += amount;
     },
     render() {
-      const lines = [...values].map(([labels, value]) => `${name}${labels} ${value}`);
-      return header(name, help, "counter") + lines.map((line) => `${line}\n`).join("");
+      const lines = [...values.values()].map(({ text, value }) => `${name}${text} ${value}\n`);
+      return header(name, help, "counter") + lines.join("");
     },
   };
 }
@@ -97,16 +99,15 @@ function histogram(name: string, help: string) {
   const series = new Map<string, Series>();
   return {
     observe(labels: Labels, value: number) {
-      const key = labelText(labels);
+      const key = seriesKey(labels);
       let entry = series.get(key);
       if (entry === undefined) {
         entry = { labels, buckets: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 };
         series.set(key, entry);
       }
       // Buckets are cumulative in the exposition format: a value counts in every bucket it fits.
-      LATENCY_BUCKETS.forEach((bound, i) => {
-        if (value <= bound && entry !== undefined) entry.buckets[i] = (entry.buckets[i] ?? 0) + 1;
-      });
+      for (let i = 0; i < LATENCY_BUCKETS.length; i++)
+        if (value <= (LATENCY_BUCKETS[i] as number)) entry.buckets[i] = (entry.buckets[i] ?? 0) + 1;
       entry.sum += value;
       entry.count += 1;
     },
@@ -127,6 +128,12 @@ function histogram(name: string, help: string) {
 
 function header(name: string, help: string, type: "counter" | "histogram"): string {
   return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`;
+}
+
+// The map key of a series: its label values in order (each call site passes the same names in the
+// same order), joined by a character no route, status or reason contains. Escaping waits for render.
+function seriesKey(labels: Labels): string {
+  return Object.values(labels).join("\u0000");
 }
 
 // Label values escape backslash, double quote and line feed (exposition format 0.0.4).

@@ -101,7 +101,8 @@ export function createProxy(options: ProxyOptions): GlooProxy {
     metrics,
     async fetch(request) {
       const started = now();
-      const { pathname } = new URL(request.url);
+      const url = new URL(request.url);
+      const { pathname } = url;
       // Records the request once it is answered: metrics, and the access log when one is wanted.
       const finish: Finish = (route, status, requestId) => {
         const ms = now() - started;
@@ -116,7 +117,7 @@ export function createProxy(options: ProxyOptions): GlooProxy {
         return response;
       }
       if (entry.route === "healthz") return Response.json({ status: "ok" });
-      const refusal = checkAccess(request, options.key);
+      const refusal = checkAccess(request, options.key, url);
       if (refusal !== undefined) {
         finish(entry.route, refusal.status, undefined);
         return openAIError(refusal.status, refusal.code, refusal.message);
