@@ -15,7 +15,7 @@
 import { APIConnectionTimeoutError, APIUserAbortError, GlooError, StreamInterruptedError } from "./errors.js";
 import { decodeStreamEvent } from "./internal/stream-event.js";
 import { IdleTimer } from "./internal/stream-idle-timer.js";
-import { createSSEParser, type ServerSentEvent } from "./sse.js";
+import { createSSEParser, type ServerSentEvent, type SSEParser } from "./sse.js";
 import { type CompletionAccumulator, createCompletionAccumulator } from "./stream-assembly.js";
 import type { ChatCompletion, ChatCompletionChunk } from "./types.js";
 
@@ -39,6 +39,12 @@ export interface ChatCompletionStreamOptions {
   includeUsage?: boolean | undefined;
   /** Called once with the assembled completion when the stream completes (not when it fails or is closed early). */
   onComplete?: ((completion: ChatCompletion) => void) | undefined;
+  /**
+   * The longest SSE line or event data accepted, in characters; past it the stream fails with
+   * `SSEEventTooLargeError` and closes the connection.
+   * @default DEFAULT_MAX_EVENT_SIZE (16 Mi characters)
+   */
+  maxEventSize?: number | undefined;
 }
 
 /** The default idle timeout between two stream reads, in milliseconds. */
@@ -85,7 +91,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   // Events parsed from the body but not yet delivered, and the index of the next one.
   readonly #events: ServerSentEvent[] = [];
   #eventAt = 0;
-  readonly #parser = createSSEParser({ onEvent: (event) => this.#events.push(event) });
+  readonly #parser: SSEParser;
   #idleTimer: IdleTimer | undefined;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #pulling: Promise<IteratorResult<ChatCompletionChunk, undefined>> | undefined;
@@ -105,6 +111,10 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     if (this.#idleTimeout > 0) this.#idleTimer = new IdleTimer(this.#idleTimeout, this.#onIdle);
     this.#includeUsage = options.includeUsage;
     this.#onComplete = options.onComplete;
+    this.#parser = createSSEParser({
+      onEvent: (event) => this.#events.push(event),
+      maxEventSize: options.maxEventSize,
+    });
   }
 
   /** Closes the connection; a pending or later read raises `APIUserAbortError`. */

@@ -177,6 +177,29 @@ export class StreamInterruptedError extends APIConnectionError {
   }
 }
 
+/**
+ * An event stream sent a line or an event's data longer than the parser's `maxEventSize`: the
+ * parser stops rather than buffer without bound (a broken or hostile server can send a line
+ * that never ends).
+ */
+export class SSEEventTooLargeError extends GlooError {
+  override name = "SSEEventTooLargeError";
+  /** The limit that was exceeded, in characters. */
+  readonly limit: number;
+
+  constructor(limit: number) {
+    super(
+      `The event stream sent a line or event larger than ${limit} characters, the parser's maxEventSize; ` +
+        "the stream was stopped. If the server's events really are this large, raise maxEventSize.",
+    );
+    this.limit = limit;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), limit: this.limit };
+  }
+}
+
 /** The caller aborted the request through its `AbortSignal` (or `stream.abort()`). */
 export class APIUserAbortError extends GlooError {
   override name = "APIUserAbortError";

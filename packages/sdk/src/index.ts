@@ -27,6 +27,7 @@ export {
   RateLimitError,
   type RequestTarget,
   RequestValidationError,
+  SSEEventTooLargeError,
   StreamError,
   StreamInterruptedError,
   UnprocessableEntityError,
@@ -56,7 +57,13 @@ export {
   retryHintMs,
   shouldRetry,
 } from "./retry.js";
-export { createSSEParser, type ServerSentEvent, type SSEParser, type SSEParserOptions } from "./sse.js";
+export {
+  createSSEParser,
+  DEFAULT_MAX_EVENT_SIZE,
+  type ServerSentEvent,
+  type SSEParser,
+  type SSEParserOptions,
+} from "./sse.js";
 export {
   assembleCompletion,
   type CompletionAccumulator,

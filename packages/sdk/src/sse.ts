@@ -7,6 +7,8 @@
  * character at a time.
  */
 
+import { SSEEventTooLargeError } from "./errors.js";
+
 /** One dispatched server-sent event. */
 export interface ServerSentEvent {
   /** The event type; `"message"` when the block gave no (or an empty) `event` field. */
@@ -25,7 +27,16 @@ export interface SSEParserOptions {
   onRetry?: ((milliseconds: number) => void) | undefined;
   /** Called with the text after the colon of every comment line (used for heartbeats). */
   onComment?: ((comment: string) => void) | undefined;
+  /**
+   * The longest line, and the longest data of one event, in characters (UTF-16 code units);
+   * `feed` throws {@link SSEEventTooLargeError} past it instead of buffering without bound.
+   * @default DEFAULT_MAX_EVENT_SIZE (16 Mi characters)
+   */
+  maxEventSize?: number | undefined;
 }
+
+/** The default {@link SSEParserOptions.maxEventSize}: 16 Mi characters, far above any chat chunk. */
+export const DEFAULT_MAX_EVENT_SIZE = 16 * 2 ** 20;
 
 /** An incremental SSE parser; feed it a stream's pieces in order, then call `end`. */
 export interface SSEParser {
@@ -55,11 +66,13 @@ const BOM = "\uFEFF";
  */
 export function createSSEParser(options: SSEParserOptions): SSEParser {
   const { onEvent, onRetry, onComment } = options;
+  const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   let decoder: TextDecoder | undefined;
   let started = false;
   // An incomplete line is kept as pieces and joined once its terminator arrives, so a long
   // line fed in many small chunks costs linear, not quadratic, time.
   let pending: string[] = [];
+  let pendingSize = 0;
   // A CR ended the previous chunk: an LF opening the next one belongs to that CRLF.
   let skipLF = false;
   let data = "";
@@ -95,6 +108,7 @@ export function createSSEParser(options: SSEParserOptions): SSEParser {
         pending.length === 0 &&
         text.startsWith("data: ", position)
       ) {
+        if (nextLF - position - 6 > maxEventSize) throw new SSEEventTooLargeError(maxEventSize);
         data = text.slice(position + 6, nextLF);
         hasData = true;
         dispatch();
@@ -118,13 +132,19 @@ export function createSSEParser(options: SSEParserOptions): SSEParser {
         pending.push(line);
         line = pending.join("");
         pending = [];
+        pendingSize = 0;
       }
+      if (line.length > maxEventSize) throw new SSEEventTooLargeError(maxEventSize);
       processLine(line);
       position = next;
       if (nextLF !== -1 && nextLF < position) nextLF = text.indexOf("\n", position);
       if (nextCR !== -1 && nextCR < position) nextCR = text.indexOf("\r", position);
     }
-    if (position < length) pending.push(position === 0 ? text : text.slice(position));
+    if (position < length) {
+      pendingSize += length - position;
+      if (pendingSize > maxEventSize) throw new SSEEventTooLargeError(maxEventSize);
+      pending.push(position === 0 ? text : text.slice(position));
+    }
   }
 
   function processLine(line: string): void {
@@ -175,6 +195,8 @@ export function createSSEParser(options: SSEParserOptions): SSEParser {
   }
 
   function appendData(value: string): void {
+    if (hasData && data.length + 1 + value.length > maxEventSize)
+      throw new SSEEventTooLargeError(maxEventSize);
     data = hasData ? `${data}\n${value}` : value;
     hasData = true;
   }
@@ -214,6 +236,7 @@ export function createSSEParser(options: SSEParserOptions): SSEParser {
       if (decoder !== undefined) feedText(decoder.decode());
       // The standard discards a block the stream ends in the middle of (its id is not committed).
       pending = [];
+      pendingSize = 0;
       data = "";
       hasData = false;
       eventType = "";

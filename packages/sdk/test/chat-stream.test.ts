@@ -7,6 +7,7 @@ import {
   type ChatCompletionChunk,
   ChatCompletionStream,
   GlooError,
+  SSEEventTooLargeError,
   StreamError,
   StreamInterruptedError,
 } from "@gloo-toolkit/sdk";
@@ -49,7 +50,12 @@ type Source = ReturnType<typeof controlledBody>;
 
 function openStream(
   source: Source,
-  options: { idleTimeout?: number; includeUsage?: boolean; onComplete?: (c: ChatCompletion) => void } = {},
+  options: {
+    idleTimeout?: number;
+    includeUsage?: boolean;
+    onComplete?: (c: ChatCompletion) => void;
+    maxEventSize?: number;
+  } = {},
 ) {
   const response = new Response(source.stream, {
     headers: { "content-type": "text/event-stream", "x-request-id": "req-123" },
@@ -260,6 +266,22 @@ describe("ChatCompletionStream: failures", () => {
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StreamInterruptedError);
     expect(chunks).toHaveLength(1);
+  });
+
+  it("raises SSEEventTooLargeError and closes the body when an event outgrows maxEventSize", async () => {
+    const source = controlledBody();
+    source.send(text("ok"));
+    source.write(`data: ${"x".repeat(600)}`);
+    source.write("x".repeat(600)); // still no line end: 1206 characters buffered
+    const stream = openStream(source, { maxEventSize: 1024 });
+    const chunks: ChatCompletionChunk[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) chunks.push(chunk);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SSEEventTooLargeError);
+    expect(chunks).toHaveLength(1);
+    expect(source.cancelled).toBe(1);
+    expect(stream.controller.signal.aborted).toBe(true);
   });
 
   it("raises StreamInterruptedError when [DONE] arrives before any finish_reason", async () => {

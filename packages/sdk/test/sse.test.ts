@@ -1,5 +1,10 @@
 import { readFileSync } from "node:fs";
-import { createSSEParser, type ServerSentEvent } from "@gloo-toolkit/sdk";
+import {
+  createSSEParser,
+  DEFAULT_MAX_EVENT_SIZE,
+  type ServerSentEvent,
+  SSEEventTooLargeError,
+} from "@gloo-toolkit/sdk";
 import { describe, expect, it } from "vitest";
 
 /** One case of the third-party SSE conformance table (see `fixtures/README.md`). */
@@ -93,6 +98,55 @@ describe("createSSEParser", () => {
     const long = "x".repeat(100_000);
     const { events } = parse(["data: ", ...long.split(""), "\n\n"]);
     expect(events[0]?.data).toBe(long);
+  });
+
+  it("stops with SSEEventTooLargeError when a line that never ends outgrows maxEventSize", () => {
+    const parser = createSSEParser({ onEvent: () => {}, maxEventSize: 1000 });
+    parser.feed("data: ");
+    // 990 characters fit (996 with the field name); the next ten do not.
+    parser.feed("x".repeat(990));
+    const error = (() => {
+      try {
+        parser.feed("x".repeat(10));
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(SSEEventTooLargeError);
+    expect(error).toMatchObject({ limit: 1000, message: expect.stringContaining("maxEventSize") });
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      name: "SSEEventTooLargeError",
+      message: (error as Error).message,
+      limit: 1000,
+    });
+  });
+
+  it("stops when one event's data lines add up past maxEventSize, whether fed whole or in pieces", () => {
+    const line = `data: ${"y".repeat(99)}\n`;
+    const block = `${line.repeat(11)}\n`; // 11 lines of 99 characters joined by LF: 1099 > 1000
+    const feedAll = (pieces: string[]) => () => {
+      const parser = createSSEParser({ onEvent: () => {}, maxEventSize: 1000 });
+      for (const piece of pieces) parser.feed(piece);
+    };
+    expect(feedAll([block])).toThrow(SSEEventTooLargeError);
+    expect(feedAll(block.split(""))).toThrow(SSEEventTooLargeError);
+    // Ten lines (999 characters of data) are within the limit and dispatch as one event.
+    const events: ServerSentEvent[] = [];
+    const parser = createSSEParser({ onEvent: (e) => events.push(e), maxEventSize: 1000 });
+    parser.feed(`${line.repeat(10)}\n`);
+    expect(events[0]?.data).toHaveLength(999);
+  });
+
+  it("checks a whole data line in the fast path too", () => {
+    const parser = createSSEParser({ onEvent: () => {}, maxEventSize: 10 });
+    expect(() => parser.feed("data: 0123456789\n\n")).not.toThrow();
+    expect(() => parser.feed("data: 0123456789A\n\n")).toThrow(SSEEventTooLargeError);
+  });
+
+  it("has a default limit far above a chat chunk", () => {
+    expect(DEFAULT_MAX_EVENT_SIZE).toBe(16 * 2 ** 20);
+    const { events } = parse([`data: ${"z".repeat(1_000_000)}\n\n`]);
+    expect(events[0]?.data).toHaveLength(1_000_000);
   });
 
   it("discards the unterminated last block and does not commit its id", () => {
