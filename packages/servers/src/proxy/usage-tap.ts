@@ -65,9 +65,12 @@ interface Sniffer {
 }
 
 // SSE: scan complete `data:` lines for a usage object; the last one wins (it is the final count).
+// A line longer than MAX_JSON_BYTES characters is relayed but not kept or scanned, so a line that
+// never ends cannot grow the proxy's memory.
 function sseSniffer(): Sniffer {
   const decoder = new TextDecoder();
   let pending = "";
+  let skipping = false;
   let usage: TokenUsage | undefined;
   const scan = (line: string) => {
     if (!line.startsWith("data:") || !line.includes('"usage"')) return;
@@ -75,14 +78,22 @@ function sseSniffer(): Sniffer {
   };
   return {
     push(chunk) {
-      pending += decoder.decode(chunk, { stream: true });
-      const lines = pending.split(/\r\n|\r|\n/);
+      const lines = (pending + decoder.decode(chunk, { stream: true })).split(/\r\n|\r|\n/);
       pending = lines.pop() ?? "";
+      // The first piece ends the line being skipped, if there is one.
+      if (skipping && lines.length > 0) {
+        lines.shift();
+        skipping = false;
+      }
       for (const line of lines) scan(line);
+      if (pending.length > MAX_JSON_BYTES) {
+        pending = "";
+        skipping = true;
+      }
     },
     latest: () => usage,
     finish() {
-      scan(pending + decoder.decode());
+      if (!skipping) scan(pending + decoder.decode());
       return usage;
     },
   };

@@ -254,6 +254,28 @@ describe("createProxy: streaming", () => {
     expect(text).toContain('gloo_proxy_upstream_responses_total{route="v2_chat",code="200"} 1');
   });
 
+  it("relays a line too long to scan whole without keeping or scanning it", async () => {
+    const upstream = controlledStream();
+    const proxy = createProxy({ gloo: fakeUpstream(() => sse(upstream.stream)) });
+    const response = await proxy.fetch(proxyRequest("/v2/chat/completions", post()));
+    const received = response.text();
+    upstream.push(sseEvent({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }));
+    upstream.push(sseEvent({ choices: [], usage: { prompt_tokens: 12, completion_tokens: 30 } }));
+    // Then a valid 5 MiB usage event in 1 MiB pieces: past the tap's 4 MiB limit, so it is passed
+    // on but neither kept nor scanned (scanned, its usage would replace the counts above).
+    const piece = "x".repeat(2 ** 20);
+    upstream.push('data: {"usage":{"prompt_tokens":1,"completion_tokens":1},"pad":"');
+    for (let i = 0; i < 5; i++) upstream.push(piece);
+    upstream.push('"}\n\n');
+    upstream.close();
+    const text = await received;
+    expect(text.length).toBeGreaterThan(5 * 2 ** 20);
+    expect(text.endsWith(`${piece}"}\n\n`)).toBe(true);
+    const metrics = proxy.metrics.render();
+    expect(metrics).toContain('gloo_proxy_prompt_tokens_total{route="v2_chat"} 12');
+    expect(metrics).toContain('gloo_proxy_completion_tokens_total{route="v2_chat"} 30');
+  });
+
   it("counts the usage of a JSON completion", async () => {
     const proxy = createProxy({ gloo: fakeUpstream(() => Response.json(completion)) });
     await (await proxy.fetch(proxyRequest("/v1/chat/completions", post()))).json();
