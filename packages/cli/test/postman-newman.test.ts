@@ -2,6 +2,7 @@
 // emulator on loopback. Base URL and credentials are given as run options (`envVar`), never
 // written into the files. newman runs with no reporter, and only assertion names and messages are
 // printed, so no secret reaches the test output.
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { createEmulator, type Emulator, type RunningServer, serve } from "@gloo-toolkit/servers";
@@ -112,6 +113,9 @@ describe("the committed Postman collection, run by newman against the emulator",
     expect(describeFailures(summary)).toEqual([]);
     expect(summary.run.error ?? null).toBeNull();
     expect(assertions.total).toBe(countTestsInScripts());
+    // The README quotes the count; it must be the one newman runs.
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    expect(/\((\d+) assertions, all passing\)/.exec(readme)?.[1]).toBe(String(assertions.total));
     // The collection's own token requests, and no other: the stored token served every request.
     expect(tokenRequests.count).toBe(tokenItems.length);
   });
