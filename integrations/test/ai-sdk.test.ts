@@ -1,6 +1,7 @@
+import { OpenAICompatibleChatLanguageModel, VERSION } from "@ai-sdk/openai-compatible";
 import { createGloo } from "@gloo-toolkit/sdk/ai-sdk";
 import { generateText, streamText } from "ai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Platform, startPlatform, V1_MODEL, V2_MODEL } from "./helpers/platform.js";
 
 let platform: Platform;
@@ -12,7 +13,35 @@ afterAll(() => platform.close());
 
 const provider = () => createGloo({ client: platform.gloo });
 
-describe("ai + @ai-sdk/openai-compatible (latest majors) through createGloo", () => {
+// Each ai-sdk project of vitest.config.ts runs this file with its own `ai` and
+// `@ai-sdk/openai-compatible`, and provides their exact versions.
+const versions = inject("aiSdk");
+
+describe(`ai ${versions.ai} + @ai-sdk/openai-compatible ${versions.openaiCompatible} through createGloo`, () => {
+  // `ai` appends its version to the User-Agent (the provider's own suffix is overwritten by it), and
+  // the built provider's models are instances of the class of the `@ai-sdk/openai-compatible`
+  // imported here, whose VERSION is checked: proof that both are the versions the name says, also
+  // for the provider's import, which resolves outside this project.
+  it("runs the ai and @ai-sdk/openai-compatible versions its name says", async () => {
+    expect(VERSION).toBe(versions.openaiCompatible);
+    expect(provider()(V2_MODEL)).toBeInstanceOf(OpenAICompatibleChatLanguageModel);
+    expect(provider().v1(V1_MODEL)).toBeInstanceOf(OpenAICompatibleChatLanguageModel);
+    const agents: (string | null)[] = [];
+    const gloo = createGloo({
+      clientId: "emulator-client",
+      clientSecret: "emulator-secret",
+      baseURL: platform.emulator.url,
+      fetch: (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (url.endsWith("/chat/completions")) agents.push(new Headers(init?.headers).get("user-agent"));
+        return fetch(input, init);
+      },
+    });
+    await generateText({ model: gloo(V2_MODEL), prompt: "Reply with only: six" });
+    expect(agents).toHaveLength(1);
+    expect(agents[0]?.split(" ")).toContain(`ai/${versions.ai}`);
+  });
+
   it("generateText with v2 direct model selection", async () => {
     const result = await generateText({ model: provider()(V2_MODEL), prompt: "Reply with only: one" });
     expect(result.text).toBe("one");
