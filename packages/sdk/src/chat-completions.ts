@@ -138,7 +138,7 @@ async function openStream(
     hook || options.signal
       ? (completion: ChatCompletion) => {
           open.release();
-          hook?.(completion);
+          hook?.complete(completion);
         }
       : undefined;
   return new ChatCompletionStream(open.response, {
@@ -147,5 +147,6 @@ async function openStream(
     requestId: open.requestId,
     includeUsage,
     onComplete,
+    onIncomplete: hook?.incomplete,
   });
 }

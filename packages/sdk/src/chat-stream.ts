@@ -13,11 +13,12 @@
  * stream never ends silently short.
  */
 import { APIConnectionTimeoutError, APIUserAbortError, GlooError, StreamInterruptedError } from "./errors.js";
+import { attachRequestId } from "./internal/request-id.js";
 import { decodeStreamEvent } from "./internal/stream-event.js";
 import { IdleTimer } from "./internal/stream-idle-timer.js";
 import { createSSEParser, type ServerSentEvent, type SSEParser } from "./sse.js";
 import { type CompletionAccumulator, createCompletionAccumulator } from "./stream-assembly.js";
-import type { ChatCompletion, ChatCompletionChunk } from "./types.js";
+import type { ChatCompletion, ChatCompletionChunk, WithRequestId } from "./types.js";
 
 /** Options of a `ChatCompletionStream`. */
 export interface ChatCompletionStreamOptions {
@@ -39,6 +40,8 @@ export interface ChatCompletionStreamOptions {
   includeUsage?: boolean | undefined;
   /** Called once with the assembled completion when the stream completes (not when it fails or is closed early). */
   onComplete?: ((completion: ChatCompletion) => void) | undefined;
+  /** Called once when the stream fails, or is aborted or closed before it completes. */
+  onIncomplete?: (() => void) | undefined;
   /**
    * The longest SSE line or event data accepted, in characters; past it the stream fails with
    * `SSEEventTooLargeError` and closes the connection.
@@ -87,6 +90,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   readonly #idleTimeout: number;
   readonly #includeUsage: boolean | undefined;
   readonly #onComplete: ((completion: ChatCompletion) => void) | undefined;
+  readonly #onIncomplete: (() => void) | undefined;
   readonly #accumulator: CompletionAccumulator = createCompletionAccumulator();
   // Events parsed from the body but not yet delivered, and the index of the next one.
   readonly #events: ServerSentEvent[] = [];
@@ -111,6 +115,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     if (this.#idleTimeout > 0) this.#idleTimer = new IdleTimer(this.#idleTimeout, this.#onIdle);
     this.#includeUsage = options.includeUsage;
     this.#onComplete = options.onComplete;
+    this.#onIncomplete = options.onIncomplete;
     this.#parser = createSSEParser({
       onEvent: (event) => this.#events.push(event),
       maxEventSize: options.maxEventSize,
@@ -143,13 +148,16 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     }
   }
 
-  /** Reads the rest of the stream and returns the assembled completion (text, tool calls, usage, per choice). */
-  async finalCompletion(): Promise<ChatCompletion> {
+  /**
+   * Reads the rest of the stream and returns the assembled completion (text, tool calls, usage,
+   * per choice), with the stream's `requestId`.
+   */
+  async finalCompletion(): Promise<WithRequestId<ChatCompletion>> {
     this.#iterating = true;
     while (!(await this.#next()).done) {
       // Each chunk is already folded into the accumulator as it is taken.
     }
-    if (this.#state === "complete") return this.#accumulator.toCompletion();
+    if (this.#state === "complete") return attachRequestId(this.#accumulator.toCompletion(), this.requestId);
     if (this.#state === "failed") throw this.#failure;
     throw new APIUserAbortError({ message: "The stream was closed before it completed." });
   }
@@ -355,6 +363,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     // did not complete, so a fetch still in flight for it stops as well.
     if (!bodyEnded && this.#state !== "complete" && !signal.aborted) this.controller.abort();
     if (this.#state === "complete") this.#onComplete?.(this.#accumulator.toCompletion());
+    else this.#onIncomplete?.();
   }
 }
 

@@ -23,18 +23,18 @@ import type {
 /** How a conversation starts. */
 export interface ConversationInit {
   /** The system prompt; kept by `reset()` and `trimTo()`. */
-  system?: string;
+  system?: string | undefined;
   /** Earlier turns (without the system prompt). */
-  messages?: ChatCompletionMessageParam[];
+  messages?: ChatCompletionMessageParam[] | undefined;
   /** The client that `send()` and `stream()` call. */
-  client?: Gloo;
+  client?: Gloo | undefined;
   /** The model to use; on v2 without a model, `auto_routing: true` is sent. */
-  model?: string;
+  model?: string | undefined;
   /**
    * Which chat completions endpoint to call.
    * @default "v2"
    */
-  api?: "v1" | "v2";
+  api?: "v1" | "v2" | undefined;
 }
 
 /** Extra request fields for one `send()` or `stream()` (messages always come from the conversation). */
@@ -125,7 +125,11 @@ export class Conversation {
     }
   }
 
-  /** Like `send()` but streams; the reply is appended once the stream completes. */
+  /**
+   * Like `send()` but streams; the reply is appended once the stream completes. If the stream
+   * fails, or is aborted or closed before it completes, the user's text is taken back out, as
+   * `send()` does, so the next call does not send two user turns in a row.
+   */
   async stream(
     text?: string,
     params: ConversationParams = {},
@@ -133,7 +137,10 @@ export class Conversation {
   ): Promise<ChatCompletionStream> {
     const client = this.#requireClient("stream");
     const appended = this.#appendUser(text);
-    const hooked = withCompletionHook(options, (completion) => this.#appendReply(completion));
+    const hooked = withCompletionHook(options, {
+      complete: (completion) => this.#appendReply(completion),
+      incomplete: () => this.#undoUser(appended),
+    });
     try {
       return (await this.#create(client, this.#request(params, true), hooked)) as ChatCompletionStream;
     } catch (error) {
@@ -151,21 +158,21 @@ export class Conversation {
   }
 
   /**
-   * Drops the oldest turns (never the system prompt nor the last turn) until the estimate fits
-   * `budgetTokens`; tool results left without their call are dropped too. Returns how many went.
+   * Drops the oldest turns until the estimate fits `budgetTokens`, a whole turn at a time: a user
+   * message with the replies, tool calls and tool results that follow it, so no reply is left
+   * without its question and no tool result without its call. Never drops the system prompt nor
+   * the last turn. Returns how many messages went.
    */
   trimTo(budgetTokens: number): number {
     if (!(budgetTokens >= 0))
       throw new GlooError(`trimTo needs a token budget of zero or more, got ${budgetTokens}.`);
     let dropped = 0;
-    while (this.#turns.length > 1 && this.estimateTokens() > budgetTokens) {
-      this.#turns.shift();
-      dropped++;
-      // A tool result whose assistant call was dropped would be rejected by the platform.
-      while (this.#turns.length > 1 && this.#turns[0]?.role === "tool") {
-        this.#turns.shift();
-        dropped++;
-      }
+    while (this.estimateTokens() > budgetTokens) {
+      // The next turn starts at the first user message after the first message.
+      const next = this.#turns.findIndex((message, index) => index > 0 && message.role === "user");
+      if (next === -1) break;
+      this.#turns.splice(0, next);
+      dropped += next;
     }
     return dropped;
   }
@@ -234,14 +241,18 @@ export class Conversation {
     return this.#api === "v2" ? { auto_routing: true } : {};
   }
 
-  #appendUser(text: string | undefined): boolean {
-    if (text === undefined) return false;
-    this.user(text);
-    return true;
+  #appendUser(text: string | undefined): ChatCompletionMessageParam | undefined {
+    if (text === undefined) return undefined;
+    const message: ChatCompletionMessageParam = { role: "user", content: text };
+    this.#turns.push(message);
+    return message;
   }
 
-  #undoUser(appended: boolean): void {
-    if (appended) this.#turns.pop();
+  // By identity: turns may have been added since (or the history reset), so not simply the last.
+  #undoUser(appended: ChatCompletionMessageParam | undefined): void {
+    if (appended === undefined) return;
+    const index = this.#turns.lastIndexOf(appended);
+    if (index !== -1) this.#turns.splice(index, 1);
   }
 
   #appendReply(completion: ChatCompletion): void {

@@ -5,6 +5,7 @@ import { APIConnectionError, APIError, APIUserAbortError, GlooError } from "./er
 import { Attempt } from "./internal/attempt.js";
 import { isRecord } from "./internal/error-body.js";
 import { readBody } from "./internal/read-body.js";
+import { attachRequestId } from "./internal/request-id.js";
 import type { AccessToken } from "./oauth.js";
 import { retryDelay, shouldRetry } from "./retry.js";
 import type { RequestOptions, WithRequestId } from "./types.js";
@@ -228,12 +229,7 @@ function parseJSON(text: string, request: ApiRequest): object {
 /** Attaches the request id (`x-request-id`, else a `trace_id` in the body) as a non-enumerable property. */
 export function withRequestId<T extends object>(value: object, headers: Headers): WithRequestId<T> {
   // The body is only searched when the header is missing (the common case has the header).
-  Object.defineProperty(value, "requestId", {
-    value: headers.get("x-request-id") ?? traceIdOf(value),
-    enumerable: false,
-    configurable: true,
-  });
-  return value as WithRequestId<T>;
+  return attachRequestId(value as T, headers.get("x-request-id") ?? traceIdOf(value));
 }
 
 function traceIdOf(value: object): string | undefined {

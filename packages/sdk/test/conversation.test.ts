@@ -1,4 +1,4 @@
-import { Conversation, Gloo, GlooError } from "@gloo-toolkit/sdk";
+import { APIUserAbortError, Conversation, Gloo, GlooError, StreamInterruptedError } from "@gloo-toolkit/sdk";
 import { describe, expect, it } from "vitest";
 import { completionReply, errorReply, fakePlatform, sseReply, textChunks } from "./helpers/fake-platform.js";
 
@@ -58,6 +58,58 @@ describe("Conversation", () => {
     expect(sentMessages(platform, 0).stream).toBe(true);
   });
 
+  it("a stream aborted before it completes takes the user's text back out", async () => {
+    const platform = fakePlatform();
+    platform.reply(
+      completionReply("Paul."),
+      sseReply(textChunks("One", "Two", "Three")),
+      sseReply(textChunks("More.")),
+    );
+    const chat = new Gloo(platform.options()).conversation();
+    await chat.send("Who wrote Romans?");
+    const stream = await chat.stream("Explain the seven seals");
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const text of stream.textStream()) {
+        seen.push(text);
+        if (seen.length === 2) stream.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    expect(chat.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+    await (await chat.stream("Explain more")).finalCompletion();
+    expect(chat.messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
+    expect(sentMessages(platform, 2).messages.map((m: { role: string }) => m.role)).toEqual([
+      "user",
+      "assistant",
+      "user",
+    ]);
+  });
+
+  it("a stream that fails mid-way, or is left with break, takes the user's text back out", async () => {
+    const platform = fakePlatform();
+    const failing = [{ choices: [{ index: 0, delta: { content: "x" }, finish_reason: null }] }];
+    platform.reply(sseReply(failing), sseReply(textChunks("a", "b")));
+    const chat = new Gloo(platform.options()).conversation();
+    await expect((await chat.stream("first")).finalCompletion()).rejects.toThrow(StreamInterruptedError);
+    expect(chat.messages).toEqual([]);
+    chat.user("kept");
+    const stream = await chat.stream("second");
+    for await (const _ of stream) break;
+    // Only the streamed call's own text goes, even with another turn added meanwhile.
+    expect(chat.messages).toEqual([{ role: "user", content: "kept" }]);
+  });
+
+  it("finalCompletion() carries the stream's request id, like a JSON result", async () => {
+    const platform = fakePlatform();
+    platform.reply(sseReply(textChunks("ok"), "req-final"));
+    const completion = await (
+      await new Gloo(platform.options()).conversation().stream("hi")
+    ).finalCompletion();
+    expect(completion.requestId).toBe("req-final");
+    expect(Object.keys(completion)).not.toContain("requestId");
+  });
+
   it("needs a client to send", async () => {
     await expect(new Conversation().send("hi")).rejects.toThrow(/needs a client/);
   });
@@ -93,6 +145,22 @@ describe("Conversation", () => {
     expect(chat.trimTo(0)).toBe(3);
     expect(chat.messages).toEqual([{ role: "user", content: "thanks" }]);
     expect(() => chat.trimTo(-1)).toThrow(GlooError);
+  });
+
+  it("trims whole turns: a question goes with its answer, and the last turn stays whole", () => {
+    const chat = new Conversation({ system: "s" });
+    chat.user("u1".repeat(100)).assistant("a1".repeat(100));
+    chat.user("u2").assistant("a2 reply");
+    // One turn over the budget: the first question and its answer go together.
+    expect(chat.trimTo(chat.estimateTokens() - 1)).toBe(2);
+    expect(chat.messages).toEqual([
+      { role: "system", content: "s" },
+      { role: "user", content: "u2" },
+      { role: "assistant", content: "a2 reply" },
+    ]);
+    // The last turn is never split, even when it alone is over the budget.
+    expect(chat.trimTo(0)).toBe(0);
+    expect(chat.messages).toHaveLength(3);
   });
 
   it("round-trips through JSON and reset keeps the system prompt", () => {
