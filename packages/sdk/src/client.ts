@@ -16,61 +16,61 @@ import type { FetchFunction, TokenProviderResult } from "./types.js";
 /** Options of the {@link Gloo} client. Credentials are never read from the environment implicitly. */
 export interface GlooOptions {
   /** OAuth2 client id (Gloo Studio → API credentials); required with `clientSecret` unless `accessToken` or `tokenProvider` is given. */
-  clientId?: string;
+  clientId?: string | undefined;
   /** OAuth2 client secret; never appears in errors or logs. */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
   /**
    * The platform's origin; a trailing slash is ignored.
    * @default "https://platform.ai.gloo.com"
    */
-  baseURL?: string;
+  baseURL?: string | undefined;
   /** A bearer token you already have; it cannot be renewed, so a 401 is final. */
-  accessToken?: string;
+  accessToken?: string | undefined;
   /** Supplies tokens from your own source; asked again when the token expires or after a 401. */
-  tokenProvider?: () => Promise<TokenProviderResult>;
+  tokenProvider?: (() => Promise<TokenProviderResult>) | undefined;
   /**
    * OAuth2 scope requested with client credentials.
    * @default "api/access"
    */
-  scope?: string;
+  scope?: string | undefined;
   /**
    * Renew the token this many seconds before it expires.
    * @default 60
    */
-  refreshMarginSeconds?: number;
+  refreshMarginSeconds?: number | undefined;
   /**
    * Retries of a failed call (408, 409, 429, 5xx, connection failures).
    * @default 2
    */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /**
    * Milliseconds for a whole JSON request, or until a stream's response headers arrive.
    * @default 600_000
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /**
    * Milliseconds allowed between two stream chunks.
    * @default 60_000
    */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
   /**
    * Check requests for the platform's documented pitfalls before sending them.
    * @default true
    */
-  guard?: boolean;
+  guard?: boolean | undefined;
   /**
    * The fetch implementation.
    * @default globalThis.fetch
    */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Headers sent with every request. */
-  defaultHeaders?: Record<string, string>;
+  defaultHeaders?: Record<string, string> | undefined;
   /** Clock seam for tests. @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Sleep seam for tests (retry waits). @default a setTimeout-based sleep */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
   /** Randomness seam for tests (retry jitter). @default Math.random */
-  random?: () => number;
+  random?: (() => number) | undefined;
 }
 
 /** Options of {@link Gloo.auth}'s `getToken`. */

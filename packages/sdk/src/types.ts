@@ -383,15 +383,15 @@ export type WithRequestId<T> = T & { readonly requestId: string | undefined };
 /** Per-call options of every API method. */
 export interface RequestOptions {
   /** Aborts the call (and an open stream). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Milliseconds for the whole JSON request, or until a stream's response headers arrive. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Milliseconds allowed between two stream chunks. */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
   /** Retries after a retryable failure; 0 turns retries off. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Extra request headers for this call. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** What a custom token provider may return: the token, optionally with its expiry (epoch ms). */

@@ -4,6 +4,9 @@ import type {
   ChatCompletionCreateParamsV2,
   ChatCompletionMessageParam,
   ChatCompletionV2,
+  ConversationInit,
+  GlooOptions,
+  RequestOptions,
 } from "@gloo-toolkit/sdk";
 import { describe, expect, expectTypeOf, it } from "vitest";
 
@@ -55,5 +58,19 @@ describe("messages", () => {
     // @ts-expect-error tool results need tool_call_id
     const tool: ChatCompletionMessageParam = { role: "tool", content: "x" };
     expect([bot, tool]).toHaveLength(2);
+  });
+});
+
+describe("options under exactOptionalPropertyTypes (this repository's own setting)", () => {
+  it("accept values that may be undefined, such as environment variables", () => {
+    const env: Record<string, string | undefined> = {};
+    const options = {
+      clientId: env.GLOO_CLIENT_ID,
+      clientSecret: env.GLOO_CLIENT_SECRET,
+      baseURL: env.GLOO_BASE,
+    } satisfies GlooOptions;
+    const perCall = { signal: undefined, timeout: undefined } satisfies RequestOptions;
+    const init = { system: env.SYSTEM_PROMPT, model: env.GLOO_MODEL } satisfies ConversationInit;
+    expect([options, perCall, init]).toHaveLength(3);
   });
 });
