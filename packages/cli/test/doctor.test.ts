@@ -86,6 +86,19 @@ describe("gloo doctor", () => {
     expect(run.stdout).toContain("GLOO_CLIENT_ID and GLOO_CLIENT_SECRET not set");
   });
 
+  it("names a wrong base URL when the token endpoint is missing, and never sends you to itself", async () => {
+    const { env, fetch } = emulated();
+    const missing: typeof globalThis.fetch = (input, init) =>
+      String(input instanceof Request ? input.url : input).endsWith("/oauth2/token")
+        ? Promise.resolve(new Response("<html>Not Found</html>", { status: 404 }))
+        : fetch(input, init);
+    const run = await runCli(["doctor"], { env, fetch: missing });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/FAIL {2}credentials accepted: .*no OAuth2 token endpoint at this base URL/);
+    expect(run.stdout).toContain("Check GLOO_BASE (or --base)");
+    expect(run.stdout).not.toContain("gloo doctor");
+  });
+
   it("reports refused credentials with advice", async () => {
     const { env, fetch } = emulated();
     const run = await runCli(["doctor"], { env: { ...env, GLOO_CLIENT_SECRET: "nope-nope" }, fetch });

@@ -21,6 +21,18 @@ describe("describeError", () => {
     expect(described.hint).toContain("GLOO_CLIENT_ID and GLOO_CLIENT_SECRET");
   });
 
+  it("reads a token answer that is no OAuth2 error as a wrong base URL, or a platform failure", () => {
+    const notFound = describeError(new OAuthError({ status: 404, error: "http_404" }));
+    expect(notFound.message).toContain("no OAuth2 token endpoint at this base URL (HTTP 404)");
+    expect(notFound.hint).toContain("Check GLOO_BASE (or --base)");
+    const failed = describeError(new OAuthError({ status: 503, error: "http_503" }));
+    expect(failed.message).toContain("the token endpoint failed (HTTP 503)");
+    expect(failed.hint).toContain("try again");
+    const odd = describeError(new OAuthError({ status: 418, error: "http_418", errorDescription: "teapot" }));
+    expect(odd.message).toContain("HTTP 418, which is not an OAuth2 error (teapot)");
+    expect([notFound, failed, odd].map((d) => d.exitCode)).toEqual([1, 1, 1]);
+  });
+
   it("explains a 403 as scope or entitlement", () => {
     const error = APIError.generate(
       403,

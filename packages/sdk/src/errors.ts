@@ -252,6 +252,8 @@ function oauthHint(error: string): string {
   if (error === "invalid_client")
     return " — check GLOO_CLIENT_ID and GLOO_CLIENT_SECRET (Studio → API credentials).";
   if (error === "invalid_scope") return ' — the client needs the "api/access" scope.';
+  if (/^http_\d{3}$/.test(error))
+    return " — the answer was not an OAuth2 error: is baseURL the platform's root (POST <baseURL>/oauth2/token)?";
   return "";
 }
 

@@ -1,6 +1,6 @@
 import { type AccessToken, type Gloo, PermissionDeniedError } from "@gloo-toolkit/sdk";
 import { type Credentials, hasCredentials, type Settings } from "./credentials.js";
-import { describeError } from "./error-message.js";
+import { DOCTOR_HINT, describeError } from "./error-message.js";
 import { tokenClaims, tokenScope } from "./jwt-claims.js";
 
 /** How a finding came out: `fail` needs action, `warn` may, `info` explains. */
@@ -141,7 +141,7 @@ async function checkToken(
         title: "credentials accepted",
         verdict: "fail",
         detail: described.message,
-        advice: described.hint,
+        advice: withoutDoctorHint(described.hint),
         requestId: described.requestId,
       },
     };
@@ -222,7 +222,7 @@ async function checkModel(client: Gloo, model: string, signal: AbortSignal): Pro
     const advice =
       error instanceof PermissionDeniedError
         ? `403 with a valid api/access token means this client is not entitled to ${model}: pick one it may use (gloo models; GLOO_MODEL or --model), or ask for access in Gloo AI Studio.`
-        : described.hint;
+        : withoutDoctorHint(described.hint);
     return {
       id: "model",
       title,
@@ -280,4 +280,11 @@ async function checkLegacy(client: Gloo, signal: AbortSignal): Promise<Finding> 
       advice,
     };
   }
+}
+
+// The doctor is already running: advice that ends "`gloo doctor` checks the usual causes" would
+// point at itself.
+function withoutDoctorHint(hint: string | undefined): string | undefined {
+  const rest = hint?.replace(DOCTOR_HINT, "").trim();
+  return rest === "" ? undefined : rest;
 }

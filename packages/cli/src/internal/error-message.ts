@@ -26,7 +26,9 @@ export interface ErrorMessage {
   exitCode: number;
 }
 
-const doctor = "`gloo doctor` checks the usual causes.";
+/** The closing advice of many messages; `gloo doctor` drops it from its own findings. */
+export const DOCTOR_HINT = "`gloo doctor` checks the usual causes.";
+const doctor = DOCTOR_HINT;
 
 /**
  * Turns any error into a message with advice; the one place SDK errors meet the user.
@@ -94,9 +96,33 @@ function describeOAuth(error: OAuthError): ErrorMessage {
     invalid_response:
       "The token endpoint answered with something other than a token: is GLOO_BASE the platform (or the emulator)?",
   };
+  const status = /^http_(\d{3})$/.exec(error.error)?.[1];
+  if (status !== undefined) return describeNonOAuthAnswer(error, Number(status), detail);
   return {
     message: sentence(`the token request failed: ${error.error}${detail}`),
     hint: hints[error.error] ?? doctor,
+    requestId: error.requestId,
+    exitCode: ExitCode.failure,
+  };
+}
+
+// The token endpoint answered an error status without an OAuth error body: usually the base URL
+// is not the platform's root (a 404 or 405 from some other server), or the endpoint failed.
+function describeNonOAuthAnswer(error: OAuthError, status: number, detail: string): ErrorMessage {
+  const base =
+    "Check GLOO_BASE (or --base): it must be the platform's root, such as https://platform.ai.gloo.com, or the emulator's URL, with no path.";
+  const [what, hint] =
+    status === 404 || status === 405
+      ? [`there is no OAuth2 token endpoint at this base URL (HTTP ${status})`, base]
+      : status >= 500
+        ? [
+            `the token endpoint failed (HTTP ${status})`,
+            "The platform's side failed; try again in a moment. If it persists, check GLOO_BASE (or --base).",
+          ]
+        : [`the token endpoint answered HTTP ${status}, which is not an OAuth2 error`, base];
+  return {
+    message: sentence(`the token request failed: ${what}${detail}`),
+    hint,
     requestId: error.requestId,
     exitCode: ExitCode.failure,
   };
