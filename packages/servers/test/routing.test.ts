@@ -90,8 +90,13 @@ describe("routing", () => {
   });
 
   it("rejects unknown models, V1-only ids on V2, image-only models, and tools on tool-less models", async () => {
-    expect((await v2({ model: "gloo-nope" })).status).toBe(400);
-    expect((await v2({ model: "us.meta.llama3-3-70b-instruct-v1:0" })).status).toBe(400);
+    const unknown = await v2({ model: "gloo-nope" });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.body)).toContain('Unknown model \\"gloo-nope\\"');
+    const v1Only = await v2({ model: "us.meta.llama3-3-70b-instruct-v1:0" });
+    expect(v1Only.status).toBe(400);
+    // Not "unknown": the id is in the catalogue, so the message says where it does work.
+    expect(JSON.stringify(v1Only.body)).toContain("is a Completions V1 model: call /ai/v1/chat/completions");
     expect((await v2({ model: "gloo-bfl-flux-2-pro" })).status).toBe(400);
     const tools = [{ type: "function", function: { name: "lookup" } }];
     const toolless = await v2({ model: "gloo-meta-llama-3.1-8b-instruct", tools });

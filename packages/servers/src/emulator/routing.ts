@@ -93,8 +93,8 @@ function routeV2(body: ValidatedBody, requestId: string): Route | Response {
   const tradition = body.tradition === undefined ? {} : { tradition: body.tradition };
   if (chosen[0] === "model") {
     const model = findModel(body.model as string);
-    if (model === undefined || !model.apis.includes("v2"))
-      return unknownModel(body.model as string, requestId);
+    if (model === undefined) return unknownModel(body.model as string, requestId);
+    if (!model.apis.includes("v2")) return v1OnlyModel(model.id, requestId);
     const routing = { ...base(model, false, "direct_model_selection"), ...tradition };
     return { model, routing };
   }
@@ -149,6 +149,14 @@ function checkCapabilities(route: Route, body: ValidatedBody, requestId: string)
 // Unknown model: 400 in the AI error envelope (emulator choice; the status is unconfirmed).
 function unknownModel(id: string, requestId: string): Response {
   return invalidRequest(`Unknown model "${id}": GET /platform/v2/models lists the available ids.`, requestId);
+}
+
+// A V1 id sent to V2 (emulator choice: the platform's answer is unconfirmed): 400, saying where it works.
+function v1OnlyModel(id: string, requestId: string): Response {
+  return invalidRequest(
+    `Model "${id}" is a Completions V1 model: call /ai/v1/chat/completions with it, or pick a V2 model id (the gloo-… ids of GET /platform/v2/models).`,
+    requestId,
+  );
 }
 
 // Observed: a bad model_family is a 422 whose input echoes the body and lists accepted values.
