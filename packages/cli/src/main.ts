@@ -150,6 +150,16 @@ export function run(): void {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // A reader that stops early (`gloo models | head -1`) closes the pipe, and the next write fails
+  // with EPIPE as an 'error' event that would crash with a stack trace. Like `ls | head`, stop at
+  // once and quietly: what is left of the work (a streamed reply, say) has no one to read it.
+  // Exit 0 rather than 141 (128 + SIGPIPE, which Node ignores): the reader took what it wanted,
+  // and under `set -o pipefail` (GitHub Actions' default shell) `gloo models | head -1` must not
+  // fail. ripgrep does the same.
+  process.stdout.on("error", (error) => onBrokenPipe(error, () => process.exit(ExitCode.ok)));
+  // stderr only comments on the work: without a reader, drop the comments (Node ignores writes to
+  // a destroyed stream) and let the command finish with its own exit code.
+  process.stderr.on("error", (error) => onBrokenPipe(error, () => {}));
   main({ argv: process.argv.slice(2), signal: controller.signal }).then(
     (code) => {
       process.exitCode = code;
@@ -161,4 +171,10 @@ export function run(): void {
       process.exitCode = ExitCode.failure;
     },
   );
+}
+
+// Any other write error is as unexpected as before: rethrown, it stays an uncaught exception.
+function onBrokenPipe(error: NodeJS.ErrnoException, handle: () => void): void {
+  if (error.code !== "EPIPE") throw error;
+  handle();
 }

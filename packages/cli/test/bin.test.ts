@@ -1,6 +1,7 @@
 // End to end: the built `gloo` (packages/cli/bin.js → dist) spawned as a user would run it.
 // `npm test` builds first; run `npx tsc -b` before running this file alone.
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createEmulator, type RunningServer, serve } from "@gloo-toolkit/servers";
@@ -32,6 +33,44 @@ function gloo(argv: string[], env: Record<string, string>, stdin = ""): Promise<
   });
 }
 
+/**
+ * Runs `gloo ARGV…` with a stdout reader that leaves early, like `gloo … | head -c N`: the pipe
+ * is closed before the child starts (`afterBytes` 0, like `| true`) or once that much arrived.
+ */
+function glooWithReaderLeaving(
+  argv: string[],
+  env: Record<string, string>,
+  afterBytes = 0,
+): Promise<CliRun & { msAfterLeaving: number }> {
+  return new Promise((resolve, reject) => {
+    void tempDir().then((cwd) => {
+      const child = spawn(process.execPath, [bin, ...argv], {
+        cwd,
+        env: { PATH: process.env.PATH ?? "", ...env },
+      });
+      let stdout = "";
+      let stderr = "";
+      let leftAt = performance.now();
+      const leave = () => {
+        leftAt = performance.now();
+        child.stdout.destroy();
+      };
+      if (afterBytes === 0) leave();
+      else
+        child.stdout.on("data", (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.length >= afterBytes) leave();
+        });
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("error", reject);
+      child.on("close", (code) =>
+        resolve({ code: code ?? -1, stdout, stderr, msAfterLeaving: performance.now() - leftAt }),
+      );
+      child.stdin.end();
+    }, reject);
+  });
+}
+
 /** A loopback port with nothing listening: bind one, then close it. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -43,15 +82,17 @@ async function closedPort(): Promise<number> {
 
 let healthy: RunningServer;
 let faulty: RunningServer;
+let slow: RunningServer;
 const credentials = { GLOO_CLIENT_ID: "emulator-client", GLOO_CLIENT_SECRET: EMULATOR_SECRET };
 
 beforeAll(async () => {
   healthy = await serve(createEmulator({ seed: 1 }).fetch, { port: 0 });
   faulty = await serve(createEmulator({ seed: 1, faults: "500=1" }).fetch, { port: 0 });
+  slow = await serve(createEmulator({ seed: 1, tokenDelayMs: 50 }).fetch, { port: 0 });
 });
 
 afterAll(async () => {
-  await Promise.all([healthy.close(), faulty.close()]);
+  await Promise.all([healthy.close(), faulty.close(), slow.close()]);
 });
 
 describe("gloo (spawned)", () => {
@@ -125,6 +166,41 @@ describe("gloo (spawned)", () => {
     const shown = await gloo(["token", "--show"], { ...credentials, GLOO_BASE: healthy.url });
     runs.pop(); // the one run whose output is meant to be the token
     expect(shown.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  });
+
+  it.each([["--help"], ["models"], ["token"], ["doctor"]])(
+    "exits 0 quietly when the reader of `gloo %s` has gone (| true)",
+    async (...argv) => {
+      const run = await glooWithReaderLeaving(argv, { ...credentials, GLOO_BASE: healthy.url });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+    },
+  );
+
+  it("stops a streamed reply at once, quietly, when the reader leaves (| head -c 20)", async () => {
+    // 78 chunks 50 ms apart: about 4 s if the whole reply were still read.
+    const prompt = "Write a long story about seven seals please";
+    const run = await glooWithReaderLeaving(
+      ["chat", "--stream", prompt],
+      { ...credentials, GLOO_BASE: slow.url },
+      20,
+    );
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.msAfterLeaving).toBeLessThan(2000);
+  });
+
+  it("finishes with its own exit code when only the stderr reader has gone", async () => {
+    const run = await gloo(["token", "--verbose"], { ...credentials, GLOO_BASE: healthy.url });
+    expect(run.stderr).toContain("token endpoint:");
+    const child = spawn(process.execPath, [bin, "token", "--verbose"], {
+      cwd: await tempDir(),
+      env: { PATH: process.env.PATH ?? "", ...credentials, GLOO_BASE: healthy.url },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    child.stderr.destroy();
+    const [code] = (await once(child, "close")) as [number | null];
+    expect(code).toBe(0);
   });
 
   it("never printed the client secret or a token in any other run", () => {
