@@ -68,6 +68,8 @@ export function tokenPreRequestScript(): string[] {
     "function requestToken() {",
     "  const id = pm.variables.get('CLIENT_ID');",
     "  const secret = pm.variables.get('CLIENT_SECRET');",
+    "  // required, not the CryptoJS global, which Postman has deprecated (and prints a notice for)",
+    "  const CryptoJS = require('crypto-js');",
     "  const basic = CryptoJS.enc.Base64.stringify(CryptoJS.enc.Utf8.parse(id + ':' + secret));",
     "  pm.sendRequest({",
     `    url: pm.variables.get('BASE') + '${TOKEN_PATH}',`,
