@@ -2,9 +2,9 @@
  * The typed layer of a streamed chat completion: SSE events from `sse.ts` become
  * `ChatCompletionChunk`s, delivered through an abortable async iterator.
  *
- * When the stream ends (gloo-platform §5): the platform ends a stream with the chunk whose
- * `finish_reason` is set and does not send `data: [DONE]`, though OpenAI-compatible servers
- * do. A usage-only chunk (`choices: []`) may follow the finish when the request set
+ * When the stream ends (docs.gloo.com/tutorials/completions-streaming): the platform ends a
+ * stream with the chunk whose `finish_reason` is set and does not send `data: [DONE]`, though
+ * OpenAI-compatible servers do. A usage-only chunk (`choices: []`) may follow the finish when the request set
  * `stream_options.include_usage`. So once every choice has finished, the stream reads on only
  * until the body ends, a `[DONE]` arrives, or a chunk carrying `usage` arrives, and for at
  * most `TRAILER_TIMEOUT` ms of silence (usage in base v2 streams is unconfirmed, and a body

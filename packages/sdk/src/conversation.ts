@@ -1,4 +1,4 @@
-// A client-side conversation. The API keeps no history (platform-quickstart "Stateless"), so the
+// A client-side conversation. The API keeps no history (the platform quickstart: "Stateless"), so the
 // conversation holds the turns, sends them all each time and keeps the assistant's replies.
 import type { ChatCompletionStream } from "./chat-stream.js";
 import type { Gloo } from "./client.js";

@@ -1,5 +1,5 @@
 // The pitfall guard: catches, before any network call, the request mistakes the platform
-// documents (platform-quickstart "Common Pitfalls": the API is stateless, the last message must
+// documents (the platform quickstart's "Common Pitfalls": the API is stateless, the last message must
 // be the user's) and answers with a message that says how to fix them.
 import { RequestValidationError } from "./errors.js";
 import { isRecord } from "./internal/error-body.js";
@@ -27,7 +27,7 @@ export function guardMessages(params: unknown): void {
   for (let index = 0; index < messages.length; index++) checkMessage(messages[index], index);
   const last = messages[messages.length - 1] as { role: string };
   // A tool result may also close the list: that is how OpenAI-style tool loops hand the result
-  // back (gloo-platform §3.3).
+  // back (docs.gloo.com/api-guides/completions-v2, tool calling).
   if (last.role !== "user" && last.role !== "tool") {
     throw new RequestValidationError(
       `messages[${messages.length - 1}].role`,
@@ -53,7 +53,7 @@ function checkMessage(message: unknown, index: number): void {
 
 /**
  * Checks v2 routing at run time (the types already make it a compile error): exactly one of
- * `auto_routing: true`, `model`, `model_family` (gloo-platform §3.1).
+ * `auto_routing: true`, `model`, `model_family` (docs.gloo.com/api-reference/completions/v2).
  */
 export function guardRouting(params: Record<string, unknown>): void {
   const auto = params.auto_routing === true;

@@ -1,4 +1,4 @@
-// The public model catalogue (gloo-platform §4.1): `GET /platform/v2/models`, no token needed.
+// The public model catalogue (docs.gloo.com/api-reference/general/overview): `GET /platform/v2/models`, no token needed.
 import { GlooError } from "./errors.js";
 import { requestJSON, type Transport } from "./request.js";
 import type { ModelList, RequestOptions, WithRequestId } from "./types.js";

@@ -1,5 +1,5 @@
 // OAuth2 client-credentials token request (RFC 6749 §4.4) against Gloo's `/oauth2/token`
-// (gloo-platform §1), and the AccessToken value that never prints its secret part.
+// (docs.gloo.com/tutorials/authentication), and the AccessToken value that never prints its secret part.
 import { APIConnectionError, APIUserAbortError, OAuthError } from "./errors.js";
 import { isRecord } from "./internal/error-body.js";
 import { readBody } from "./internal/read-body.js";

@@ -158,7 +158,7 @@ async function send<R>(
       });
       if (response.ok) return await onSuccess(response, attempt, request);
       headers = response.headers;
-      // gloo-platform §9: 401 means the token expired; renew once, a second 401 is the caller's problem.
+      // docs.gloo.com/tutorials/authentication: 401 means the token expired; renew once, a second 401 is the caller's problem.
       if (response.status === 401 && token && !refreshed && transport.tokens?.canRefresh) {
         refreshed = true;
         transport.tokens.invalidate(token);

@@ -1,4 +1,4 @@
-// The retry policy, pure and in one place (STYLE.md §8). Numbers follow openai-node: 2 retries,
+// The retry policy, pure and in one place. Numbers follow openai-node: 2 retries,
 // exponential backoff from 0.5 s to 8 s with up to 25 % jitter, server hints honoured up to 60 s.
 
 /** Tunables of the retry policy. */
@@ -51,7 +51,7 @@ export function isRetryableStatus(status: number): boolean {
 /** Whether a failed attempt should be retried, given how many retries were already made. */
 export function shouldRetry(failure: AttemptFailure, retriesSoFar: number, maxRetries: number): boolean {
   if (retriesSoFar >= maxRetries || failure.chunksDelivered) return false;
-  // The platform's own verdict wins (gloo-platform §6.2: `retryable` on the AI error object).
+  // The platform's own verdict wins (`retryable` on the AI error object, docs.gloo.com/api-reference/general/errors).
   if (failure.retryable !== undefined) return failure.retryable;
   return failure.status === undefined || isRetryableStatus(failure.status);
 }
@@ -75,7 +75,7 @@ export function retryDelay(
 /**
  * The wait a response asks for, in milliseconds, from (first match wins):
  * `retry-after-ms`; `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3);
- * `X-RateLimit-Reset` (Gloo's documented hint, gloo-platform §6.3), whose format is unconfirmed:
+ * `X-RateLimit-Reset` (Gloo's documented hint, docs.gloo.com/api-reference/general/limits), whose format is unconfirmed:
  * values above 1e12 are read as epoch milliseconds, above 1e9 as epoch seconds, else as seconds to wait.
  */
 export function retryHintMs(headers: Headers, now: number): number | undefined {

@@ -1,4 +1,4 @@
-// The access-token cache shared by the SDK and the proxy (STYLE.md §9): one cached token, renewed
+// The access-token cache shared by the SDK and the proxy: one cached token, renewed
 // ahead of expiry, and one in-flight request that every concurrent caller waits on.
 import { APIUserAbortError } from "./errors.js";
 import type { AccessToken } from "./oauth.js";
@@ -9,7 +9,7 @@ export interface TokenCacheOptions {
   fetchToken: (signal?: AbortSignal) => Promise<AccessToken>;
   /**
    * Renew this long before expiry (capped at half the token's lifetime, so a short-lived token is
-   * not renewed on every call). Gloo's docs use 60 s (gloo-platform §1.3).
+   * not renewed on every call). Gloo's docs use 60 s (docs.gloo.com/tutorials/authentication).
    * @default 60_000
    */
   refreshMarginMs?: number;

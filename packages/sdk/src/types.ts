@@ -181,7 +181,7 @@ export interface ModelFamilyRouting {
 
 /**
  * Exactly one routing mechanism of v2: setting none or more than one is a compile-time error,
- * as the platform rejects it with a 400 (gloo-platform §3.1).
+ * as the platform rejects it with a 400 (docs.gloo.com/api-reference/completions/v2).
  */
 export type ChatCompletionRouting = AutoRouting | ModelRouting | ModelFamilyRouting;
 
@@ -206,7 +206,7 @@ export type ChatCompletionCreateParamsV2 =
   | ChatCompletionCreateParamsV2NonStreaming
   | ChatCompletionCreateParamsV2Streaming;
 
-/** Why the model stopped; `error` only appears in streams (gloo-platform §5.3). */
+/** Why the model stopped; `error` only appears in streams (docs.gloo.com/best-practices/completions-streaming-failures). */
 export type ChatCompletionFinishReason =
   | "stop"
   | "length"
@@ -265,7 +265,7 @@ export interface ChatCompletion {
   service_tier?: string | null;
 }
 
-/** The routing metadata v2 adds to completions and chunks (gloo-platform §3.2). */
+/** The routing metadata v2 adds to completions and chunks (docs.gloo.com/api-guides/completions-v2). */
 export interface RoutingMetadata {
   /** e.g. `"Gloo AI"`. */
   provider?: string;
@@ -306,7 +306,7 @@ export interface ChatCompletionChunkChoice {
   delta: ChatCompletionChunkDelta;
   finish_reason: ChatCompletionFinishReason | null;
   logprobs?: unknown;
-  /** Set with `finish_reason: "error"` when the platform fails mid-stream (gloo-platform §5.3). */
+  /** Set with `finish_reason: "error"` when the platform fails mid-stream (docs.gloo.com/best-practices/completions-streaming-failures). */
   error?: PlatformErrorObject;
 }
 

@@ -1,4 +1,4 @@
-// Reads the platform's documented error body shapes (gloo-platform §6.2) into one description:
+// Reads the platform's documented error body shapes (docs.gloo.com/api-reference/general/errors) into one description:
 //   {"error": "Missing Authorization", "code": "unauthorized_missing_authorization"}
 //   {"detail": [{"type", "loc", "msg", "input"}]}          (FastAPI / Pydantic 422)
 //   {"detail": "Error generating response."}

@@ -1,6 +1,6 @@
 // Decodes one server-sent event of a chat completion stream: a chunk, the `[DONE]` sentinel,
 // nothing (keep-alives), or one of the platform's in-stream errors, raised as `StreamError`:
-//   a chunk with `finish_reason: "error"` plus an error object (gloo-platform §5.3),
+//   a chunk with `finish_reason: "error"` plus an error object (docs.gloo.com/best-practices/completions-streaming-failures),
 //   a payload with an `error` field, or an SSE `event: error` (as openai-node reads them).
 import { GlooError, StreamError } from "../errors.js";
 import type { ServerSentEvent } from "../sse.js";

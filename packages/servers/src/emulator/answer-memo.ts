@@ -1,5 +1,5 @@
 // Remembers the deterministic part of completion answers by request body. At temperature 0 the
-// model's reply depends only on the body (DESIGN.md §4), and clients resend the same body (retries,
+// model's reply depends only on the body (docs/emulator.md), and clients resend the same body (retries,
 // health checks, test suites, load tests): the same bytes skip parsing, validation, routing, the
 // model and most of the JSON serialisation. Temperature > 0 draws from the PRNG and is never
 // remembered, so a seeded run's sequence of replies is unchanged.

@@ -1,4 +1,4 @@
-// `createEmulator`: the local Gloo platform as one fetch handler (DESIGN.md §3–§4).
+// `createEmulator`: the local Gloo platform as one fetch handler (docs/emulator.md).
 import { randomUUID } from "node:crypto";
 import { authenticate } from "./auth.js";
 import { catalogueListing } from "./catalogue.js";

@@ -1,4 +1,4 @@
-// Fault injection (DESIGN.md §4): random faults at configured rates (`--faults`) and exact
+// Fault injection (docs/emulator.md, faults): random faults at configured rates (`--faults`) and exact
 // faults per request (`x-emulator-fault` header, or queued by a test with `emulator.queueFault`).
 import { invalidRequest, json, platformError } from "./http.js";
 import type { Random } from "./random.js";

@@ -1,4 +1,4 @@
-// The emulated model (DESIGN.md §4): deterministic and instruction-aware. It answers the
+// The emulated model (docs/emulator.md): deterministic and instruction-aware. It answers the
 // quickstart's probes exactly, writes readable text derived from other prompts, and calls tools
 // from their schema when asked. At temperature 0 the text depends only on the messages.
 import { hashString, type Random, seededRandom } from "./random.js";

@@ -1,4 +1,4 @@
-// Deterministic tool calls (DESIGN.md §4): arguments are built from the tool's JSON schema so a
+// Deterministic tool calls (docs/emulator.md): arguments are built from the tool's JSON schema so a
 // client's tool loop can be exercised offline with stable, schema-valid input.
 
 /** A function tool as sent in `tools` (OpenAI shape). */
