@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { UsageError } from "../src/errors.js";
 import { createStyle } from "../src/internal/output.js";
 import { createReplSession, type ReplConversation, type ReplReply } from "../src/internal/repl-session.js";
 import { capture, tempDir } from "./helpers/cli.js";
@@ -163,6 +164,7 @@ describe("createReplSession", () => {
     expect(stderr.text()).toContain("(reply cancelled)");
     await repl.handle("/usage");
     expect(stdout.text()).toContain("history: 0 messages");
+    expect(repl.exitCode()).toBe(0);
   });
 
   it("reports a failed turn without leaving, and forgets the unanswered message", async () => {
@@ -171,6 +173,26 @@ describe("createReplSession", () => {
     await repl.handle("/usage");
     expect(stderr.text()).toContain("error: boom");
     expect(stdout.text()).toContain("history: 0 messages");
+    expect(repl.exitCode()).toBe(1);
+  });
+
+  it("ends with 0 when all went well, 1 after a failed turn, 2 after a mistake in the input", async () => {
+    const fine = await session();
+    await fine.repl.handle("hi");
+    await fine.repl.handle("/model m-2");
+    expect(fine.repl.exitCode()).toBe(0);
+    for (const line of ["/nope", "/system", "/trim zero", "/save", "/load", "/load missing.json"]) {
+      const { repl } = await session();
+      await repl.handle(line);
+      expect([line, repl.exitCode()]).toEqual([line, 2]);
+    }
+    const both = await session({ fail: new Error("boom") });
+    await both.repl.handle("/nope");
+    await both.repl.handle("hi");
+    expect(both.repl.exitCode()).toBe(2);
+    const refused = await session({ fail: new UsageError("no such thing") });
+    await refused.repl.handle("hi");
+    expect(refused.repl.exitCode()).toBe(2);
   });
 
   it("explains unknown commands and lists the commands on /help", async () => {

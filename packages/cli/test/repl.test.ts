@@ -56,7 +56,7 @@ describe("gloo repl (piped stdin)", () => {
     expect(second.stdout).toContain("history: 2 messages");
   });
 
-  it("reports a failed turn, keeps going, and exits 0 at the end of input", async () => {
+  it("reports a failed turn, keeps going, and exits 1 at the end of piped input", async () => {
     const { env, fetch } = emulated();
     let calls = 0;
     const run = await runCli(["repl"], {
@@ -72,9 +72,48 @@ describe("gloo repl (piped stdin)", () => {
       },
       stdin: "Reply with only: X\nReply with only: Y",
     });
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/error: forbidden: 403/);
     expect(run.stdout).toBe("Y\n");
+  });
+
+  it.each([
+    ["refused credentials", [], { GLOO_CLIENT_SECRET: "bad" }, "hi\n", /error: the token request failed/],
+    // No injected fetch: the real one refuses port 1 without opening a socket.
+    ["an unreachable --base", ["--base", "http://127.0.0.1:1"], {}, "hi\n", /could not reach the platform/],
+    ["an unknown /model", [], {}, "/model nope\nhi\n", /error: bad request: .*Unknown model "nope"/],
+  ])("exits 1 when every piped turn fails: %s", async (_name, argv, override, stdin, message) => {
+    const { env, fetch } = emulated();
+    const run = await runCli(["repl", ...argv], {
+      env: { ...env, ...override },
+      ...(argv.length === 0 ? { fetch } : {}),
+      stdin,
+    });
+    expect(run.stderr).toMatch(message);
+    expect(run.code).toBe(1);
+  });
+
+  it("exits 2 when a piped line is a mistake, even if the turns succeed", async () => {
+    const { env, fetch } = emulated();
+    const stdin = "/usgae\nReply with only: X\n";
+    const run = await runCli(["repl"], { env: { ...env, GLOO_CLIENT_SECRET: "bad" }, fetch, stdin });
+    expect(run.stderr).toContain("Unknown command /usgae; /help lists the commands.");
+    expect(run.code).toBe(2);
+    const ok = await runCli(["repl"], { env, fetch, stdin: "/load missing.json\nReply with only: X\n" });
+    expect(ok.stdout).toBe("X\n");
+    expect(ok.code).toBe(2);
+  });
+
+  it("exits 0 after failed turns when the lines are typed at a terminal", async () => {
+    const { env, fetch } = emulated();
+    const run = await runCli(["repl"], {
+      env: { ...env, GLOO_CLIENT_SECRET: "bad" },
+      fetch,
+      stdin: "hi\n/nope\n",
+      stdinTTY: true,
+    });
+    expect(run.stderr).toContain("error: the token request failed");
+    expect(run.code).toBe(0);
   });
 
   it("warns once usage.prompt_tokens passes --warn-tokens and trims on request", async () => {

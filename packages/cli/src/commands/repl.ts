@@ -1,5 +1,5 @@
 import type { Command, CommandContext } from "../context.js";
-import { UsageError } from "../errors.js";
+import { ExitCode, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
@@ -21,7 +21,10 @@ const spec: CommandSpec<typeof options> = {
   description:
     "Multi-turn chat. The API is stateless, so the history is kept here and sent whole each turn.\n" +
     "Replies stream; Ctrl-C stops a reply and keeps the session; Ctrl-C at an empty prompt, Ctrl-D or\n" +
-    "/exit leaves. Type /help for /system, /model, /reset, /trim, /save, /load, /usage. Reads piped stdin too.",
+    "/exit leaves. Type /help for /system, /model, /reset, /trim, /save, /load, /usage. Reads piped stdin too.\n" +
+    "Exit status: 0 at a terminal, where you see each error and carry on. With stdin piped or redirected,\n" +
+    "errors do not stop the input, but the status reports them: 2 if a line was a mistake (unknown\n" +
+    "/command, bad argument, failed /save or /load), else 1 if a turn failed, else 0; 130 if interrupted.",
   options,
   optionHelp: {
     system: "System prompt",
@@ -71,11 +74,14 @@ export const command: Command = {
     const reader = interactive
       ? terminalLineReader(ctx.stdin, ctx.stdout, style.cyan("you› "), () => session.interrupt())
       : pipedLineReader(ctx.stdin);
-    return loop(ctx, session, reader);
+    await loop(ctx, session, reader);
+    if (ctx.signal.aborted) return ExitCode.interrupted;
+    // A person at a terminal saw each error and could recover; a script has only the exit status.
+    return ctx.stdin.isTTY === true ? ExitCode.ok : session.exitCode();
   },
 };
 
-async function loop(ctx: CommandContext, session: ReplSession, reader: LineReader): Promise<number> {
+async function loop(ctx: CommandContext, session: ReplSession, reader: LineReader): Promise<void> {
   const stop = () => reader.close();
   ctx.signal.addEventListener("abort", stop, { once: true });
   try {
@@ -88,5 +94,4 @@ async function loop(ctx: CommandContext, session: ReplSession, reader: LineReade
     ctx.signal.removeEventListener("abort", stop);
     reader.close();
   }
-  return ctx.signal.aborted ? 130 : 0;
 }

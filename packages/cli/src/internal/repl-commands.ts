@@ -6,6 +6,8 @@ import type { ReplSessionOptions, ReplState } from "./repl-session.js";
 export interface ReplIO {
   say(text: string): void;
   warn(text: string): void;
+  /** A mistake in what was typed (a bad argument, a file that cannot be read or written): warned, and counted for the exit code. */
+  mistake(text: string): void;
   /** Secondary detail (dimmed on a terminal), to stderr. */
   note(text: string): void;
 }
@@ -37,7 +39,7 @@ export function slashCommands(
   return {
     help: () => io.say(helpText),
     system: (arg) => {
-      if (arg === "") return io.warn("Usage: /system TEXT");
+      if (arg === "") return io.mistake("Usage: /system TEXT");
       state.conversation.setSystem(arg);
       io.say("System prompt set.");
     },
@@ -58,7 +60,7 @@ export function slashCommands(
 
 function trim(state: ReplState, io: ReplIO, budget: number): void {
   if (!Number.isInteger(budget) || budget <= 0) {
-    io.warn("Usage: /trim [TOKENS] with a positive whole number.");
+    io.mistake("Usage: /trim [TOKENS] with a positive whole number.");
     return;
   }
   const dropped = state.conversation.trimTo(budget);
@@ -81,12 +83,12 @@ function usageText(state: ReplState): string {
 }
 
 async function save(state: ReplState, io: ReplIO, cwd: string, file: string): Promise<void> {
-  if (file === "") return io.warn("Usage: /save FILE");
+  if (file === "") return io.mistake("Usage: /save FILE");
   try {
     await writeFile(resolve(cwd, file), `${JSON.stringify(state.conversation.toJSON(), null, 2)}\n`);
     io.say(`Saved ${plural(state.conversation.messageCount, "message")} to ${file}.`);
   } catch (error) {
-    io.warn(`Could not save to ${file}: ${(error as Error).message}`);
+    io.mistake(`Could not save to ${file}: ${(error as Error).message}`);
   }
 }
 
@@ -97,12 +99,14 @@ async function load(
   options: Pick<ReplSessionOptions, "create" | "cwd">,
   file: string,
 ): Promise<void> {
-  if (file === "") return io.warn("Usage: /load FILE");
+  if (file === "") return io.mistake("Usage: /load FILE");
   try {
     const saved: unknown = JSON.parse(await readFile(resolve(options.cwd, file), "utf8"));
     state.conversation = options.create(saved);
     io.say(`Loaded ${plural(state.conversation.messageCount, "message")} from ${file}.`);
   } catch (error) {
-    io.warn(`Could not load ${file}: ${(error as Error).message} (the current conversation is unchanged).`);
+    io.mistake(
+      `Could not load ${file}: ${(error as Error).message} (the current conversation is unchanged).`,
+    );
   }
 }

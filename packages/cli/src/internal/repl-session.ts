@@ -1,4 +1,5 @@
 import type { Output } from "../context.js";
+import { ExitCode } from "../errors.js";
 import { describeError, formatErrorMessage } from "./error-message.js";
 import { formatDuration, type Style, writeStreamed } from "./output.js";
 import { type ReplIO, slashCommands } from "./repl-commands.js";
@@ -60,6 +61,12 @@ export interface ReplSession {
   handle(line: string): Promise<"continue" | "exit">;
   /** Aborts the reply in progress; false when none was running (the caller may then leave). */
   interrupt(): boolean;
+  /**
+   * What a scripted session ends with (DESIGN.md §3's codes): 2 after a mistake in the input (an
+   * unknown /command, a bad argument, a /save or /load that failed), else 1 after a turn that
+   * failed (the platform's answer, an unreachable base), else 0. A cancelled reply is no failure.
+   */
+  exitCode(): number;
 }
 
 /** The session's mutable state, shared with the slash commands. */
@@ -81,7 +88,11 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
     last: undefined,
     total: { promptTokens: 0, completionTokens: 0 },
   };
-  const io = replIO(options);
+  let worst: number = ExitCode.ok;
+  const failed = (code: number) => {
+    worst = Math.max(worst, code);
+  };
+  const io = replIO(options, failed);
   const trimBudget = Math.floor(options.warnTokens / 2);
   const commands = slashCommands(state, io, options, trimBudget);
   let inFlight: AbortController | undefined;
@@ -105,9 +116,11 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
       state.conversation = options.create(snapshot);
       if (options.signal.aborted) throw error;
       if (controller.signal.aborted) return io.warn("(reply cancelled)");
-      // The session goes on; print what main would, without the exit.
+      // The session goes on; print what main would, and keep its exit code for the end.
+      const described = describeError(error);
+      failed(described.exitCode === ExitCode.usage ? ExitCode.usage : ExitCode.failure);
       io.warn(
-        `error: ${formatErrorMessage(describeError(error))
+        `error: ${formatErrorMessage(described)
           .replace(/^gloo: /, "")
           .trimEnd()}`,
       );
@@ -127,7 +140,7 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
       const [, name = "", arg = ""] = /^\/(\S*)\s*([\s\S]*)$/.exec(input) ?? [];
       if (name === "exit" || name === "quit") return "exit";
       const run = commands[name];
-      if (run === undefined) io.warn(`Unknown command /${name}; /help lists the commands.`);
+      if (run === undefined) io.mistake(`Unknown command /${name}; /help lists the commands.`);
       else await run(arg.trim());
       return "continue";
     },
@@ -136,6 +149,7 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
       inFlight.abort();
       return true;
     },
+    exitCode: () => worst,
   };
 }
 
@@ -170,10 +184,15 @@ function details(answer: ReplReply, elapsedMs: number): string {
   return `(request id ${answer.requestId ?? "none"}, ${tokens}, ${formatDuration(elapsedMs)})`;
 }
 
-function replIO(options: ReplSessionOptions): ReplIO {
+function replIO(options: ReplSessionOptions, failed: (code: number) => void): ReplIO {
+  const warn = (text: string) => void options.stderr.write(`${options.style.yellow(text)}\n`);
   return {
     note: (text) => void options.stderr.write(`${options.style.dim(text)}\n`),
     say: (text) => void options.stdout.write(`${text}\n`),
-    warn: (text) => void options.stderr.write(`${options.style.yellow(text)}\n`),
+    warn,
+    mistake: (text) => {
+      warn(text);
+      failed(ExitCode.usage);
+    },
   };
 }

@@ -36,6 +36,8 @@ export interface RunOptions {
   fetch?: typeof fetch;
   cwd?: string;
   tty?: boolean;
+  /** stdin claims to be a terminal (its text is still read as plain lines unless stdout is one too). */
+  stdinTTY?: boolean;
   signal?: AbortSignal;
 }
 
@@ -43,7 +45,7 @@ export interface RunOptions {
 export async function runCli(argv: string[], options: RunOptions = {}): Promise<CliRun> {
   const stdout = capture(options.tty);
   const stderr = capture(options.tty);
-  const stdin = Object.assign(toStream(options.stdin ?? ""), { isTTY: false });
+  const stdin = Object.assign(toStream(options.stdin ?? ""), { isTTY: options.stdinTTY === true });
   const code = await main({
     argv,
     env: options.env ?? {},
