@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { emulated, expectNoLeaks, runCli, tempDir } from "./helpers/cli.js";
@@ -55,6 +55,42 @@ describe("gloo health", () => {
     expect(xml).toMatch(
       /<testcase name="echo" classname="us\.meta\.llama3-3-70b-instruct-v1:0"[^>]*>\s*<failure/,
     );
+  });
+
+  it("checks the --junit path before running any check (exit 2, says how to fix it)", async () => {
+    const { env, fetch: inner } = emulated();
+    let requests = 0;
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      requests += 1;
+      return inner(input, init);
+    };
+    const cwd = await tempDir();
+    const missing = await runCli(["health", "--junit", "reports/health.xml"], { env, fetch, cwd });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      'gloo: --junit reports/health.xml: directory "reports" does not exist.\n' +
+        "Create it first (mkdir -p reports) or pick another path.\n",
+    );
+    const directory = await runCli(["health", "--junit", "."], { env, fetch, cwd });
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toContain("--junit . is a directory; it needs a file name.");
+    expect(requests).toBe(0);
+  });
+
+  it("says clearly when the JUnit report cannot be written after the checks ran", async () => {
+    const { env, fetch: inner } = emulated();
+    const cwd = await tempDir();
+    await mkdir(join(cwd, "reports"));
+    // The directory disappears while the checks run.
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      await rm(join(cwd, "reports"), { recursive: true, force: true });
+      return inner(input, init);
+    };
+    const run = await runCli(["health", "--junit", "reports/health.xml"], { env, fetch, cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("All 4 checks passed.");
+    expect(run.stderr).toMatch(/gloo: could not write the JUnit report to reports\/health\.xml: ENOENT/);
+    expect(run.stderr).toContain("The results above are complete; fix the path");
   });
 
   it("fails the SSE check when the stream breaks mid-way", async () => {

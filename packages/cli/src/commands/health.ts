@@ -1,5 +1,5 @@
-import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { access, constants, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import type { Command, CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
@@ -35,7 +35,7 @@ const spec: CommandSpec<typeof options> = {
     models: "Comma-separated models: a model × check matrix",
     "all-models": "Every text model in the catalogue (GET /platform/v2/models)",
     json: "Print the results as JSON",
-    junit: "Also write a JUnit XML report to FILE (for CI)",
+    junit: "Also write a JUnit XML report to FILE (for CI); its directory must exist",
     retries: "Retries per request after a retryable failure (default 2; 0 shows every transient fault)",
     ...connectionOptionHelp,
   },
@@ -57,6 +57,7 @@ export const command: Command = {
     const args = parseCommandArgs(spec, ctx.argv);
     const values = args.values;
     const settings = requireCredentials(readSettings(ctx.env, { base: values.base, model: values.model }));
+    const junit = values.junit === undefined ? undefined : await reportPath(ctx, values.junit);
     const client = createClient(ctx, settings, {
       maxRetries: numberFlag("retries", values.retries, { integer: true, min: 0, max: 10 }),
     });
@@ -73,10 +74,57 @@ export const command: Command = {
     });
     if (values.json === true) ctx.stdout.write(jsonReport(results, settings.baseURL));
     else if (!live) ctx.stdout.write(matrix(results, models, style));
-    if (values.junit !== undefined) await writeFile(resolve(ctx.cwd, values.junit), junitReport(results));
-    return summarise(ctx, results, style);
+    const code = summarise(ctx, results, style);
+    if (junit !== undefined) await writeReport(junit, junitReport(results));
+    return code;
   },
 };
+
+/** Where `--junit FILE` goes: the path as given (for messages) and resolved. */
+interface ReportPath {
+  given: string;
+  path: string;
+}
+
+// Checked before the checks run, so a mistyped path does not cost a whole matrix run and then fail.
+async function reportPath(ctx: CommandContext, given: string): Promise<ReportPath> {
+  const path = resolve(ctx.cwd, given);
+  const dir = await stat(dirname(path)).catch(() => undefined);
+  if (dir === undefined || !dir.isDirectory()) {
+    throw new UsageError(
+      `--junit ${given}: directory "${dirname(given)}" does not exist.`,
+      `Create it first (mkdir -p ${dirname(given)}) or pick another path.`,
+    );
+  }
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory() === true) {
+    throw new UsageError(
+      `--junit ${given} is a directory; it needs a file name.`,
+      `For example: --junit ${join(given, "health.xml")}`,
+    );
+  }
+  try {
+    await access(existing === undefined ? dirname(path) : path, constants.W_OK);
+  } catch {
+    throw new UsageError(
+      `--junit ${given}: no permission to write ${existing === undefined ? `in "${dirname(given)}"` : "that file"}.`,
+      "Pick a path you can write to, e.g. --junit health.xml.",
+    );
+  }
+  return { given, path };
+}
+
+// The path was checked up front; this is for what changes meanwhile (the directory removed, disk full).
+async function writeReport(report: ReportPath, xml: string): Promise<void> {
+  try {
+    await writeFile(report.path, xml);
+  } catch (error) {
+    throw new UsageError(
+      `could not write the JUnit report to ${report.given}: ${(error as Error).message}`,
+      "The results above are complete; fix the path (or free space) and run again.",
+    );
+  }
+}
 
 async function chooseModels(
   ctx: CommandContext,
