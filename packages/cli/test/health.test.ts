@@ -139,5 +139,13 @@ describe("gloo health", () => {
     const run = await runCli(["health", "--models", "a", "--all-models"], { env, fetch });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("use --models or --all-models, not both");
+    const model = await runCli(["health", "--model", "x", "--models", "a,b"], { env, fetch });
+    expect(model.code).toBe(2);
+    expect(model.stderr).toBe(
+      "gloo: use --model or --models, not both.\nTo check several models, list them all: --models x,a,b\n",
+    );
+    const all = await runCli(["health", "-m", "x", "--all-models"], { env, fetch });
+    expect(all.code).toBe(2);
+    expect(all.stderr).toContain("use --model or --all-models, not both.");
   });
 });

@@ -26,7 +26,7 @@ const options = {
 } as const;
 
 const spec: CommandSpec<typeof options> = {
-  usage: "gloo health [--models a,b | --all-models] [--json] [--junit FILE] [--base URL]",
+  usage: "gloo health [--model ID | --models a,b | --all-models] [--json] [--junit FILE] [--base URL]",
   description:
     "Runs the quickstart's health checks: token, exact echo (PING-9473e0), determinism (n: 3,\ntemperature 0, all SUN) and SSE (STREAM-OK). Exit 0 only when every check passes, else 1.",
   options,
@@ -134,6 +134,17 @@ async function chooseModels(
 ): Promise<string[]> {
   if (values["all-models"] === true && values.models !== undefined)
     throw new UsageError("use --models or --all-models, not both.");
+  // --model would be silently dropped: each of these flags names the models on its own.
+  if (values.model !== undefined && values.models !== undefined)
+    throw new UsageError(
+      "use --model or --models, not both.",
+      `To check several models, list them all: --models ${[values.model, values.models].join(",")}`,
+    );
+  if (values.model !== undefined && values["all-models"] === true)
+    throw new UsageError(
+      "use --model or --all-models, not both.",
+      "Drop --model to check every model in the catalogue, or --all-models to check that one.",
+    );
   if (values.models !== undefined) {
     const list = values.models
       .split(",")
