@@ -22,4 +22,15 @@ describe("gloo models", () => {
     expect(json.data.length).toBeGreaterThan(0);
     expect(json.data.every((model) => model.family === "Open Source")).toBe(true);
   });
+
+  it("rejects an unknown --family with the list, as gloo chat --model-family does (exit 2)", async () => {
+    const { env, fetch } = emulated();
+    const run = await runCli(["models", "--family", "foo"], { env, fetch });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    const chat = await runCli(["chat", "--model-family", "foo", "hi"], { env, fetch });
+    expect(run.stderr).toBe(chat.stderr.replaceAll("--model-family", "--family"));
+    expect(run.stderr).toContain("openai, anthropic, google, open source");
+    expect((await runCli(["models", "--family", "OpenAI"], { env, fetch })).code).toBe(0);
+  });
 });

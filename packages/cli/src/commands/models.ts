@@ -1,6 +1,7 @@
 import type { Model } from "@gloo-toolkit/sdk";
 import type { Command } from "../context.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
+import { checkModelFamily, MODEL_FAMILIES } from "../internal/chat-request.js";
 import { connectionOptionHelp, connectionOptions, createAnonymousClient } from "../internal/client.js";
 import { readSettings } from "../internal/credentials.js";
 import { formatDuration } from "../internal/output.js";
@@ -18,7 +19,7 @@ const spec: CommandSpec<typeof options> = {
   options,
   optionHelp: {
     json: "Print the catalogue as JSON",
-    family: "Only models of this family (openai, anthropic, google, open source)",
+    family: `Only models of this family: ${MODEL_FAMILIES.join(", ")}`,
     ...connectionOptionHelp,
   },
   valueNames: { family: "NAME" },
@@ -43,12 +44,13 @@ export const command: Command = {
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
+    const given = args.values.family;
+    const family = given === undefined ? undefined : checkModelFamily("--family", given).toLowerCase();
     const started = performance.now();
     const list = await createAnonymousClient(
       ctx,
       readSettings(ctx.env, { base: args.values.base }),
     ).models.list({ signal: ctx.signal });
-    const family = args.values.family?.toLowerCase();
     const models = list.data.filter(
       (model) => family === undefined || model.family?.toLowerCase() === family,
     );

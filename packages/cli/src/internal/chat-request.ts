@@ -8,6 +8,15 @@ export const TRADITIONS: readonly Tradition[] = ["evangelical", "catholic", "mai
 /** The v2 `model_family` values, matched case-insensitively by the platform. */
 export const MODEL_FAMILIES: readonly string[] = ["openai", "anthropic", "google", "open source"];
 
+/** Returns `value` when it is one of {@link MODEL_FAMILIES} (any case); else a `UsageError` naming `flag` and listing them. */
+export function checkModelFamily(flag: string, value: string): string {
+  if (MODEL_FAMILIES.includes(value.toLowerCase())) return value;
+  throw new UsageError(
+    `${flag} must be one of ${MODEL_FAMILIES.join(", ")}; got "${value}".`,
+    `For example: ${flag} anthropic, or ${flag} "open source" (quoted, it is two words).`,
+  );
+}
+
 /** The flags of `gloo chat` that shape the request. */
 export interface ChatFlags {
   system?: string | undefined;
@@ -75,12 +84,7 @@ function routing(values: ChatFlags, model: string): Record<string, unknown> {
     throw new UsageError(`--tradition must be one of ${TRADITIONS.join(", ")}; got "${tradition}".`);
   }
   const family = values["model-family"];
-  if (family !== undefined && !MODEL_FAMILIES.includes(family.toLowerCase())) {
-    throw new UsageError(
-      `--model-family must be one of ${MODEL_FAMILIES.join(", ")}; got "${family}".`,
-      'Quote "open source".',
-    );
-  }
+  if (family !== undefined) checkModelFamily("--model-family", family);
   const route =
     values.model !== undefined
       ? { model }
