@@ -57,5 +57,16 @@ describe("gloo quickstart", () => {
     expect(run.stderr).toContain(
       "GLOO_BASE is set to https://platform.ai.gloo.com but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not.",
     );
+    expect(run.stderr).toContain("unset GLOO_BASE");
+  });
+
+  it("names --base, not GLOO_BASE, when the base URL without credentials came from the flag", async () => {
+    const run = await runCli(["quickstart", "--base", "http://127.0.0.1:8790"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "gloo: --base http://127.0.0.1:8790 was given but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not set.\n" +
+        "Set both credentials for that platform (a `gloo emulator` accepts emulator-client / emulator-secret), " +
+        "or drop --base to run the quickstart on the embedded emulator.\n",
+    );
   });
 });

@@ -51,8 +51,7 @@ export const command: Command = {
     const args = parseCommandArgs(spec, ctx.argv);
     const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
     const settings = readSettings(ctx.env, { base: args.values.base, model: args.values.model });
-    const explicitBase = args.values.base !== undefined || (ctx.env.GLOO_BASE ?? "").trim() !== "";
-    const { credentials, emulator } = await chooseTarget(settings, explicitBase);
+    const { credentials, emulator } = await chooseTarget(settings, baseSource(args.values.base, ctx.env));
     try {
       ctx.stdout.write(banner(credentials, emulator, style));
       const client = createClient(ctx, credentials);
@@ -63,17 +62,34 @@ export const command: Command = {
   },
 };
 
-// DESIGN.md §3: the platform with credentials, else an embedded emulator. A GLOO_BASE without
-// credentials is a half-configured platform, not a wish for the emulator: say so.
+/** Where a base URL the user chose came from (the flag wins, as in readSettings); undefined for the default. */
+function baseSource(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): "--base" | "GLOO_BASE" | undefined {
+  if ((flag ?? "").trim() !== "") return "--base";
+  return (env.GLOO_BASE ?? "").trim() === "" ? undefined : "GLOO_BASE";
+}
+
+// DESIGN.md §3: the platform with credentials, else an embedded emulator. A base URL without
+// credentials is a half-configured platform, not a wish for the emulator: say so, naming its source.
 async function chooseTarget(
   settings: Settings,
-  explicitBase: boolean,
+  source: "--base" | "GLOO_BASE" | undefined,
 ): Promise<{ credentials: Credentials; emulator: EmbeddedEmulator | undefined }> {
   if (hasCredentials(settings)) return { credentials: settings, emulator: undefined };
-  if (explicitBase) {
+  const setBoth =
+    "Set both credentials for that platform (a `gloo emulator` accepts emulator-client / emulator-secret)";
+  if (source === "--base") {
+    throw new UsageError(
+      `--base ${settings.baseURL} was given but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not set.`,
+      `${setBoth}, or drop --base to run the quickstart on the embedded emulator.`,
+    );
+  }
+  if (source === "GLOO_BASE") {
     throw new UsageError(
       `GLOO_BASE is set to ${settings.baseURL} but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not.`,
-      "Set both credentials for that platform, or unset GLOO_BASE to run the quickstart on the embedded emulator.",
+      `${setBoth}, or unset GLOO_BASE (in the environment or .env) to run the quickstart on the embedded emulator.`,
     );
   }
   const emulator = await startEmbeddedEmulator();
