@@ -127,18 +127,45 @@ async function report(
   }
   // Loaded only on this path: it imports the SDK, which `gloo --help` should not pay for.
   const { describeError, formatErrorMessage } = await import("./internal/error-message.js");
+  const { GlooError } = await import("@gloo-toolkit/sdk");
   const described = describeError(error);
   stderr.write(formatErrorMessage(described));
-  if (verbose) stderr.write(verboseDetails(error));
+  if (verbose) stderr.write(verboseDetails(error, !(error instanceof GlooError) && !isSystemError(error)));
   return described.exitCode;
 }
 
-// SDK errors' toJSON lists only safe fields (never a secret or a token); the stack helps report a bug.
-function verboseDetails(error: unknown): string {
-  if (!(error instanceof Error)) return "";
-  const data =
-    "toJSON" in error && typeof error.toJSON === "function" ? `${JSON.stringify(error.toJSON())}\n` : "";
-  return `${data}${error.stack ?? ""}\n`;
+/**
+ * `--verbose` on a failure: the error's data (SDK errors' toJSON lists only safe fields: status,
+ * code, request id — never a secret or a token) and its cause chain (the socket error behind
+ * "fetch failed"). A stack only for an unexpected exception, a bug worth reporting: the platform's
+ * answers and the user's mistakes have nothing to find in our stack frames.
+ */
+function verboseDetails(error: unknown, unexpected: boolean): string {
+  if (!(error instanceof Error)) return `details: ${String(error)}\n`;
+  const lines: string[] = [];
+  if ("toJSON" in error && typeof error.toJSON === "function")
+    lines.push(`details: ${JSON.stringify(error.toJSON())}`);
+  for (let cause = error.cause, depth = 0; cause !== undefined && depth < 5; depth++) {
+    lines.push(`caused by: ${errorLine(cause)}`);
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  if (unexpected)
+    lines.push(
+      `This looks like a bug in gloo; please report it with this trace:\n${error.stack ?? errorLine(error)}`,
+    );
+  return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+}
+
+// `TypeError: fetch failed`, `Error [ECONNREFUSED]: connect ECONNREFUSED 127.0.0.1:1`.
+function errorLine(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return `${error.name}${typeof code === "string" ? ` [${code}]` : ""}: ${error.message}`;
+}
+
+// An operating-system error (ENOENT, EACCES, …) names the call and the path; its stack is Node's.
+function isSystemError(error: unknown): boolean {
+  return error instanceof Error && typeof (error as { syscall?: unknown }).syscall === "string";
 }
 
 /** Process wiring for `bin.js`: real argv, env and streams; SIGINT/SIGTERM abort the command. */

@@ -1,5 +1,6 @@
+import { main } from "@gloo-toolkit/cli";
 import { describe, expect, it } from "vitest";
-import { emulated, runCli } from "./helpers/cli.js";
+import { capture, emulated, runCli, tempDir } from "./helpers/cli.js";
 
 const mine = ["quickstart", "token", "chat", "repl", "health", "models", "doctor"];
 
@@ -56,7 +57,52 @@ describe("main", () => {
     expect(plain.stderr).toContain("Check GLOO_BASE");
     expect(plain.stderr).not.toMatch(/\n\s+at /);
     const verbose = await runCli(["token", "--verbose"], { env, fetch: refused });
-    expect(verbose.stderr).toMatch(/"name":"APIConnectionError"/);
-    expect(verbose.stderr).toMatch(/\n\s+at /);
+    expect(verbose.stderr).toMatch(/^details: \{"name":"APIConnectionError",/m);
+    expect(verbose.stderr).toMatch(
+      /^caused by: TypeError: fetch failed\ncaused by: Error \[ECONNREFUSED\]: x$/m,
+    );
+    expect(verbose.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    [
+      "a wrong secret",
+      ["token"],
+      { GLOO_CLIENT_SECRET: "wrong" },
+      /^details: \{"name":"OAuthError",.*"error":"invalid_client"/m,
+    ],
+    [
+      "an unknown model",
+      ["chat", "--model", "nope", "hi"],
+      {},
+      /^details: \{"name":"BadRequestError",.*"status":400,.*"requestId":"[\w-]+"/m,
+    ],
+  ])(
+    "shows the HTTP details of %s with --verbose, without a stack",
+    async (_name, argv, override, details) => {
+      const { env, fetch } = emulated();
+      const run = await runCli([...argv, "--verbose"], { env: { ...env, ...override }, fetch });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(details);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(run.stderr).not.toContain("bug");
+    },
+  );
+
+  it("shows the stack of an unexpected exception with --verbose, as a bug to report", async () => {
+    const { env, fetch } = emulated();
+    const stderr = capture();
+    const broken = {
+      write: () => {
+        throw new RangeError("the output broke");
+      },
+    };
+    const options = { env, fetch, stdout: broken, stderr, cwd: await tempDir() };
+    expect(await main({ argv: ["models", "--verbose"], ...options })).toBe(1);
+    expect(stderr.text()).toMatch(/^gloo: the output broke\n/);
+    expect(stderr.text()).toContain(
+      "This looks like a bug in gloo; please report it with this trace:\nRangeError: the output broke\n",
+    );
+    expect(stderr.text()).toMatch(/\n\s+at /);
   });
 });
