@@ -114,6 +114,28 @@ describe("gloo emulator (in-process)", () => {
     }
   });
 
+  it("with --verbose, logs one line per request on stderr, dropped connections too", async () => {
+    const run = await startInProcess(["--verbose"]);
+    try {
+      expect(run.stderr()).toBe("");
+      await fetch(`${run.url}/platform/v2/models`);
+      await fetch(`${run.url}/nowhere`, { method: "POST" });
+      const dropped = fetch(`${run.url}/oauth2/token`, {
+        method: "POST",
+        headers: { "x-emulator-fault": "drop" },
+      });
+      await expect(dropped).rejects.toThrow();
+      expect(run.stderr().split("\n")).toEqual([
+        expect.stringMatching(/^GET \/platform\/v2\/models 200 [\d.]+ ms [\w-]{36}$/),
+        expect.stringMatching(/^POST \/nowhere 404 [\d.]+ ms [\w-]{36}$/),
+        expect.stringMatching(/^POST \/oauth2\/token dropped [\d.]+ ms -$/),
+        "",
+      ]);
+    } finally {
+      await run.stop();
+    }
+  });
+
   it.each([
     [["--port", "70000"], /--port must be a whole number/],
     [["--faults", "429=2"], /rate of fault "429" must be a number from 0 to 1/],

@@ -32,6 +32,13 @@ describe("main", () => {
     expect(run.stdout).toMatch(/Examples:\n {2}\S/);
   });
 
+  // README: every command takes --verbose and --help; all but the emulator (which is the platform) --base.
+  it.each([...mine, "emulator", "proxy", "postman"])("gloo %s takes --verbose", async (name) => {
+    const help = (await runCli([name, "--help"])).stdout;
+    expect(help).toMatch(/^ {6}--verbose {2,}\S/m);
+    expect(help.includes("--base <URL>")).toBe(name !== "emulator");
+  });
+
   it("exits 130 when interrupted mid-request", async () => {
     const { env } = emulated();
     const controller = new AbortController();

@@ -76,6 +76,15 @@ describe("gloo postman", () => {
     expect(await readFile(join(dir, ENVIRONMENT), "utf8")).not.toContain("127.0.0.1:1");
   });
 
+  it("with --verbose, also prints the variables and the sizes on stderr", async () => {
+    const run = await gloo(["--verbose", "--base", "http://127.0.0.1:8788"], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${join(dir, COLLECTION)}\n${join(dir, ENVIRONMENT)}\n`);
+    expect(run.stderr).toMatch(
+      /^BASE http:\/\/127\.0\.0\.1:8788, MODEL us\.meta\.llama3-3-70b-instruct-v1:0\n {2}\d+ bytes\n {2}\d+ bytes\n$/,
+    );
+  });
+
   it("refuses to write into a missing directory (exit 2, says how to fix it)", async () => {
     const run = await gloo(["--out", "missing/dir"], dir);
     expect(run.code).toBe(2);

@@ -4,6 +4,7 @@ import {
   createEmulator,
   type Emulator,
   type EmulatorOptions,
+  type FetchHandler,
   type RunningServer,
   serve,
 } from "@gloo-toolkit/servers";
@@ -26,6 +27,7 @@ const options = {
   "done-sentinel": { type: "boolean" },
   script: { type: "string" },
   seed: { type: "string" },
+  verbose: { type: "boolean" },
 } as const;
 
 const spec: CommandSpec<typeof options> = {
@@ -49,6 +51,7 @@ const spec: CommandSpec<typeof options> = {
     "done-sentinel": "End streams with data: [DONE] (the real platform does not)",
     script: "JSON file of prompt pattern → reply, checked before the built-in model",
     seed: "Seed for temperature > 0 and fault rolls, for reproducible runs",
+    verbose: "Log one line per request on stderr: method, path, status, time to the answer, request id",
   },
   examples: [
     "gloo emulator",
@@ -67,7 +70,8 @@ export const command: Command = {
     const host = values.host ?? "127.0.0.1";
     const port = numberFlag("port", values.port, { integer: true, min: 0, max: 65535 }) ?? DEFAULT_PORT;
     const emulator = build(await emulatorOptions(ctx, values));
-    const server = await listen(emulator, port, host);
+    const handler = values.verbose === true ? accessLogged(emulator.fetch, ctx) : emulator.fetch;
+    const server = await listen(handler, port, host);
     ctx.stdout.write(banner(server, emulator, values.faults));
     await aborted(ctx.signal);
     await server.close();
@@ -127,9 +131,27 @@ function build(options: EmulatorOptions): Emulator {
   }
 }
 
-async function listen(emulator: Emulator, port: number, host: string): Promise<RunningServer> {
+// `--verbose`: what a developer watches while pointing a client at the emulator. The time is to the
+// response head (a stream goes on after it); a dropped connection (a `drop` fault) is logged too.
+function accessLogged(handler: FetchHandler, ctx: CommandContext): FetchHandler {
+  return async (request) => {
+    const started = performance.now();
+    const line = (outcome: string) =>
+      `${request.method} ${new URL(request.url).pathname} ${outcome} ${(performance.now() - started).toFixed(1)} ms`;
+    try {
+      const response = await handler(request);
+      ctx.stderr.write(`${line(String(response.status))} ${response.headers.get("x-request-id") ?? "-"}\n`);
+      return response;
+    } catch (error) {
+      ctx.stderr.write(`${line("dropped")} -\n`);
+      throw error;
+    }
+  };
+}
+
+async function listen(handler: FetchHandler, port: number, host: string): Promise<RunningServer> {
   try {
-    return await serve(emulator.fetch, { port, host });
+    return await serve(handler, { port, host });
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === "EADDRINUSE") {
