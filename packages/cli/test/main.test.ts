@@ -96,6 +96,19 @@ describe("main", () => {
     },
   );
 
+  it("shows no stack for an operating-system error with --verbose", async () => {
+    const { env, fetch } = emulated();
+    const stderr = capture();
+    const stdout = {
+      write: () => {
+        throw Object.assign(new Error("EIO: i/o error, write"), { code: "EIO", syscall: "write" });
+      },
+    };
+    const options = { env, fetch, stdout, stderr, cwd: await tempDir() };
+    expect(await main({ argv: ["models", "--verbose"], ...options })).toBe(1);
+    expect(stderr.text()).toBe("gloo: EIO: i/o error, write\n");
+  });
+
   it("shows the stack of an unexpected exception with --verbose, as a bug to report", async () => {
     const { env, fetch } = emulated();
     const stderr = capture();

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -82,6 +82,16 @@ describe("gloo postman", () => {
     expect(run.stdout).toBe(`${join(dir, COLLECTION)}\n${join(dir, ENVIRONMENT)}\n`);
     expect(run.stderr).toMatch(
       /^BASE http:\/\/127\.0\.0\.1:8788, MODEL us\.meta\.llama3-3-70b-instruct-v1:0\n {2}\d+ bytes\n {2}\d+ bytes\n$/,
+    );
+  });
+
+  it("says which file it cannot write and how to fix it (exit 2)", async () => {
+    await mkdir(join(dir, COLLECTION));
+    const run = await gloo([], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `gloo: could not write ${join(dir, COLLECTION)}: EISDIR: illegal operation on a directory, open '${join(dir, COLLECTION)}'\n` +
+        "Check that the --out directory is writable and the path is not taken by a directory, or pick another --out.\n",
     );
   });
 

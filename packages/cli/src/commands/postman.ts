@@ -57,7 +57,12 @@ async function run(ctx: CommandContext): Promise<number> {
   if (values.verbose === true) ctx.stderr.write(`BASE ${variables.base}, MODEL ${variables.model}\n`);
   for (const file of renderPostmanFiles(variables)) {
     const path = resolve(dir, file.fileName);
-    await writeFile(path, file.text);
+    await writeFile(path, file.text).catch((error: Error) => {
+      throw new UsageError(
+        `could not write ${path}: ${error.message}`,
+        "Check that the --out directory is writable and the path is not taken by a directory, or pick another --out.",
+      );
+    });
     ctx.stdout.write(`${path}\n`);
     if (values.verbose === true) ctx.stderr.write(`  ${Buffer.byteLength(file.text)} bytes\n`);
   }
