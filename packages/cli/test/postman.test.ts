@@ -125,5 +125,7 @@ describe("gloo postman", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: gloo postman [--out DIR] [--base URL] [--model ID]");
     expect(run.stdout).toContain("gloo postman --out postman");
+    // The collection speaks the platform's API (OAuth, /ai/v1): the emulator's port (8788), not the proxy's.
+    expect(run.stdout).toContain("--base http://127.0.0.1:8788   # BASE for a `gloo emulator`");
   });
 });

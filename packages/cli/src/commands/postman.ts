@@ -30,7 +30,7 @@ const spec: CommandSpec<typeof options> = {
   valueNames: { out: "DIR", model: "ID" },
   examples: [
     "gloo postman --out postman",
-    "gloo postman --out /tmp --base http://127.0.0.1:8787",
+    "gloo postman --out /tmp --base http://127.0.0.1:8788   # BASE for a `gloo emulator` on its default port",
     "newman run Gloo_AI_Postman_Collection_v2.2_EN.json -e Gloo_AI_Environment_EN.postman_environment.json \\",
     '  --env-var "CLIENT_ID=$GLOO_CLIENT_ID" --env-var "CLIENT_SECRET=$GLOO_CLIENT_SECRET"',
   ],
