@@ -7,7 +7,7 @@
  * character at a time.
  */
 
-import { SSEEventTooLargeError } from "./errors.js";
+import { GlooError, SSEEventTooLargeError } from "./errors.js";
 
 /** One dispatched server-sent event. */
 export interface ServerSentEvent {
@@ -67,6 +67,11 @@ const BOM = "\uFEFF";
 export function createSSEParser(options: SSEParserOptions): SSEParser {
   const { onEvent, onRetry, onComment } = options;
   const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+  if (!(maxEventSize > 0)) {
+    throw new GlooError(
+      `maxEventSize must be a positive number of characters (Infinity for no limit), got ${maxEventSize}.`,
+    );
+  }
   let decoder: TextDecoder | undefined;
   let started = false;
   // An incomplete line is kept as pieces and joined once its terminator arrives, so a long

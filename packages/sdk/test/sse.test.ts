@@ -143,6 +143,17 @@ describe("createSSEParser", () => {
     expect(() => parser.feed("data: 0123456789A\n\n")).toThrow(SSEEventTooLargeError);
   });
 
+  it("refuses a maxEventSize that is not a positive number", () => {
+    for (const bad of [0, -1, Number.NaN]) {
+      expect(() => createSSEParser({ onEvent: () => {}, maxEventSize: bad })).toThrow(
+        /maxEventSize must be a positive number/,
+      );
+    }
+    expect(() =>
+      createSSEParser({ onEvent: () => {}, maxEventSize: Number.POSITIVE_INFINITY }),
+    ).not.toThrow();
+  });
+
   it("has a default limit far above a chat chunk", () => {
     expect(DEFAULT_MAX_EVENT_SIZE).toBe(16 * 2 ** 20);
     const { events } = parse([`data: ${"z".repeat(1_000_000)}\n\n`]);
