@@ -140,6 +140,23 @@ describe("gloo proxy", () => {
     expect(result.stderr).toContain("--key");
   });
 
+  it.each([
+    ['--key ""', ["--key", ""], {}, "gloo: --key is empty.\nGive a key, e.g. --key"],
+    ['--key " "', ["--key", " "], {}, "gloo: --key is empty."],
+    [
+      'GLOO_PROXY_KEY=""',
+      [],
+      { GLOO_PROXY_KEY: "" },
+      "gloo: GLOO_PROXY_KEY is set but empty.\nSet it to a key",
+    ],
+  ])("refuses an empty key, %s, even on loopback (exit 2)", async (_name, argv, extra, message) => {
+    const result = await run(["--port", "0", ...argv], env(extra));
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain("to run without a key (from this machine only");
+  });
+
   it("with GLOO_PROXY_KEY, binds any address and requires the key; the key is never printed", async () => {
     const key = "proxy-key-for-tests-0123456789";
     const proxy = await start(["--host", "0.0.0.0"], env({ GLOO_PROXY_KEY: key }));

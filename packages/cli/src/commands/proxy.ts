@@ -54,7 +54,7 @@ export const command: Command = {
     const args = parseCommandArgs(spec, ctx.argv);
     const host = args.values.host ?? "127.0.0.1";
     const port = numberFlag("port", args.values.port, { integer: true, min: 0, max: 65535 }) ?? DEFAULT_PORT;
-    const key = nonEmpty(args.values.key) ?? nonEmpty(ctx.env.GLOO_PROXY_KEY);
+    const key = proxyKey(args.values.key, ctx.env.GLOO_PROXY_KEY);
     const refusal = bindRefusal(host, key);
     if (refusal !== undefined) {
       throw new UsageError(
@@ -78,7 +78,23 @@ export const command: Command = {
   },
 };
 
-const nonEmpty = (value: string | undefined) => (value === undefined || value === "" ? undefined : value);
+// No key is a choice made by leaving --key out; an empty one is a mistake (`--key "$KEY"` with KEY
+// unset, `GLOO_PROXY_KEY=` in .env) that would quietly let any client in, so refuse it.
+function proxyKey(flag: string | undefined, env: string | undefined): string | undefined {
+  const noKey = "to run without a key (from this machine only, on the default --host 127.0.0.1)";
+  if (flag !== undefined) {
+    if (flag.trim() !== "") return flag;
+    throw new UsageError(
+      "--key is empty.",
+      `Give a key, e.g. --key "$(openssl rand -hex 24)", or leave --key out ${noKey}.`,
+    );
+  }
+  if (env === undefined || env.trim() !== "") return env;
+  throw new UsageError(
+    "GLOO_PROXY_KEY is set but empty.",
+    `Set it to a key, e.g. export GLOO_PROXY_KEY="$(openssl rand -hex 24)", or unset it (in the environment or .env) ${noKey}.`,
+  );
+}
 
 // Bad credentials would make every request fail with a 502: say so now rather than at the first
 // request. An unreachable platform is only a warning, since it may come up later.
