@@ -150,6 +150,21 @@ describe("gloo emulator (in-process)", () => {
     expect(run.stdout).toBe("");
   });
 
+  it("exits 2 when the port is in use, naming the flag that fixes it", async () => {
+    const taken = await startInProcess([]);
+    try {
+      const port = BANNER.exec(taken.stdout().split("\n")[0] ?? "")?.[2] ?? "";
+      const run = await runCli(["emulator", "--port", port]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toBe(
+        `gloo: port ${port} on 127.0.0.1 is already in use.\nPick another with --port N, or --port 0 for a free one.\n`,
+      );
+    } finally {
+      await taken.stop();
+    }
+  });
+
   it("prints help with examples", async () => {
     const run = await runCli(["emulator", "--help"]);
     expect(run.code).toBe(0);

@@ -187,6 +187,16 @@ describe("gloo proxy", () => {
     expect(result.stdout + result.stderr).not.toContain(wrong);
   });
 
+  it("exits 2 when the port is in use, naming the flag that fixes it", async () => {
+    const port = String(new URL(emulator.url).port);
+    const result = await run(["--port", port], env());
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      `gloo: port ${port} on 127.0.0.1 is already in use.\nPick another with --port N, or --port 0 for a free one.\n`,
+    );
+  });
+
   it("rejects a bad --port and missing credentials with exit 2", async () => {
     const badPort = await run(["--port", "70000"], env());
     expect(badPort.code).toBe(2);

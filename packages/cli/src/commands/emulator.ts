@@ -6,11 +6,11 @@ import {
   type EmulatorOptions,
   type FetchHandler,
   type RunningServer,
-  serve,
 } from "@gloo-toolkit/servers";
 import type { Command, CommandContext } from "../context.js";
-import { FailureError, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
+import { listen } from "../internal/listen.js";
 
 /** The emulator's port when `--port` is not given (the proxy's default is 8787). */
 const DEFAULT_PORT = 8788;
@@ -71,7 +71,8 @@ export const command: Command = {
     const port = numberFlag("port", values.port, { integer: true, min: 0, max: 65535 }) ?? DEFAULT_PORT;
     const emulator = build(await emulatorOptions(ctx, values));
     const handler = values.verbose === true ? accessLogged(emulator.fetch, ctx) : emulator.fetch;
-    const server = await listen(handler, port, host);
+    const portGiven = values.port !== undefined;
+    const server = await listen(handler, { port, host, command: "gloo emulator", portGiven });
     ctx.stdout.write(banner(server, emulator, values.faults));
     await aborted(ctx.signal);
     await server.close();
@@ -147,24 +148,6 @@ function accessLogged(handler: FetchHandler, ctx: CommandContext): FetchHandler 
       throw error;
     }
   };
-}
-
-async function listen(handler: FetchHandler, port: number, host: string): Promise<RunningServer> {
-  try {
-    return await serve(handler, { port, host });
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === "EADDRINUSE") {
-      throw new FailureError(
-        `port ${port} on ${host} is already in use.`,
-        "Pick another with --port N, or --port 0.",
-      );
-    }
-    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") {
-      throw new UsageError(`cannot listen on --host ${host}: no such local address.`);
-    }
-    throw error;
-  }
 }
 
 // The first line is a contract (DESIGN.md §3): scripts wait for it and read the URL from it.

@@ -5,13 +5,13 @@ import {
   createProxy,
   type ProxyLogEntry,
   type RunningServer,
-  serve,
 } from "@gloo-toolkit/servers";
 import type { Command, CommandContext } from "../context.js";
 import { FailureError, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
+import { listen } from "../internal/listen.js";
 
 /** The proxy's port when `--port` is not given. */
 const DEFAULT_PORT = 8787;
@@ -70,7 +70,8 @@ export const command: Command = {
     await checkCredentials(ctx, gloo);
     const onResponse = args.values.verbose === true ? accessLog(ctx) : undefined;
     const proxy = createProxy({ gloo, key, fetch: upstreamFetch, ...(onResponse ? { onResponse } : {}) });
-    const server = await listen(proxy.fetch, port, host);
+    const portGiven = args.values.port !== undefined;
+    const server = await listen(proxy.fetch, { port, host, command: "gloo proxy", portGiven });
     ctx.stdout.write(banner(server, gloo.baseURL, key !== undefined));
     await aborted(ctx.signal);
     await server.close();
@@ -113,28 +114,6 @@ async function checkCredentials(ctx: CommandContext, gloo: ReturnType<typeof cre
     ctx.stderr.write(
       `warning: could not get a token from ${gloo.baseURL} yet (${message}); starting anyway.\n`,
     );
-  }
-}
-
-async function listen(
-  handler: Parameters<typeof serve>[0],
-  port: number,
-  host: string,
-): Promise<RunningServer> {
-  try {
-    return await serve(handler, { port, host });
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === "EADDRINUSE") {
-      throw new FailureError(
-        `port ${port} on ${host} is already in use.`,
-        "Pick another with --port N, or --port 0 for a free one.",
-      );
-    }
-    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") {
-      throw new UsageError(`cannot listen on --host ${host}: no such local address.`);
-    }
-    throw error;
   }
 }
 
