@@ -4,15 +4,16 @@
 import { createOpenAICompatible, type OpenAICompatibleProvider } from "@ai-sdk/openai-compatible";
 import { Gloo, type GlooOptions } from "./client.js";
 import { GlooError } from "./errors.js";
+import { MODEL_FAMILIES } from "./models.js";
 import type { FetchFunction } from "./types.js";
 
 /** A chat model of the provider, as `generateText` / `streamText` take it. */
 export type GlooLanguageModel = ReturnType<OpenAICompatibleProvider["chatModel"]>;
 
 /** Completions V2's model families (matched case-insensitively by the platform). */
-export type GlooModelFamily = "openai" | "anthropic" | "google" | "open source";
+export type GlooModelFamily = (typeof MODEL_FAMILIES)[number];
 
-const FAMILIES: readonly string[] = ["openai", "anthropic", "google", "open source"];
+const FAMILIES: readonly string[] = MODEL_FAMILIES;
 
 /** Settings of {@link createGloo}: a client, or the options to build one. */
 export interface GlooProviderSettings extends GlooOptions {

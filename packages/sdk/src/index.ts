@@ -33,7 +33,7 @@ export {
   UnprocessableEntityError,
   type ValidationIssue,
 } from "./errors.js";
-export { Models } from "./models.js";
+export { MODEL_FAMILIES, Models } from "./models.js";
 export {
   AccessToken,
   type AccessTokenInit,

@@ -3,6 +3,12 @@ import { GlooError } from "./errors.js";
 import { requestJSON, type Transport } from "./request.js";
 import type { ModelList, RequestOptions, WithRequestId } from "./types.js";
 
+/**
+ * The model families of v2's `model_family` routing, spelt as the docs spell them in requests;
+ * the platform matches them case-insensitively (docs.gloo.com/api-reference/completions/v2).
+ */
+export const MODEL_FAMILIES = ["openai", "anthropic", "google", "open source"] as const;
+
 /** `gloo.models`: the model catalogue. */
 export class Models {
   readonly #transport: Transport;

@@ -1,12 +1,16 @@
-import type { ChatCompletionMessageParam, Tradition } from "@gloo-toolkit/sdk";
+import {
+  type ChatCompletionMessageParam,
+  MODEL_FAMILIES as SDK_MODEL_FAMILIES,
+  type Tradition,
+} from "@gloo-toolkit/sdk";
 import { UsageError } from "../errors.js";
 import { numberFlag } from "./args.js";
 
 /** The v2 `tradition` values (Completions V2 reference). */
 export const TRADITIONS: readonly Tradition[] = ["evangelical", "catholic", "mainline", "not_faith_specific"];
 
-/** The v2 `model_family` values, matched case-insensitively by the platform. */
-export const MODEL_FAMILIES: readonly string[] = ["openai", "anthropic", "google", "open source"];
+/** The v2 `model_family` values (the SDK's list), matched case-insensitively by the platform. */
+export const MODEL_FAMILIES: readonly string[] = SDK_MODEL_FAMILIES;
 
 /** Returns `value` when it is one of {@link MODEL_FAMILIES} (any case); else a `UsageError` naming `flag` and listing them. */
 export function checkModelFamily(flag: string, value: string): string {
