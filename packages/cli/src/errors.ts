@@ -1,4 +1,4 @@
-/** Exit codes of DESIGN.md §3. */
+/** The exit codes the README documents ("The `gloo` command"). */
 export const ExitCode = {
   ok: 0,
   failure: 1,

@@ -150,7 +150,7 @@ function accessLogged(handler: FetchHandler, ctx: CommandContext): FetchHandler 
   };
 }
 
-// The first line is a contract (DESIGN.md §3): scripts wait for it and read the URL from it.
+// The first line is a contract (the README says so): scripts wait for it and read the URL from it.
 // The credentials are the emulator's own fake ones, printed so users can copy them.
 function banner(server: RunningServer, emulator: Emulator, faults: string | undefined): string {
   return [

@@ -117,7 +117,7 @@ async function checkCredentials(ctx: CommandContext, gloo: ReturnType<typeof cre
   }
 }
 
-// The first line is a contract (DESIGN.md §3): scripts wait for it and read the URL from it.
+// The first line is a contract (the README says so): scripts wait for it and read the URL from it.
 function banner(server: RunningServer, base: string, keyed: boolean): string {
   return [
     `Gloo proxy listening on ${server.url}`,

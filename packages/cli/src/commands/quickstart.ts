@@ -71,7 +71,7 @@ function baseSource(
   return (env.GLOO_BASE ?? "").trim() === "" ? undefined : "GLOO_BASE";
 }
 
-// DESIGN.md §3: the platform with credentials, else an embedded emulator. A base URL without
+// As the README says: the platform with credentials, else an embedded emulator. A base URL without
 // credentials is a half-configured platform, not a wish for the emulator: say so, naming its source.
 async function chooseTarget(
   settings: Settings,

@@ -3,7 +3,7 @@ import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { type Credentials, DEFAULT_BASE, type Settings } from "./credentials.js";
 
-/** Flags every network command accepts (DESIGN.md §3: all commands take `--base URL`). */
+/** Flags every network command accepts (every command but `gloo emulator` takes `--base URL`). */
 export const connectionOptions = {
   base: { type: "string" },
   verbose: { type: "boolean" },

@@ -30,7 +30,7 @@ const nonEmpty = (value: string | undefined): string | undefined =>
   value === undefined || value.trim() === "" ? undefined : value.trim();
 
 /**
- * Reads DESIGN.md §3's variables; `GLOO_AI_CLIENT_ID` / `GLOO_AI_CLIENT_SECRET` (the platform's own
+ * Reads the environment variables the README lists; `GLOO_AI_CLIENT_ID` / `GLOO_AI_CLIENT_SECRET` (the platform's own
  * example repositories use them) stand in when the `GLOO_` names are unset.
  */
 export function readSettings(

@@ -29,8 +29,8 @@ export interface DiagnosisContext {
 const SKEW_TOLERANCE_S = 30;
 
 /**
- * Walks the platform's common pitfalls in order (quickstart "Common Pitfalls & Tips", gloo-platform
- * §9): each step needs the previous one, so the first failure ends the walk with its advice.
+ * Walks the platform's common pitfalls in order (the platform quickstart's "Common Pitfalls &
+ * Tips", docs.gloo.com/tutorials/authentication): each step needs the previous one, so the first failure ends the walk with its advice.
  */
 export async function diagnose(
   ctx: DiagnosisContext,

@@ -32,7 +32,7 @@ const doctor = DOCTOR_HINT;
 
 /**
  * Turns any error into a message with advice; the one place SDK errors meet the user.
- * SDK messages never contain a secret or a token (CONTRACT.md), so quoting them is safe.
+ * SDK messages never contain a secret or a token (they are built and tested that way), so quoting them is safe.
  */
 export function describeError(error: unknown): ErrorMessage {
   if (error instanceof UsageError) return plain(error.message, error.hint, ExitCode.usage);

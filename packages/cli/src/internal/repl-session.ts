@@ -62,7 +62,7 @@ export interface ReplSession {
   /** Aborts the reply in progress; false when none was running (the caller may then leave). */
   interrupt(): boolean;
   /**
-   * What a scripted session ends with (DESIGN.md §3's codes): 2 after a mistake in the input (an
+   * What a scripted session ends with (the CLI's exit codes): 2 after a mistake in the input (an
    * unknown /command, a bad argument, a /save or /load that failed), else 1 after a turn that
    * failed (the platform's answer, an unreachable base), else 0. A cancelled reply is no failure.
    */

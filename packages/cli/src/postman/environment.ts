@@ -15,7 +15,7 @@ function value(key: string, text: string, type: EnvironmentValue["type"] = "defa
  * `access_token` empty (the secret and the token typed `secret`, so Postman masks them once filled).
  *
  * @example
- * const environment = buildEnvironment({ base: "http://127.0.0.1:8787", model: "us.meta.llama3-3-70b-instruct-v1:0" });
+ * const environment = buildEnvironment({ base: "http://127.0.0.1:8788", model: "us.meta.llama3-3-70b-instruct-v1:0" });
  */
 export function buildEnvironment(options: PostmanOptions): Environment {
   return {

@@ -6,7 +6,7 @@ import { main } from "@gloo-toolkit/cli";
 import { createEmulator, type Emulator } from "@gloo-toolkit/servers";
 import { expect } from "vitest";
 
-/** The credentials the emulator accepts by default (DESIGN.md §3). */
+/** The credentials the emulator accepts by default (what `gloo emulator` prints). */
 export const EMULATOR_SECRET = "emulator-secret";
 
 /** What one run printed and returned. */
