@@ -11,25 +11,26 @@ import { type CliRun, EMULATOR_SECRET, expectNoLeaks, tempDir } from "./helpers/
 const bin = fileURLToPath(new URL("../bin.js", import.meta.url));
 const runs: CliRun[] = [];
 
-function gloo(argv: string[], env: Record<string, string>, stdin = ""): Promise<CliRun> {
+/** `gloo ARGV…` spawned in a fresh temporary directory, with only PATH and `env` set. */
+async function spawnGloo(argv: string[], env: Record<string, string>) {
+  const cwd = await tempDir();
+  return spawn(process.execPath, [bin, ...argv], { cwd, env: { PATH: process.env.PATH ?? "", ...env } });
+}
+
+async function gloo(argv: string[], env: Record<string, string>, stdin = ""): Promise<CliRun> {
+  const child = await spawnGloo(argv, env);
   return new Promise((resolve, reject) => {
-    void tempDir().then((cwd) => {
-      const child = spawn(process.execPath, [bin, ...argv], {
-        cwd,
-        env: { PATH: process.env.PATH ?? "", ...env },
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => {
-        const run = { code: code ?? -1, stdout, stderr };
-        runs.push(run);
-        resolve(run);
-      });
-      child.stdin.end(stdin);
-    }, reject);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const run = { code: code ?? -1, stdout, stderr };
+      runs.push(run);
+      resolve(run);
+    });
+    child.stdin.end(stdin);
   });
 }
 
@@ -37,37 +38,32 @@ function gloo(argv: string[], env: Record<string, string>, stdin = ""): Promise<
  * Runs `gloo ARGV…` with a stdout reader that leaves early, like `gloo … | head -c N`: the pipe
  * is closed before the child starts (`afterBytes` 0, like `| true`) or once that much arrived.
  */
-function glooWithReaderLeaving(
+async function glooWithReaderLeaving(
   argv: string[],
   env: Record<string, string>,
   afterBytes = 0,
 ): Promise<CliRun & { msAfterLeaving: number }> {
+  const child = await spawnGloo(argv, env);
   return new Promise((resolve, reject) => {
-    void tempDir().then((cwd) => {
-      const child = spawn(process.execPath, [bin, ...argv], {
-        cwd,
-        env: { PATH: process.env.PATH ?? "", ...env },
+    let stdout = "";
+    let stderr = "";
+    let leftAt = performance.now();
+    const leave = () => {
+      leftAt = performance.now();
+      child.stdout.destroy();
+    };
+    if (afterBytes === 0) leave();
+    else
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.length >= afterBytes) leave();
       });
-      let stdout = "";
-      let stderr = "";
-      let leftAt = performance.now();
-      const leave = () => {
-        leftAt = performance.now();
-        child.stdout.destroy();
-      };
-      if (afterBytes === 0) leave();
-      else
-        child.stdout.on("data", (chunk: Buffer) => {
-          stdout += chunk.toString();
-          if (stdout.length >= afterBytes) leave();
-        });
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on("error", reject);
-      child.on("close", (code) =>
-        resolve({ code: code ?? -1, stdout, stderr, msAfterLeaving: performance.now() - leftAt }),
-      );
-      child.stdin.end();
-    }, reject);
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) =>
+      resolve({ code: code ?? -1, stdout, stderr, msAfterLeaving: performance.now() - leftAt }),
+    );
+    child.stdin.end();
   });
 }
 
