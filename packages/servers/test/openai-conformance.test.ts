@@ -44,6 +44,32 @@ const cases: { name: string; path: string; body: Record<string, unknown>; header
     path: "/ai/v2/chat/completions",
     body: { messages: ask("call get_weather for Rome"), model: "gloo-openai-gpt-5.2", tools: [weather] },
   },
+  {
+    name: "v2 auto tool call by relevance",
+    path: "/ai/v2/chat/completions",
+    body: {
+      messages: ask("What is the weather in Chicago right now?"),
+      model: "gloo-openai-gpt-5.2",
+      tools: [weather],
+      tool_choice: "auto",
+    },
+  },
+  {
+    name: "v2 json_schema",
+    path: "/ai/v2/chat/completions",
+    body: {
+      messages: ask("A verse about peace"),
+      auto_routing: true,
+      response_format: {
+        type: "json_schema",
+        json_schema: {
+          name: "verse",
+          strict: true,
+          schema: { type: "object", properties: { text: { type: "string" } }, required: ["text"] },
+        },
+      },
+    },
+  },
 ];
 
 describe("OpenAI schema conformance", () => {
