@@ -130,6 +130,7 @@ function routeTable(token: RouteHandler, context: CompletionContext, legacy: Leg
     "/oauth2/token": { POST: token },
     "/ai/v1/chat/completions": { POST: completionsHandler("v1", context) },
     "/ai/v2/chat/completions": { POST: completionsHandler("v2", context) },
+    "/ai/v2/chat/completions/grounded": { POST: completionsHandler("grounded", context) },
     "/platform/v2/models": { GET: () => json(200, catalogueListing()) },
     "/ai/v1/chat": {
       POST: authenticated((request, requestId, userId) => legacy.create(request, requestId, userId)),

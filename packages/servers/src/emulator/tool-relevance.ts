@@ -49,9 +49,11 @@ export function relevance(tool: FunctionTool, asked: Set<string>): number {
   );
 }
 
-// Lower-case content words, split at non-letters and camelCase, lightly stemmed so "forecasts" and
-// "forecast" meet.
-function wordsOf(text: string): string[] {
+/**
+ * Lower-case content words, split at non-letters and camelCase, lightly stemmed so "forecasts" and
+ * "forecast" meet (also how grounded retrieval matches passages).
+ */
+export function wordsOf(text: string): string[] {
   return text
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .toLowerCase()
