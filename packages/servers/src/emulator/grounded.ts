@@ -84,8 +84,16 @@ function unknownPublisher(publisher: string): Response {
 /** The passages most about the last user message (shared content words), best first, at most `limit`. */
 export function retrieve(grounding: Grounding, body: ValidatedBody): Passage[] {
   const last = [...body.messages].reverse().find((message) => message.role === "user");
-  const asked = new Set(wordsOf(textOf(last?.content)));
-  const passages = passagesOf(grounding.publisher) ?? [];
+  return retrievePassages(
+    passagesOf(grounding.publisher) ?? [],
+    textOf(last?.content),
+    grounding.sourcesLimit,
+  );
+}
+
+/** The passages sharing the most content words with `query`, best first (ties in order), at most `limit`. */
+export function retrievePassages(passages: readonly Passage[], query: string, limit: number): Passage[] {
+  const asked = new Set(wordsOf(query));
   return passages
     .map((passage, order) => ({
       passage,
@@ -94,7 +102,7 @@ export function retrieve(grounding: Grounding, body: ValidatedBody): Passage[] {
     }))
     .filter((scored) => scored.score > 0)
     .sort((a, b) => b.score - a.score || a.order - b.order)
-    .slice(0, grounding.sourcesLimit)
+    .slice(0, limit)
     .map((scored) => scored.passage);
 }
 
