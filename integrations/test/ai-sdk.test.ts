@@ -14,6 +14,14 @@ afterAll(() => platform.close());
 
 const provider = () => createGloo({ client: platform.gloo });
 
+// The tool of Gloo's tool-use tutorial: the weather for a location.
+const weatherTool = (execute: (input: { location: string }) => Promise<unknown>) =>
+  tool({
+    description: "Get the current weather for a location",
+    inputSchema: z.object({ location: z.string() }),
+    execute,
+  });
+
 // Each ai-sdk project of vitest.config.ts runs this file with its own `ai` and
 // `@ai-sdk/openai-compatible`, and provides their exact versions.
 const versions = inject("aiSdk");
@@ -130,13 +138,9 @@ describe(`ai ${versions.ai} + @ai-sdk/openai-compatible ${versions.openaiCompati
       model: provider().autoRouting(),
       prompt: "What is the weather in Chicago right now?",
       tools: {
-        get_weather: tool({
-          description: "Get the current weather for a location",
-          inputSchema: z.object({ location: z.string() }),
-          execute: async ({ location }) => {
-            calls.push(location);
-            return { location, temperatureC: 21 };
-          },
+        get_weather: weatherTool(async ({ location }) => {
+          calls.push(location);
+          return { location, temperatureC: 21 };
         }),
       },
       toolChoice: "auto",
@@ -153,13 +157,7 @@ describe(`ai ${versions.ai} + @ai-sdk/openai-compatible ${versions.openaiCompati
     const result = await generateText({
       model: provider().autoRouting(),
       prompt: "Reply with only: no tools",
-      tools: {
-        get_weather: tool({
-          description: "Get the current weather for a location",
-          inputSchema: z.object({ location: z.string() }),
-          execute: async () => ({}),
-        }),
-      },
+      tools: { get_weather: weatherTool(async () => ({})) },
       toolChoice: "auto",
     });
     expect(result.toolCalls).toEqual([]);

@@ -51,6 +51,32 @@ describe("grounded completions", () => {
     expect(first.choices[0]?.message.content.match(/\(([^,]+), World English Bible\)/g)).toHaveLength(2);
   });
 
+  it("lets the model answer when it calls a tool, answers JSON or follows an exact-reply instruction", async () => {
+    const base = { auto_routing: true, rag_publisher: "WorldEnglishBible" };
+    const exact = (await (
+      await grounded({ ...base, messages: ask("Is love patient? Reply with only: yes") })
+    ).json()) as Grounded;
+    expect([exact.sources_returned, exact.choices[0]?.message.content]).toEqual([true, "yes"]);
+    const json = (await (
+      await grounded({ ...base, messages: ask("Is love patient?"), response_format: { type: "json_object" } })
+    ).json()) as Grounded;
+    expect(JSON.parse(json.choices[0]?.message.content as string)).toMatchObject({
+      topic: "Is love patient",
+    });
+    const tool = {
+      type: "function",
+      function: {
+        name: "love_verse",
+        description: "Find a verse about love",
+        parameters: { type: "object", properties: {} },
+      },
+    };
+    const called = (await (
+      await grounded({ ...base, messages: ask("Is love patient?"), tools: [tool] })
+    ).json()) as Grounded;
+    expect(called.choices[0]?.finish_reason).toBe("tool_calls");
+  });
+
   it("says sources_returned: false and answers from the model when nothing matches", async () => {
     const body = (await (
       await grounded({

@@ -14,6 +14,7 @@ import { type FaultClock, type FaultSource, withFaults } from "./fault-source.js
 import type { RequestFaults } from "./faults.js";
 import { citationsOf, type Grounding, groundedText, readGrounding, retrieve } from "./grounded.js";
 import { json, jsonText, unprocessable } from "./http.js";
+import { exactInstruction, generateReply, textOf } from "./model.js";
 import type { Random } from "./random.js";
 import { parseJsonText, readJsonText } from "./request-body.js";
 import { type Route, resolveRoute } from "./routing.js";
@@ -130,7 +131,8 @@ function refusal(
   return grounding === undefined ? planned : { ...planned, extra: { sources_returned: false } };
 }
 
-// Grounded: the answer quotes the passages retrieved for the prompt; without any, the model answers.
+// Grounded: the answer quotes the passages retrieved for the prompt, unless the model would call a
+// tool, answer JSON or follow an exact-reply instruction; without passages, the model answers.
 function grounded(
   body: ValidatedBody,
   route: Route,
@@ -139,8 +141,15 @@ function grounded(
 ): PlannedAnswer {
   const sources = retrieve(grounding, body);
   const returned = sources.length > 0;
-  const reply = returned ? { text: groundedText(sources) } : undefined;
+  const reply = returned && answersInProse(body, context) ? { text: groundedText(sources) } : undefined;
   const planned = planAnswer(body, route, "v2", context, reply);
   const citations = returned && grounding.includeCitations ? citationsOf(sources) : undefined;
   return { ...planned, extra: { sources_returned: returned }, citations };
+}
+
+function answersInProse(body: ValidatedBody, context: CompletionContext): boolean {
+  if (body.responseFormat !== undefined && body.responseFormat.type !== "text") return false;
+  const last = body.messages.at(-1);
+  if (last?.role !== "user" || exactInstruction(textOf(last.content)) !== undefined) return false;
+  return !("toolCalls" in generateReply(body, context.random, context.script));
 }

@@ -30,50 +30,50 @@ export function valueSourceOf(prompt: string, phrase: string): ValueSource {
   };
 }
 
-/** A value valid against `schema`; `fillAll` fills every property, not only the required ones. */
-export function valueFor(root: Schema, source: ValueSource, fillAll: boolean): unknown {
-  return build(root, root, "value", source, fillAll, 0);
+/** What every step of a build shares: the root (for `$ref`), the value source, how much to fill. */
+interface Build {
+  root: Schema;
+  source: ValueSource;
+  fillAll: boolean;
 }
 
-function build(
-  schema: Schema,
-  root: Schema,
-  name: string,
-  source: ValueSource,
-  fillAll: boolean,
-  depth: number,
-): unknown {
-  const resolved = resolve(schema, root);
+/** A value valid against `schema`; `fillAll` fills every property, not only the required ones. */
+export function valueFor(root: Schema, source: ValueSource, fillAll: boolean): unknown {
+  return build(root, "value", { root, source, fillAll }, 0);
+}
+
+function build(schema: Schema, name: string, at: Build, depth: number): unknown {
+  const resolved = resolve(schema, at.root);
   if ("const" in resolved) return resolved.const;
   if (Array.isArray(resolved.enum) && resolved.enum.length > 0) return resolved.enum[0];
   if ("default" in resolved) return resolved.default;
   const branch = firstOf(resolved.anyOf) ?? firstOf(resolved.oneOf);
-  if (branch !== undefined) return build(branch, root, name, source, fillAll, depth);
+  if (branch !== undefined) return build(branch, name, at, depth);
   if (Array.isArray(resolved.allOf)) {
     const merged = resolved.allOf.reduce<Schema>(
-      (all, part) => mergeSchemas(all, resolve(asSchema(part), root)),
+      (all, part) => mergeSchemas(all, resolve(asSchema(part), at.root)),
       {
         ...resolved,
         allOf: undefined,
       },
     );
-    return build(merged, root, name, source, fillAll, depth);
+    return build(merged, name, at, depth);
   }
   switch (typeOf(resolved)) {
     case "string":
-      return stringFor(resolved, name, source);
+      return stringFor(resolved, name, at.source);
     case "integer":
-      return numberFor(resolved, source, true);
+      return numberFor(resolved, at.source, true);
     case "number":
-      return numberFor(resolved, source, false);
+      return numberFor(resolved, at.source, false);
     case "boolean":
       return true;
     case "null":
       return null;
     case "array":
-      return arrayFor(resolved, root, name, source, fillAll, depth);
+      return arrayFor(resolved, name, at, depth);
     default:
-      return objectFor(resolved, root, source, fillAll, depth);
+      return objectFor(resolved, at, depth);
   }
 }
 
@@ -85,38 +85,29 @@ function typeOf(schema: Schema): string | undefined {
   return undefined;
 }
 
-function objectFor(schema: Schema, root: Schema, source: ValueSource, fillAll: boolean, depth: number) {
+function objectFor(schema: Schema, at: Build, depth: number) {
   const properties = asSchema(schema.properties);
   const required = Array.isArray(schema.required) ? schema.required.filter((k) => typeof k === "string") : [];
-  const keys = fillAll || required.length === 0 ? Object.keys(properties) : required;
+  const keys = at.fillAll || required.length === 0 ? Object.keys(properties) : required;
   const out: Record<string, unknown> = {};
   if (depth > MAX_DEPTH) return out;
-  for (const key of keys) out[key] = build(asSchema(properties[key]), root, key, source, fillAll, depth + 1);
+  for (const key of keys) out[key] = build(asSchema(properties[key]), key, at, depth + 1);
   return out;
 }
 
-function arrayFor(
-  schema: Schema,
-  root: Schema,
-  name: string,
-  source: ValueSource,
-  fillAll: boolean,
-  depth: number,
-) {
+function arrayFor(schema: Schema, name: string, at: Build, depth: number) {
   const min = typeof schema.minItems === "number" ? schema.minItems : 1;
   const max = typeof schema.maxItems === "number" ? schema.maxItems : Math.max(min, 1);
   const count = depth > MAX_DEPTH ? 0 : Math.min(Math.max(min, 1), max);
   const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems.map(asSchema) : [];
   const items = asSchema(schema.items);
+  // Each item counts on from the prompt's number, so items differ where numbers are drawn from it.
+  const nth = (index: number): Build => {
+    const number = at.source.number === undefined ? undefined : at.source.number + index;
+    return { ...at, source: { ...at.source, number } };
+  };
   return Array.from({ length: Math.max(count, prefix.length) }, (_, index) =>
-    build(
-      prefix[index] ?? items,
-      root,
-      name,
-      { ...source, number: source.number === undefined ? undefined : source.number + index },
-      fillAll,
-      depth + 1,
-    ),
+    build(prefix[index] ?? items, name, nth(index), depth + 1),
   );
 }
 
