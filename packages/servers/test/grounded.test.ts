@@ -1,5 +1,5 @@
 // POST /ai/v2/chat/completions/grounded: V2 routing plus retrieval from the built-in corpus.
-import { createEmulator } from "@gloo-toolkit/servers";
+import { createEmulator, serve } from "@gloo-toolkit/servers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ask, type Chunk, postJson, sseData, tokenFor } from "./helpers/emulator.js";
 
@@ -163,5 +163,25 @@ describe("grounded completions", () => {
       await grounded({ auto_routing: true, messages: ask("Hi") }, { "x-emulator-fault": "moderation" })
     ).json()) as Grounded;
     expect([body.model, body.sources_returned, "routing_mechanism" in body]).toEqual(["", false, false]);
+  });
+
+  it("over a real socket: the citations event arrives first, before any content", async () => {
+    const server = await serve(emulator.fetch, { port: 0 });
+    try {
+      const response = await fetch(`${server.url}${PATH}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          auto_routing: true,
+          stream: true,
+          messages: ask("Why is our heart restless?"),
+        }),
+      });
+      const events = (await sseData(response)) as Grounded[];
+      expect(events[0]?.citations?.[0]?.publisher).toBe("AugustineConfessions");
+      expect(events.slice(1).every((event) => !("citations" in event))).toBe(true);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,8 +1,9 @@
 // The platform's input safety layer, emulated (docs/emulator.md, "Safety layer"). Gloo evaluates
-// safety on every input ("Safe & Values-Aligned", docs.gloo.com/api-guides/completions-v2) and
-// answers unambiguous jailbreaks and harmful requests with a canned refusal, without calling a
-// model: 200, the refusal as content, `model: ""`, no routing metadata. The rule set is small and
-// deliberately narrow (emulator choice): it must never catch the benign prompts apps send.
+// safety on every input ("Safe & Values-Aligned", docs.gloo.com/api-guides/completions-v2) and,
+// as reported of the live platform (unconfirmed by any public page), answers unambiguous jailbreaks
+// and harmful requests with a canned refusal without calling a model: 200, the refusal as content,
+// `model: ""`, no routing metadata. The rule set is small and deliberately narrow (emulator
+// choice): it must never catch the benign prompts apps send.
 import type { ChatMessage } from "./model.js";
 import { textOf } from "./model.js";
 
