@@ -1,7 +1,8 @@
 import { OpenAICompatibleChatLanguageModel, VERSION } from "@ai-sdk/openai-compatible";
 import { createGloo } from "@gloo-toolkit/sdk/ai-sdk";
-import { generateText, streamText } from "ai";
+import { generateObject, generateText, stepCountIs, streamText, tool } from "ai";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { z } from "zod";
 import { type Platform, startPlatform, V1_MODEL, V2_MODEL } from "./helpers/platform.js";
 
 let platform: Platform;
@@ -12,6 +13,14 @@ beforeAll(async () => {
 afterAll(() => platform.close());
 
 const provider = () => createGloo({ client: platform.gloo });
+
+// The tool of Gloo's tool-use tutorial: the weather for a location.
+const weatherTool = (execute: (input: { location: string }) => Promise<unknown>) =>
+  tool({
+    description: "Get the current weather for a location",
+    inputSchema: z.object({ location: z.string() }),
+    execute,
+  });
 
 // Each ai-sdk project of vitest.config.ts runs this file with its own `ai` and
 // `@ai-sdk/openai-compatible`, and provides their exact versions.
@@ -90,5 +99,68 @@ describe(`ai ${versions.ai} + @ai-sdk/openai-compatible ${versions.openaiCompati
       prompt: "Reply with only: five",
     });
     expect(result.text).toBe("five");
+  });
+
+  it("generateObject with a zod schema gets an object the schema accepts (response_format json_schema)", async () => {
+    const schema = z.object({
+      city: z.string(),
+      population: z.number().int().min(0),
+      kind: z.enum(["city", "town"]),
+      landmarks: z.array(z.object({ name: z.string(), year: z.number() })).min(2),
+    });
+    const formats: unknown[] = [];
+    const gloo = createGloo({
+      clientId: "emulator-client",
+      clientSecret: "emulator-secret",
+      baseURL: platform.emulator.url,
+      fetch: (input, init) => {
+        if (typeof init?.body === "string" && init.body.includes("messages"))
+          formats.push(
+            (JSON.parse(init.body) as { response_format?: { type: string } }).response_format?.type,
+          );
+        return fetch(input, init);
+      },
+    });
+    const result = await generateObject({
+      model: gloo(V2_MODEL),
+      schema,
+      prompt: "Describe Chicago in 1893",
+    });
+    expect(formats).toEqual(["json_schema"]);
+    expect(schema.parse(result.object)).toEqual(result.object);
+    expect(result.object).toMatchObject({ city: "Chicago", population: 1893, kind: "city" });
+    expect(result.object.landmarks).toHaveLength(2);
+  });
+
+  it('generateText with a tool under tool_choice "auto": the call, then the answer from its result', async () => {
+    const calls: unknown[] = [];
+    const result = await generateText({
+      model: provider().autoRouting(),
+      prompt: "What is the weather in Chicago right now?",
+      tools: {
+        get_weather: weatherTool(async ({ location }) => {
+          calls.push(location);
+          return { location, temperatureC: 21 };
+        }),
+      },
+      toolChoice: "auto",
+      stopWhen: stepCountIs(2),
+    });
+    expect(calls).toEqual(["Chicago"]);
+    expect(result.steps[0]?.toolCalls.map((call) => [call.toolName, call.input])).toEqual([
+      ["get_weather", { location: "Chicago" }],
+    ]);
+    expect(result.text).toContain('"temperatureC":21');
+  });
+
+  it("generateText answers in text when no tool is about the prompt", async () => {
+    const result = await generateText({
+      model: provider().autoRouting(),
+      prompt: "Reply with only: no tools",
+      tools: { get_weather: weatherTool(async () => ({})) },
+      toolChoice: "auto",
+    });
+    expect(result.toolCalls).toEqual([]);
+    expect(result.text).toBe("no tools");
   });
 });

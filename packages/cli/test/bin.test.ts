@@ -128,6 +128,20 @@ describe("gloo (spawned)", () => {
     expect(run.stderr).toContain("3 of 4 checks failed: echo × ");
   });
 
+  it("chat --grounded streams an answer grounded in the publisher's content, and refuses v1", async () => {
+    const env = { ...credentials, GLOO_BASE: healthy.url };
+    const run = await gloo(
+      ["chat", "--stream", "--grounded", "AugustineConfessions", "Why is our heart restless?"],
+      env,
+    );
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("our heart is restless, until it repose in Thee");
+    const v1 = await gloo(["chat", "--api", "v1", "--grounded", "X", "Hi"], env);
+    expect(v1.code).toBe(2);
+    expect(v1.stderr).toContain("--grounded need --api v2");
+  });
+
   it("exits 2 with the variable names when credentials are missing", async () => {
     const run = await gloo(["chat", "hi"], { GLOO_BASE: healthy.url });
     expect(run.code).toBe(2);

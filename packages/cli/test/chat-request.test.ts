@@ -25,6 +25,21 @@ describe("buildChatRequest", () => {
     });
   });
 
+  it("--grounded implies v2 and the grounded endpoint, with the publisher as rag_publisher", () => {
+    expect(buildChatRequest({ grounded: "Pub" }, "P", model)).toEqual({
+      api: "grounded",
+      body: { messages: [{ role: "user", content: "P" }], auto_routing: true, rag_publisher: "Pub" },
+    });
+    expect(buildChatRequest({ grounded: "Pub", model: "m" }, "P", "m").body).toMatchObject({
+      model: "m",
+      rag_publisher: "Pub",
+    });
+    expect(() => buildChatRequest({ grounded: "Pub", api: "v1" }, "P", model)).toThrow(
+      "--grounded need --api v2",
+    );
+    expect(() => buildChatRequest({ grounded: "" }, "P", model)).toThrow("--grounded needs a publisher name");
+  });
+
   it("routes v2 by exactly one of auto-routing, model or family", () => {
     expect(buildChatRequest({ api: "v2" }, "P", model).body).toMatchObject({ auto_routing: true });
     expect(buildChatRequest({ api: "v2", model: "m" }, "P", "m").body).toMatchObject({ model: "m" });

@@ -38,6 +38,39 @@ describe("gloo chat", () => {
     expectNoLeaks(run);
   });
 
+  it("--grounded PUBLISHER posts to the grounded endpoint with v2 routing; --json shows sources_returned", async () => {
+    const { env, fetch, bodies, urls } = recording();
+    const run = await runCli(
+      ["chat", "--json", "--model-family", "google", "--grounded", "WorldEnglishBible", "Is love patient?"],
+      { env, fetch },
+    );
+    expect(run.code).toBe(0);
+    expect(urls).toContain("/ai/v2/chat/completions/grounded");
+    expect(bodies.at(-1)).toMatchObject({
+      model_family: "google",
+      rag_publisher: "WorldEnglishBible",
+      stream: false,
+    });
+    const completion = JSON.parse(run.stdout) as {
+      sources_returned: boolean;
+      choices: { message: { content: string } }[];
+    };
+    expect(completion.sources_returned).toBe(true);
+    expect(completion.choices[0]?.message.content).toContain("Love is patient");
+    const plain = await runCli(["chat", "--grounded", "WorldEnglishBible", "Is love patient?"], {
+      env,
+      fetch,
+    });
+    expect(bodies.at(-1)).toMatchObject({ auto_routing: true, rag_publisher: "WorldEnglishBible" });
+    expect(plain.stdout).toContain("1 Corinthians 13:4-7");
+    const unknown = await runCli(["chat", "--grounded", "Nobody", "Hi"], { env, fetch });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("Nobody");
+    const empty = await runCli(["chat", "--grounded", " ", "Hi"], { env, fetch });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("--grounded needs a publisher name");
+  });
+
   it("reads the prompt from stdin with -, and streams with --stream", async () => {
     const { env, fetch, bodies } = recording();
     const run = await runCli(["chat", "-", "--stream"], { env, fetch, stdin: "Reply with only: PIPED\n" });

@@ -67,6 +67,10 @@ export function createGloo(settings: GlooProviderSettings = {}): GlooProvider {
         // No apiKey: the request leaves without Authorization and the client's fetch adds the token.
         fetch: routing === undefined ? client.fetch : withRouting(client.fetch, routing),
         includeUsage,
+        // Gloo takes OpenAI's `response_format: {type: "json_schema", json_schema: {name, strict,
+        // schema}}` (its structured-output example, glooai/python-example structured_output.py):
+        // generateObject then sends the caller's schema instead of a bare json_object.
+        supportsStructuredOutputs: true,
       });
       providers.set(key, provider);
     }

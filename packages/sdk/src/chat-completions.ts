@@ -2,6 +2,14 @@
 // served) and v2 (`/ai/v2/chat/completions`, with routing). Both check the request with the
 // pitfall guard, then send it through the request pipeline as JSON or as a stream.
 import { ChatCompletionStream } from "./chat-stream.js";
+import {
+  GROUNDED_COMPLETIONS_PATH,
+  type GroundedCompletion,
+  type GroundedCompletionCreateParams,
+  type GroundedCompletionCreateParamsNonStreaming,
+  type GroundedCompletionCreateParamsStreaming,
+  guardGrounded,
+} from "./grounded-completions.js";
 import { guardMessages, guardRouting, guardValues, serializeBody } from "./guard.js";
 import { completionHookOf } from "./internal/completion-hook.js";
 import { type ApiRequest, requestJSON, requestStream, type Transport } from "./request.js";
@@ -94,6 +102,39 @@ export class ChatCompletionsV2 {
       options,
       true,
     );
+  }
+
+  /**
+   * Creates a grounded v2 completion (`/ai/v2/chat/completions/grounded`): answers grounded in a
+   * publisher's content (`rag_publisher`, `sources_limit`), with `sources_returned`; streamed, the
+   * first chunk may carry the citations (`citationsOf(chunk)`).
+   * @example const answer = await gloo.v2.chat.completions.grounded({ auto_routing: true, rag_publisher: "MyPublisher", messages });
+   */
+  grounded(
+    params: GroundedCompletionCreateParamsStreaming,
+    options?: RequestOptions,
+  ): Promise<ChatCompletionStream>;
+  grounded(
+    params: GroundedCompletionCreateParamsNonStreaming,
+    options?: RequestOptions,
+  ): Promise<WithRequestId<GroundedCompletion>>;
+  grounded(
+    params: GroundedCompletionCreateParams,
+    options?: RequestOptions,
+  ): Promise<ChatCompletionStream | WithRequestId<GroundedCompletion>>;
+  grounded(
+    params: GroundedCompletionCreateParams,
+    options: RequestOptions = {},
+  ): Promise<ChatCompletionStream | WithRequestId<GroundedCompletion>> {
+    try {
+      if (this.#context.guard) guardGrounded(params);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Guarded above (messages are optional here), so the shared path skips v2's guard.
+    const unguarded = { ...this.#context, guard: false };
+    const sent = params as unknown as ChatCompletionCreateParamsV2;
+    return createCompletion<GroundedCompletion>(unguarded, GROUNDED_COMPLETIONS_PATH, sent, options, true);
   }
 }
 

@@ -33,6 +33,16 @@ export {
   UnprocessableEntityError,
   type ValidationIssue,
 } from "./errors.js";
+export {
+  citationsOf,
+  type GroundedCitation,
+  type GroundedCompletion,
+  type GroundedCompletionChunk,
+  type GroundedCompletionCreateParams,
+  type GroundedCompletionCreateParamsBase,
+  type GroundedCompletionCreateParamsNonStreaming,
+  type GroundedCompletionCreateParamsStreaming,
+} from "./grounded-completions.js";
 export { MODEL_FAMILIES, Models } from "./models.js";
 export {
   AccessToken,

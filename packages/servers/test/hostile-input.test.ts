@@ -140,7 +140,59 @@ const otherCases: Case[] = [
   { name: "legacy GET without chat_id", status: 422, path: "/ai/v1/chat", method: "GET" },
   { name: "legacy POST with a numeric query", status: 422, path: "/ai/v1/chat", body: '{"query": 5}' },
   { name: "legacy GET of an unknown chat", status: 404, path: "/ai/v1/chat?chat_id=nope", method: "GET" },
+  { name: "legacy message: broken JSON", status: 400, path: "/ai/v1/message", body: '{"query": ' },
+  { name: "legacy message: a JSON array", status: 422, path: "/ai/v1/message", body: "[1, 2]" },
+  {
+    name: "legacy message: publishers not a list",
+    status: 422,
+    path: "/ai/v1/message",
+    body: '{"query": "Hi", "publishers": "x"}',
+  },
+  { name: "legacy kallm: no query", status: 422, path: "/ai/v1/message/kallm", body: "{}" },
+  {
+    name: "legacy PATCH: broken JSON",
+    status: 400,
+    path: "/ai/v1/chat?chat_id=c1&chat_field=pin",
+    method: "PATCH",
+    body: "{",
+  },
+  { name: "legacy DELETE without ids", status: 422, path: "/ai/v1/message", method: "DELETE" },
+  {
+    name: "grounded: empty messages",
+    status: 400,
+    path: "/ai/v2/chat/completions/grounded",
+    body: '{"auto_routing": true, "messages": []}',
+  },
+  { name: "grounded: a JSON string", status: 422, path: "/ai/v2/chat/completions/grounded", body: '"hello"' },
+  {
+    name: "response_format: a schema 200 objects deep",
+    status: 200,
+    path: "/ai/v2/chat/completions",
+    body: JSON.stringify({
+      messages: user,
+      auto_routing: true,
+      response_format: { type: "json_schema", json_schema: { schema: deepSchema(200) } },
+    }),
+  },
+  {
+    name: "response_format: a self-referencing schema",
+    status: 200,
+    path: "/ai/v2/chat/completions",
+    body: JSON.stringify({
+      messages: user,
+      auto_routing: true,
+      response_format: { type: "json_schema", json_schema: { schema: { $ref: "#" } } },
+    }),
+  },
 ];
+
+// A schema nested `depth` objects deep: the value builder must stop rather than recurse without end.
+function deepSchema(depth: number): Record<string, unknown> {
+  let schema: Record<string, unknown> = { type: "string" };
+  for (let i = 0; i < depth; i++)
+    schema = { type: "object", properties: { next: schema }, required: ["next"] };
+  return schema;
+}
 
 const form = { "content-type": "application/x-www-form-urlencoded", authorization: "" };
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;

@@ -35,6 +35,12 @@ describe("the emulated model", () => {
     ["Reply with only: STREAM-OK", "STREAM-OK"],
     ["Say ONE word that is exactly SUN.", "SUN"],
     ['Reply with only: "quoted"', "quoted"],
+    ["Reply with exactly: PONG-42", "PONG-42"],
+    ["Say exactly: 'hello world'", "hello world"],
+    ["Respond with only OK.", "OK"],
+    ["Reply with only the numbers 1, 2, 3", "1, 2, 3"],
+    ["Answer with only the word yes.", "yes"],
+    ["Please say exactly BLUE-7!", "BLUE-7"],
   ])("follows the instruction %j exactly", async (prompt, expected) => {
     const body = await complete({ messages: ask(prompt), temperature: 0.9 });
     expect(body.choices[0]?.message.content).toBe(expected);

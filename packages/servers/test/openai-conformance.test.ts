@@ -44,16 +44,56 @@ const cases: { name: string; path: string; body: Record<string, unknown>; header
     path: "/ai/v2/chat/completions",
     body: { messages: ask("call get_weather for Rome"), model: "gloo-openai-gpt-5.2", tools: [weather] },
   },
+  {
+    name: "v2 auto tool call by relevance",
+    path: "/ai/v2/chat/completions",
+    body: {
+      messages: ask("What is the weather in Chicago right now?"),
+      model: "gloo-openai-gpt-5.2",
+      tools: [weather],
+      tool_choice: "auto",
+    },
+  },
+  {
+    name: "v2 json_schema",
+    path: "/ai/v2/chat/completions",
+    body: {
+      messages: ask("A verse about peace"),
+      auto_routing: true,
+      response_format: {
+        type: "json_schema",
+        json_schema: {
+          name: "verse",
+          strict: true,
+          schema: { type: "object", properties: { text: { type: "string" } }, required: ["text"] },
+        },
+      },
+    },
+  },
+  {
+    name: 'v2 safety refusal (model "")',
+    path: "/ai/v2/chat/completions",
+    body: { messages: ask("Hi"), auto_routing: true },
+    header: "moderation",
+  },
+  {
+    name: "grounded with sources",
+    path: "/ai/v2/chat/completions/grounded",
+    body: { messages: ask("Is love patient?"), model_family: "google", sources_limit: 2 },
+  },
 ];
+
+const faultHeader = (header: string | undefined) =>
+  header === undefined ? {} : { "x-emulator-fault": header };
 
 describe("OpenAI schema conformance", () => {
   const emulator = createEmulator({ seed: 1 });
 
   it.each(cases)(
     "the JSON body of $name validates as CreateChatCompletionResponse",
-    async ({ path, body }) => {
+    async ({ path, body, header }) => {
       const token = await tokenFor(emulator);
-      const response = await postJson(emulator, path, body, token);
+      const response = await postJson(emulator, path, body, token, faultHeader(header));
       expect(response.status).toBe(200);
       expect(responseErrors(await response.json())).toEqual([]);
     },
@@ -61,13 +101,14 @@ describe("OpenAI schema conformance", () => {
 
   it.each(cases)(
     "every chunk of $name validates as CreateChatCompletionStreamResponse",
-    async ({ path, body }) => {
+    async ({ path, body, header }) => {
       const token = await tokenFor(emulator);
       const response = await postJson(
         emulator,
         path,
         { ...body, stream: true, stream_options: { include_usage: true } },
         token,
+        faultHeader(header),
       );
       const chunks = await sseData(response);
       expect(chunks.length).toBeGreaterThan(2);

@@ -6,6 +6,8 @@ import type {
   ChatCompletionCreateParamsV2Streaming,
   ChatCompletionStream,
   Gloo,
+  GroundedCompletionCreateParamsNonStreaming,
+  GroundedCompletionCreateParamsStreaming,
   WithRequestId,
 } from "@gloo-toolkit/sdk";
 import type { Command, CommandContext } from "../context.js";
@@ -30,6 +32,7 @@ const options = {
   "auto-routing": { type: "boolean" },
   "model-family": { type: "string" },
   tradition: { type: "string" },
+  grounded: { type: "string" },
   ...connectionOptions,
 } as const;
 
@@ -51,6 +54,7 @@ const spec: CommandSpec<typeof options> = {
     "auto-routing": "v2: let Gloo pick the model (the default on v2 without --model or --model-family)",
     "model-family": `v2: route within a family: ${MODEL_FAMILIES.join(", ")}`,
     tradition: `v2: answer from a tradition: ${TRADITIONS.join(", ")}`,
+    grounded: "v2: ground the answer in a publisher's content (/ai/v2/chat/completions/grounded)",
     ...connectionOptionHelp,
   },
   valueNames: {
@@ -62,12 +66,14 @@ const spec: CommandSpec<typeof options> = {
     api: "v1|v2",
     "model-family": "FAMILY",
     tradition: "TRADITION",
+    grounded: "PUBLISHER",
   },
   examples: [
     'gloo chat "Explain the seven seals in two concise sentences."',
     'gloo chat --system "Answer in French." --temperature 0 "Who wrote Romans?"',
     'git log -1 --format=%B | gloo chat - --system "Summarise this commit message."',
     'gloo chat --api v2 --model-family anthropic --tradition catholic "What is grace?"',
+    'gloo chat --grounded WorldEnglishBible "What does Yahweh require of you?"',
     'gloo chat --json --n 3 --temperature 0 "Say ONE word that is exactly SUN." | jq ".choices[].message.content"',
   ],
   allowPositionals: true,
@@ -129,6 +135,10 @@ function createStream(
   request: ChatRequest,
   signal: AbortSignal,
 ): Promise<ChatCompletionStream> {
+  if (request.api === "grounded") {
+    const body = { ...request.body, stream: true } as GroundedCompletionCreateParamsStreaming;
+    return client.v2.chat.completions.grounded(body, { signal });
+  }
   return request.api === "v2"
     ? client.v2.chat.completions.create(
         { ...request.body, stream: true } as ChatCompletionCreateParamsV2Streaming,
@@ -145,6 +155,10 @@ function createWhole(
   request: ChatRequest,
   signal: AbortSignal,
 ): Promise<WithRequestId<ChatCompletion>> {
+  if (request.api === "grounded") {
+    const body = { ...request.body, stream: false } as GroundedCompletionCreateParamsNonStreaming;
+    return client.v2.chat.completions.grounded(body, { signal });
+  }
   return request.api === "v2"
     ? client.v2.chat.completions.create(
         { ...request.body, stream: false } as ChatCompletionCreateParamsV2NonStreaming,

@@ -32,11 +32,12 @@ export interface ChatFlags {
   "auto-routing"?: boolean | undefined;
   "model-family"?: string | undefined;
   tradition?: string | undefined;
+  grounded?: string | undefined;
 }
 
-/** A chat completion request ready to send: which endpoint, and the body. */
+/** A chat completion request ready to send: which endpoint (v2 grounded: `grounded`), and the body. */
 export interface ChatRequest {
-  api: "v1" | "v2";
+  api: "v1" | "v2" | "grounded";
   body: Record<string, unknown> & { messages: ChatCompletionMessageParam[]; n?: number };
 }
 
@@ -58,16 +59,24 @@ export function buildChatRequest(values: ChatFlags, prompt: string, model: strin
   if (temperature !== undefined) body.temperature = temperature;
   if (n !== undefined) body.n = n;
   if (api === "v1") return { api, body: { ...body, model } };
-  return { api, body: { ...body, ...routing(values, model) } };
+  const routed = { ...body, ...routing(values, model) };
+  const publisher = values.grounded;
+  if (publisher === undefined) return { api, body: routed };
+  if (publisher.trim() === "")
+    throw new UsageError("--grounded needs a publisher name.", 'For example: --grounded "My Publisher"');
+  return { api: "grounded", body: { ...routed, rag_publisher: publisher } };
 }
 
 function resolveApi(values: ChatFlags): "v1" | "v2" {
   const v2Flags =
-    values["auto-routing"] === true || values["model-family"] !== undefined || values.tradition !== undefined;
+    values["auto-routing"] === true ||
+    values["model-family"] !== undefined ||
+    values.tradition !== undefined ||
+    values.grounded !== undefined;
   const api = values.api ?? (v2Flags ? "v2" : "v1");
   if (api !== "v1" && api !== "v2") throw new UsageError(`--api must be v1 or v2, got "${api}".`);
   if (api === "v1" && v2Flags)
-    throw new UsageError("--auto-routing, --model-family and --tradition need --api v2.");
+    throw new UsageError("--auto-routing, --model-family, --tradition and --grounded need --api v2.");
   return api;
 }
 

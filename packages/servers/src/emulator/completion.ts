@@ -29,6 +29,10 @@ export interface PlannedAnswer {
   route: Route;
   choices: PlannedChoice[];
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  /** Top-level fields after the routing metadata (grounded: `sources_returned`), on the body and every chunk. */
+  extra?: Record<string, unknown> | undefined;
+  /** Sources a stream announces in its first event (grounded completions). */
+  citations?: unknown[] | undefined;
 }
 
 /** The choices and usage of a completion, without the per-response id and timestamp. */
@@ -37,10 +41,11 @@ export function planAnswer(
   route: Route,
   api: "v1" | "v2",
   context: { random: Random; script: Script | undefined },
+  reply?: Reply,
 ): PlannedAnswer {
   const choices: PlannedChoice[] = [];
   for (let i = 0; i < body.n; i++) {
-    choices.push(planChoice(generateReply(body, context.random, context.script), body.maxTokens));
+    choices.push(planChoice(reply ?? generateReply(body, context.random, context.script), body.maxTokens));
   }
   // Usage: each message counts one token for its role plus its content's tokens (emulator choice).
   const prompt = body.messages.reduce((sum, m) => sum + 1 + countTokens(textOf(m.content)), 0);
@@ -59,7 +64,8 @@ export function stamp(answer: PlannedAnswer, now: number): CompletionPlan {
   const id =
     answer.api === "v1" ? `chatcmpl-${randomUUID().slice(0, 8)}` : `gen-${created}-${alphanumeric(20)}`;
   // Fields listed, not spread: `{ ...answer }` measured ~2 µs slower per request on Node 20.
-  return { api: answer.api, route: answer.route, choices: answer.choices, usage: answer.usage, id, created };
+  const { api, route, choices, usage, extra, citations } = answer;
+  return { api, route, choices, usage, extra, citations, id, created };
 }
 
 function planChoice(reply: Reply, maxTokens: number | undefined): PlannedChoice {
@@ -143,7 +149,14 @@ export function completionJsonTemplate(answer: PlannedAnswer): (plan: Completion
 
 /** The fields every body and chunk of a completion starts with (V2: with routing metadata). */
 export function header(plan: CompletionPlan, object: string): Record<string, unknown> {
-  return { id: plan.id, object, created: plan.created, model: plan.route.model.id, ...plan.route.routing };
+  const head = {
+    id: plan.id,
+    object,
+    created: plan.created,
+    model: plan.route.model.id,
+    ...plan.route.routing,
+  };
+  return plan.extra === undefined ? head : { ...head, ...plan.extra };
 }
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

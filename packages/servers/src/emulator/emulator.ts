@@ -7,6 +7,7 @@ import { createFaultSource, withFaults } from "./fault-source.js";
 import { checkFaultSpec, type FaultSpec, parseFaults } from "./faults.js";
 import { json, methodNotAllowed, notFound } from "./http.js";
 import { createLegacyChat, type LegacyChat } from "./legacy-chat.js";
+import { createLegacyMessages } from "./legacy-message.js";
 import { type Random, seededRandom } from "./random.js";
 import { compileScript, type ScriptRule } from "./script.js";
 import { createTokenIssuer } from "./token.js";
@@ -118,6 +119,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 type RouteTable = Record<string, Partial<Record<string, RouteHandler>>>;
 
 function routeTable(token: RouteHandler, context: CompletionContext, legacy: LegacyChat): RouteTable {
+  const messages = createLegacyMessages(legacy, context);
   const authenticated =
     (
       handler: (request: Request, requestId: string, userId: string) => Promise<Response> | Response,
@@ -130,10 +132,19 @@ function routeTable(token: RouteHandler, context: CompletionContext, legacy: Leg
     "/oauth2/token": { POST: token },
     "/ai/v1/chat/completions": { POST: completionsHandler("v1", context) },
     "/ai/v2/chat/completions": { POST: completionsHandler("v2", context) },
+    "/ai/v2/chat/completions/grounded": { POST: completionsHandler("grounded", context) },
     "/platform/v2/models": { GET: () => json(200, catalogueListing()) },
     "/ai/v1/chat": {
-      POST: authenticated((request, requestId, userId) => legacy.create(request, requestId, userId)),
+      POST: authenticated((request, requestId) => legacy.create(request, requestId)),
       GET: authenticated((request, _requestId, userId) => legacy.read(request, userId)),
+      PATCH: authenticated((request, requestId) => legacy.update(request, requestId)),
+    },
+    "/ai/v1/message": {
+      POST: authenticated((request, requestId) => messages.post(request, requestId, false)),
+      DELETE: authenticated((request) => messages.remove(request)),
+    },
+    "/ai/v1/message/kallm": {
+      POST: authenticated((request, requestId) => messages.post(request, requestId, true)),
     },
   };
 }

@@ -31,6 +31,8 @@ export interface RequestFaults {
   latencyMs?: number;
   /** Token lifetime in seconds for a token request. */
   tokenTtl?: number;
+  /** Answer with the safety layer's canned refusal (V2 and grounded completions). */
+  moderation?: boolean;
 }
 
 /** Retry-After of an injected 429 unless `retry-after=S` is given (emulator choice). */
@@ -96,7 +98,7 @@ function faultFor(name: RateFault, random: Random): RequestFaults {
 }
 
 /**
- * Parses the fault header: comma-separated `429`, `500`, `502`, `503`, `drop`, `drop-after=N`,
+ * Parses the fault header: comma-separated `429`, `500`, `502`, `503`, `drop`, `moderation`, `drop-after=N`,
  * `error-after=N`, `latency=MS`, `retry-after=S`, `ttl=S`; a message saying what is wrong otherwise.
  */
 export function parseFaultHeader(value: string): RequestFaults | string {
@@ -120,6 +122,10 @@ function applyItem(faults: RequestFaults, item: string): string | undefined {
     faults.drop = true;
     return undefined;
   }
+  if (item === "moderation") {
+    faults.moderation = true;
+    return undefined;
+  }
   const [key, raw] = item.split("=");
   const number = Number(raw);
   const fields: Record<string, keyof RequestFaults> = {
@@ -131,7 +137,7 @@ function applyItem(faults: RequestFaults, item: string): string | undefined {
   };
   const field = fields[key ?? ""];
   if (field === undefined || raw === undefined || raw === "" || !Number.isInteger(number) || number < 0) {
-    return `Unknown ${FAULT_HEADER} item "${item}": use 429, 500, 502, 503, drop, drop-after=N, error-after=N, latency=MS, retry-after=S or ttl=S.`;
+    return `Unknown ${FAULT_HEADER} item "${item}": use 429, 500, 502, 503, drop, moderation, drop-after=N, error-after=N, latency=MS, retry-after=S or ttl=S.`;
   }
   (faults as Record<string, number>)[field] = number;
   return undefined;

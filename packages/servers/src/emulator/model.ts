@@ -2,8 +2,10 @@
 // quickstart's probes exactly, writes readable text derived from other prompts, and calls tools
 // from their schema when asked. At temperature 0 the text depends only on the messages.
 import { hashString, type Random, seededRandom } from "./random.js";
+import { type Schema, valueFor, valueSourceOf } from "./schema-value.js";
 import type { Script } from "./script.js";
 import { argumentsFor, type EmulatedToolCall, type FunctionTool } from "./tool-calls.js";
+import { relevantTool } from "./tool-relevance.js";
 
 /** A message as the emulator reads it (validated beforehand). */
 export interface ChatMessage {
@@ -16,22 +18,49 @@ export interface ChatMessage {
 /** How the model may use tools: OpenAI's `tool_choice`, a named function reduced to its name. */
 export type ToolChoice = "none" | "auto" | "required" | { name: string };
 
+/** OpenAI's `response_format`, reduced to what the model needs. */
+export type ResponseFormat =
+  | { type: "text" }
+  | { type: "json_object" }
+  | { type: "json_schema"; schema: Schema };
+
 /** What the model is asked. */
 export interface PromptInput {
   messages: ChatMessage[];
   temperature: number;
   tools: FunctionTool[];
   toolChoice: ToolChoice | undefined;
+  responseFormat?: ResponseFormat | undefined;
 }
 
 /** The model's answer for one choice: text, or tool calls. */
 export type Reply = { text: string } | { toolCalls: EmulatedToolCall[] };
 
-// "Return EXACTLY this string and nothing else: X", "Reply with only: X", "Say ONE word that is exactly X."
-const EXACT_INSTRUCTIONS = [
-  /return\s+exactly\s+this\s+string\s+and\s+nothing\s+else\s*:\s*(.+?)\s*$/is,
-  /(?:reply|respond|answer)\s+with\s+only\s*:\s*(.+?)\s*$/is,
-  /say\s+one\s+word\s+that\s+is\s+exactly\s+(\S+?)[.!]?\s*$/is,
+// Exact-reply instructions (docs/emulator.md, "Exact instructions"): the first that matches answers
+// its `X`. With a colon, X is everything after it; without one, a final "." or "!" is dropped.
+const EXACT_INSTRUCTIONS: { pattern: RegExp; colon: boolean }[] = [
+  // "Return EXACTLY this string and nothing else: X" (the quickstart's health check)
+  { pattern: /return\s+exactly\s+this\s+string\s+and\s+nothing\s+else\s*:\s*(.+?)\s*$/is, colon: true },
+  // "Reply with only: X", "Respond with only: X", "Answer with only: X"
+  { pattern: /(?:reply|respond|answer)\s+with\s+only\s*:\s*(.+?)\s*$/is, colon: true },
+  // "Reply with exactly: X", "Say exactly: 'X'", "Respond exactly: X", "Output exactly: X"
+  {
+    pattern: /(?:reply|respond|answer|say|return|output|print|write)\s+(?:with\s+)?exactly\s*:\s*(.+?)\s*$/is,
+    colon: true,
+  },
+  // "Say ONE word that is exactly X." (the quickstart's determinism check)
+  { pattern: /say\s+one\s+word\s+that\s+is\s+exactly\s+(\S+?)[.!]?\s*$/is, colon: false },
+  // "Respond with only X", "Reply with only the numbers 1, 2, 3", "Answer with only the word yes"
+  {
+    pattern:
+      /(?:reply|respond|answer)\s+with\s+only\s+(?:the\s+(?:words?|numbers?|letters?|text|string|phrase)\s+)?(.+?)\s*$/is,
+    colon: false,
+  },
+  // "Say exactly X", "Reply with exactly X"
+  {
+    pattern: /(?:reply|respond|answer|say|return|output|print|write)\s+(?:with\s+)?exactly\s+(.+?)\s*$/is,
+    colon: false,
+  },
 ];
 
 const SENTENCES = [
@@ -74,9 +103,21 @@ export function generateReply(input: PromptInput, random: Random, script?: Scrip
   const scripted = script?.answer(prompt);
   if (scripted !== undefined) return { text: scripted };
   const reading = read(prompt);
-  if (reading.exact !== undefined) return { text: reading.exact };
   const pick = input.temperature === 0 ? seededRandom(hashString(JSON.stringify(input.messages))) : random;
+  const format = input.responseFormat;
+  if (format !== undefined && format.type !== "text")
+    return { text: jsonAnswer(format, prompt, reading, pick) };
+  if (reading.exact !== undefined) return { text: reading.exact };
   return { text: compose(reading, pick) };
+}
+
+// `json_object`: an object with the topic and the prose answer; `json_schema`: a value valid against
+// the schema, its free-text strings taken from the prompt's topic (deterministic for the prompt).
+function jsonAnswer(format: ResponseFormat, prompt: string, reading: Reading, pick: Random): string {
+  if (format.type === "json_schema") {
+    return JSON.stringify(valueFor(format.schema, valueSourceOf(prompt, reading.topic), true));
+  }
+  return JSON.stringify({ topic: reading.topic, answer: reading.exact ?? compose(reading, pick) });
 }
 
 /** What the model takes from a prompt: an exact-echo instruction, or a topic and a length. */
@@ -102,9 +143,12 @@ function read(prompt: string): Reading {
 
 /** The `X` of an exact-echo instruction, or undefined. */
 export function exactInstruction(prompt: string): string | undefined {
-  for (const pattern of EXACT_INSTRUCTIONS) {
+  for (const { pattern, colon } of EXACT_INSTRUCTIONS) {
     const match = pattern.exec(prompt);
-    if (match?.[1] !== undefined) return unquote(match[1]);
+    if (match?.[1] === undefined) continue;
+    const quoted = unquote(match[1]);
+    if (quoted !== match[1] || colon) return quoted;
+    return unquote(match[1].replace(/[.!]$/, ""));
   }
   return undefined;
 }
@@ -118,12 +162,7 @@ function chooseTool(input: PromptInput, prompt: string): FunctionTool | undefine
   const { tools, toolChoice } = input;
   if (tools.length === 0 || toolChoice === "none") return undefined;
   if (typeof toolChoice === "object") return tools.find((tool) => tool.function.name === toolChoice.name);
-  const lower = prompt.toLowerCase();
-  const named = tools.find((tool) => {
-    const name = tool.function.name.toLowerCase();
-    return lower.includes(name) || lower.includes(name.replaceAll("_", " "));
-  });
-  return named ?? (toolChoice === "required" ? tools[0] : undefined);
+  return relevantTool(tools, prompt) ?? (toolChoice === "required" ? tools[0] : undefined);
 }
 
 function afterToolResult(messages: ChatMessage[], result: string): string {

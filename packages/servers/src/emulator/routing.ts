@@ -1,6 +1,6 @@
 // Model resolution: V1's optional `model`, V2's three routing mechanisms (reference: the V2 API
 // guide and reference; routing metadata field names and values from the guide's real examples).
-import { type CatalogueModel, findModel, V1_DEFAULT_MODEL } from "./catalogue.js";
+import { type CatalogueModel, findModel, type RoutingFamily, V1_DEFAULT_MODEL } from "./catalogue.js";
 import { invalidRequest, unprocessable } from "./http.js";
 import { textOf } from "./model.js";
 import { hashString } from "./random.js";
@@ -24,7 +24,7 @@ export interface Route {
   routing: RoutingMetadata | undefined;
 }
 
-const FAMILIES: CatalogueModel["family"][] = ["OpenAI", "Anthropic", "Google", "Open Source"];
+const FAMILIES: RoutingFamily[] = ["OpenAI", "Anthropic", "Google", "Open Source"];
 
 // Which model each tier and family routes to (emulator choice, unconfirmed).
 const TIER_MODELS = [
@@ -33,7 +33,7 @@ const TIER_MODELS = [
   "gloo-anthropic-claude-sonnet-4.5",
   "gloo-anthropic-claude-opus-4.5",
 ];
-const FAMILY_MODELS: Record<CatalogueModel["family"], string[]> = {
+const FAMILY_MODELS: Record<RoutingFamily, string[]> = {
   OpenAI: [
     "gloo-openai-gpt-5-nano",
     "gloo-openai-gpt-5.2",
@@ -70,7 +70,8 @@ export function resolveRoute(body: ValidatedBody, api: "v1" | "v2", requestId: s
 function routeV1(body: ValidatedBody, requestId: string): Route | Response {
   const id = body.model === undefined || body.model === "" ? V1_DEFAULT_MODEL : body.model;
   const model = findModel(id);
-  return model === undefined ? unknownModel(id, requestId) : { model, routing: undefined };
+  if (model === undefined) return unknownModel(id, requestId);
+  return model.retired === undefined ? { model, routing: undefined } : retiredModel(model, requestId);
 }
 
 function routeV2(body: ValidatedBody, requestId: string): Route | Response {
@@ -94,6 +95,7 @@ function routeV2(body: ValidatedBody, requestId: string): Route | Response {
   if (chosen[0] === "model") {
     const model = findModel(body.model as string);
     if (model === undefined) return unknownModel(body.model as string, requestId);
+    if (model.retired !== undefined) return retiredModel(model, requestId);
     if (!model.apis.includes("v2")) return v1OnlyModel(model.id, requestId);
     const routing = { ...base(model, false, "direct_model_selection"), ...tradition };
     return { model, routing };
@@ -149,6 +151,17 @@ function checkCapabilities(route: Route, body: ValidatedBody, requestId: string)
 // Unknown model: 400 in the AI error envelope (emulator choice; the status is unconfirmed).
 function unknownModel(id: string, requestId: string): Response {
   return invalidRequest(`Unknown model "${id}": GET /platform/v2/models lists the available ids.`, requestId);
+}
+
+// A retired id (emulator choice, unconfirmed: Gloo documents no answer for retired models; its
+// monitors only expect a "model not supported" client error after a retirement date): 400 naming
+// the day and the successor.
+function retiredModel(model: CatalogueModel, requestId: string): Response {
+  const { on, successor } = model.retired as NonNullable<CatalogueModel["retired"]>;
+  return invalidRequest(
+    `Model "${model.id}" is not supported: it was retired on ${on}. Use "${successor}" or another id from GET /platform/v2/models.`,
+    requestId,
+  );
 }
 
 // A V1 id sent to V2 (emulator choice: the platform's answer is unconfirmed): 400, saying where it works.

@@ -67,6 +67,8 @@ function* chunksOf(plan: CompletionPlan, includeUsage: boolean): Generator<Recor
       { index, delta, finish_reason: finishReason, ...(plan.api === "v1" ? { logprobs: null } : {}) },
     ],
   });
+  // Grounded completions announce their sources first (reference: the grounded API reference).
+  if (plan.citations !== undefined) yield { ...base, choices: [], citations: plan.citations };
   for (let index = 0; index < plan.choices.length; index++)
     yield chunk(index, { role: "assistant", content: "" });
   const longest = Math.max(...plan.choices.map((c) => c.tokens.length));

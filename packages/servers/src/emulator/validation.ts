@@ -1,7 +1,7 @@
 // Body validation of the completion endpoints (reference: the V1 and V2 API reference tables).
 // Issues use Pydantic's `type` names and messages, in the platform's 422 `detail` shape.
 import type { ValidationIssue } from "./http.js";
-import type { ChatMessage, ToolChoice } from "./model.js";
+import type { ChatMessage, ResponseFormat, ToolChoice } from "./model.js";
 import type { FunctionTool } from "./tool-calls.js";
 
 /** The fields of a completion request the emulator uses, after validation. */
@@ -15,6 +15,7 @@ export interface ValidatedBody {
   includeUsage: boolean;
   tools: FunctionTool[];
   toolChoice: ToolChoice | undefined;
+  responseFormat: ResponseFormat | undefined;
   autoRouting: boolean | undefined;
   modelFamily: string | undefined;
   tradition: string | undefined;
@@ -23,6 +24,7 @@ export interface ValidatedBody {
 const ROLES = ["system", "developer", "user", "assistant", "tool"];
 const TRADITIONS = ["evangelical", "catholic", "mainline", "not_faith_specific"];
 const TOOL_CHOICES = ["none", "auto", "required"];
+const RESPONSE_FORMATS = ["text", "json_object", "json_schema"];
 /** Largest `n` (emulator choice, unconfirmed: the platform documents no `n` at all). */
 export const MAX_N = 16;
 
@@ -119,6 +121,7 @@ export function validateBody(value: unknown, api: "v1" | "v2"): ValidatedBody | 
     includeUsage: c.optional("stream_options", (v, loc) => checkStreamOptions(c, v, loc)) ?? false,
     tools,
     toolChoice: c.optional("tool_choice", (v, loc) => checkToolChoice(c, v, loc, tools)),
+    responseFormat: c.optional("response_format", (v, loc) => checkResponseFormat(c, v, loc)),
     autoRouting: api === "v2" ? c.optional("auto_routing", c.boolean) : undefined,
     modelFamily: api === "v2" ? c.optional("model_family", c.string) : undefined,
     tradition: api === "v2" ? c.optional("tradition", c.literal(TRADITIONS)) : undefined,
@@ -243,6 +246,32 @@ function checkToolChoice(
     return undefined;
   }
   return { name };
+}
+
+// OpenAI's `response_format` (Gloo's structured-output example sends `json_schema` with `name`,
+// `strict` and `schema`): `text`, `json_object`, or `json_schema` with a schema object.
+function checkResponseFormat(
+  c: Checker,
+  value: unknown,
+  loc: (string | number)[],
+): ResponseFormat | undefined {
+  const type = (value as { type?: unknown } | null)?.type;
+  if (typeof value !== "object" || Array.isArray(value) || !RESPONSE_FORMATS.includes(type as string)) {
+    const msg = `Input should be {type: ${listOf(RESPONSE_FORMATS)}} (json_schema also needs json_schema: {name, schema})`;
+    c.add("literal_error", [...loc, "type"], msg, value);
+    return undefined;
+  }
+  if (type !== "json_schema") return { type } as ResponseFormat;
+  const spec = (value as { json_schema?: unknown }).json_schema;
+  const schema = (spec as { schema?: unknown } | null | undefined)?.schema;
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
+    const msg = "Input should be a JSON schema object: {json_schema: {name, strict, schema: {...}}}";
+    c.add("dict_type", [...loc, "json_schema", "schema"], msg, schema ?? null);
+    return undefined;
+  }
+  const strict = (spec as { strict?: unknown }).strict;
+  if (strict !== undefined && strict !== null) c.boolean(strict, [...loc, "json_schema", "strict"]);
+  return { type, schema: schema as Record<string, unknown> };
 }
 
 function listOf(values: string[]): string {
