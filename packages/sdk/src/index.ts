@@ -33,6 +33,15 @@ export {
   UnprocessableEntityError,
   type ValidationIssue,
 } from "./errors.js";
+export {
+  type HealthCheck,
+  type HealthCheckId,
+  type HealthCheckOutcome,
+  type HealthCheckResult,
+  healthChecks,
+  type RunHealthChecksOptions,
+  runHealthChecks,
+} from "./health-checks.js";
 export { MODEL_FAMILIES, Models } from "./models.js";
 export {
   AccessToken,
