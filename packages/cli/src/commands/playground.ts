@@ -2,11 +2,11 @@ import { spawn } from "node:child_process";
 import { createPlayground, isLoopbackHost, type RunningServer } from "@gloo-toolkit/servers";
 import type { Command, CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
+import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings } from "../internal/credentials.js";
 import { credentialsOrEmulator, type EmbeddedEmulator } from "../internal/embedded-emulator.js";
-import { listen } from "../internal/listen.js";
+import { listen, listenTarget, untilAborted } from "../internal/listen.js";
 
 /** The playground's port when `--port` is not given (the proxy has 8787, the emulator 8788). */
 const DEFAULT_PORT = 8789;
@@ -46,13 +46,13 @@ export const command: Command = {
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
-    const host = args.values.host ?? "127.0.0.1";
-    const port = numberFlag("port", args.values.port, { integer: true, min: 0, max: 65535 }) ?? DEFAULT_PORT;
+    const target = listenTarget(args.values, "gloo playground", DEFAULT_PORT);
+    const { host } = target;
     // The page spends the credentials for whoever reaches it, and it has no key to check.
     if (!isLoopbackHost(host)) {
       throw new UsageError(
         `refusing to listen on ${host}: anyone who can reach the playground could spend your Gloo credentials.`,
-        `Keep the default --host 127.0.0.1; to use it from another machine, tunnel: ssh -L ${DEFAULT_PORT}:127.0.0.1:${port || DEFAULT_PORT} THIS_HOST`,
+        `Keep the default --host 127.0.0.1; to use it from another machine, tunnel: ssh -L ${DEFAULT_PORT}:127.0.0.1:${target.port || DEFAULT_PORT} THIS_HOST`,
       );
     }
     const settings = readSettings(ctx.env, { base: args.values.base });
@@ -67,11 +67,10 @@ export const command: Command = {
         upstream: emulator === undefined ? "platform" : "emulator",
         model: credentials.model,
       });
-      const portGiven = args.values.port !== undefined;
-      const server = await listen(playground.fetch, { port, host, command: "gloo playground", portGiven });
+      const server = await listen(playground.fetch, target);
       ctx.stdout.write(banner(server, credentials.baseURL, emulator));
       if (args.values.open === true) openBrowser(ctx, server.url);
-      await aborted(ctx.signal);
+      await untilAborted(ctx.signal);
       await server.close();
     } finally {
       await emulator?.close();
@@ -109,9 +108,4 @@ function openBrowser(ctx: CommandContext, url: string): void {
   } catch (error) {
     warn((error as Error).message);
   }
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }
