@@ -5,6 +5,7 @@
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ import { type SpawnedServer, spawnServer, until } from "./helpers/spawned-server
 const SECRET = "playground-test-secret-4f1c9a";
 const JWT = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]{4,}/;
 const COMPLETIONS = "/ai/v2/chat/completions";
+const REPO = fileURLToPath(new URL("../../..", import.meta.url));
 
 let emulator: SpawnedServer;
 let playground: SpawnedServer;
@@ -200,6 +202,64 @@ describe("gloo playground in Chromium", () => {
     expect(stdout).toMatch(/\nstatus=200\n$/);
     expect(textOfSSE(stdout)).toBe(shown);
     expect(shown).toBe("it's PLAY-OK");
+    await page.close();
+  });
+
+  it("sends each pane's settings as set: system prompt, routing, tradition, temperature, max tokens; v1 too", async () => {
+    const page = await open();
+    await page.click("#add-pane");
+    await page.fill("#system", "Be brief.");
+    await page.selectOption(`${pane(1)} [data-setting=routing]`, "model_family");
+    await page.selectOption(`${pane(1)} [data-setting=family]`, "open source");
+    await page.selectOption(`${pane(1)} [data-setting=tradition]`, "catholic");
+    await page.fill(`${pane(1)} [data-setting=temperature]`, "0.2");
+    await page.fill(`${pane(1)} [data-setting=max_tokens]`, "64");
+    await page.selectOption(`${pane(2)} [data-setting=api]`, "v1");
+    expect(await page.isDisabled(`${pane(2)} [data-setting=tradition]`)).toBe(true);
+    await send(page, "Reply with only: SET");
+    expect([await finished(page, 1), await finished(page, 2)]).toEqual(["done", "done"]);
+    const request = async (n: number) =>
+      JSON.parse((await lastReply(page, n).locator("[data-role=request]").textContent()) ?? "");
+    const messages = [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "Reply with only: SET" },
+    ];
+    expect(await request(1)).toEqual({
+      model_family: "open source",
+      tradition: "catholic",
+      messages,
+      temperature: 0.2,
+      max_tokens: 64,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    expect(await request(2)).toEqual({
+      model: "us.meta.llama3-3-70b-instruct-v1:0",
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    expect(await lastReply(page, 2).locator("h4").first().textContent()).toBe(
+      `Request: POST ${emulator.url}/ai/v1/chat/completions`,
+    );
+    await page.close();
+  });
+
+  it("Copy as TypeScript gives SDK code that runs and prints the same answer", async () => {
+    const page = await open();
+    await send(page, "Reply with only: TS-OK");
+    expect(await finished(page)).toBe("done");
+    await lastReply(page).locator("summary").click();
+    await lastReply(page).locator("[data-action=copy-ts]").click();
+    const code = (await page.evaluate("navigator.clipboard.readText()")) as string;
+    expect(code).toContain('import { Gloo } from "@gloo-toolkit/sdk";');
+    expect(code).toContain("gloo.v2.chat.completions.create(");
+    // The snippet is also valid JavaScript: run it from the repository, where the SDK resolves.
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", code], {
+      cwd: REPO,
+      env: { PATH: process.env.PATH ?? "", GLOO_CLIENT_ID: "emulator-client", GLOO_CLIENT_SECRET: SECRET },
+    });
+    expect(stdout).toBe("TS-OK\n");
     await page.close();
   });
 

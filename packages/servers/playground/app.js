@@ -163,7 +163,7 @@ $("health-button").addEventListener("click", async () => {
             "li",
             { "data-check": result.check, "data-ok": String(result.ok) },
             h("b", { class: result.ok ? "pass" : "fail" }, result.ok ? "PASS" : "FAIL"),
-            ` ${result.check} · ${Math.round(result.latencyMs)} ms · ${result.detail}`,
+            ` ${result.title} · ${Math.round(result.latencyMs)} ms · ${result.detail}`,
             result.requestId ? ` [${result.requestId}]` : "",
           ),
         ),

@@ -1,4 +1,4 @@
-import { type Gloo, runHealthChecks } from "@gloo-toolkit/sdk";
+import { type Gloo, healthChecks, runHealthChecks } from "@gloo-toolkit/sdk";
 import { BufferedResponse } from "../internal/buffered-response.js";
 import { loopbackViolation } from "../proxy/access.js";
 import { createAssetReader } from "./assets.js";
@@ -96,8 +96,12 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   // The quickstart's checks with the playground's client: the verdicts of `gloo health`.
   async function health(request: Request): Promise<Response> {
     const results = await runHealthChecks(options.gloo, [options.model], { signal: request.signal });
+    const titled = results.map((result) => ({
+      ...result,
+      title: healthChecks.find((check) => check.id === result.check)?.title ?? result.check,
+    }));
     return Response.json(
-      { ok: results.every((result) => result.ok), model: options.model, results },
+      { ok: results.every((result) => result.ok), model: options.model, results: titled },
       { headers: { "cache-control": "no-store" } },
     );
   }

@@ -137,9 +137,10 @@ describe("createPlayground", () => {
     const { call } = setup();
     const report = (await (await call("/api/health", { method: "POST" })).json()) as {
       ok: boolean;
-      results: { check: string; ok: boolean }[];
+      results: { check: string; title: string; ok: boolean }[];
     };
     expect(report.ok).toBe(true);
+    expect(report.results[1]?.title).toBe("exact echo");
     expect(report.results.map((result) => [result.check, result.ok])).toEqual([
       ["token", true],
       ["echo", true],
