@@ -1,12 +1,18 @@
 // The page: what it talks to, the panes (one to chat, up to four to compare), the composer,
 // presets, export and the Health button. Everything it loads and calls is on this origin.
-import { Gloo } from "/vendor/sdk/index.js";
+
 import { h } from "./dom.js";
 import { createPane } from "./pane.js";
 import { deletePreset, loadPresets, savePreset } from "./presets.js";
+import { Gloo } from "./vendor/sdk/index.js";
 
 const MAX_PANES = 4;
-const $ = (id) => document.getElementById(id);
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @param {string} id */
+const $value = (id) => /** @type {HTMLInputElement} */ ($(id));
+/** @param {string} id */
+const $button = (id) => /** @type {HTMLButtonElement} */ ($(id));
 
 const info = await (await fetch("/api/info")).json();
 // The catalogue needs no token; the SDK fetches it through the playground, which asks the upstream.
@@ -21,8 +27,10 @@ const catalogue = await new Gloo({
     $("upstream").after(h("span", { class: "error" }, ` model catalogue unavailable: ${error.message}`));
     return [];
   });
-const app = { info, catalogue, systemPrompt: () => $("system").value.trim() };
+const app = { info, catalogue, systemPrompt: () => $value("system").value.trim() };
+/** @type {{ number: number, pane: ReturnType<typeof createPane> }[]} */
 const panes = [];
+/** @type {AbortController | undefined} */
 let running;
 
 $("upstream").textContent =
@@ -46,10 +54,10 @@ function addPane() {
 }
 
 function refresh() {
-  $("add-pane").disabled = panes.length >= MAX_PANES || running !== undefined;
-  $("send").disabled = running !== undefined;
-  $("regenerate").disabled = running !== undefined;
-  $("stop").disabled = running === undefined;
+  $button("add-pane").disabled = panes.length >= MAX_PANES || running !== undefined;
+  $button("send").disabled = running !== undefined;
+  $button("regenerate").disabled = running !== undefined;
+  $button("stop").disabled = running === undefined;
   document.body.dataset.busy = String(running !== undefined);
 }
 
@@ -64,9 +72,9 @@ async function runAll() {
 }
 
 function send() {
-  const text = $("prompt").value.trim();
+  const text = $value("prompt").value.trim();
   if (text === "" || running !== undefined) return;
-  $("prompt").value = "";
+  $value("prompt").value = "";
   for (const { pane } of panes) pane.addUser(text);
   return runAll();
 }
@@ -99,27 +107,31 @@ function listPresets(selected = "") {
   );
 }
 $("preset-save").addEventListener("click", () => {
-  const name = $("preset-name").value.trim();
+  const name = $value("preset-name").value.trim();
   if (name === "") return;
   const first = panes[0]?.pane.element;
-  const value = (setting) => first?.querySelector(`[data-setting="${setting}"]`)?.value ?? "";
+  /** @param {string} setting */
+  const value = (setting) => {
+    const input = first?.querySelector(`[data-setting="${setting}"]`);
+    return input instanceof HTMLInputElement ? input.value : "";
+  };
   savePreset({
     name,
-    system: $("system").value,
+    system: $value("system").value,
     temperature: value("temperature"),
     maxTokens: value("max_tokens"),
   });
   listPresets(name);
 });
 $("preset-select").addEventListener("change", () => {
-  const preset = loadPresets().find((candidate) => candidate.name === $("preset-select").value);
+  const preset = loadPresets().find((candidate) => candidate.name === $value("preset-select").value);
   if (preset === undefined) return;
-  $("system").value = preset.system ?? "";
-  $("preset-name").value = preset.name;
+  $value("system").value = preset.system ?? "";
+  $value("preset-name").value = preset.name;
   for (const { pane } of panes) pane.setParameters(preset);
 });
 $("preset-delete").addEventListener("click", () => {
-  deletePreset($("preset-select").value);
+  deletePreset($value("preset-select").value);
   listPresets();
 });
 
@@ -144,6 +156,7 @@ $("health-button").addEventListener("click", async () => {
   section.replaceChildren(h("p", {}, `Running the quickstart's checks on ${info.model}…`));
   try {
     const response = await fetch("/api/health", { method: "POST" });
+    /** @type {HealthReport} */
     const report = await response.json();
     if (!response.ok) throw new Error(report.error?.message ?? `HTTP ${response.status}`);
     const failed = report.results.filter((result) => !result.ok).length;
@@ -171,7 +184,8 @@ $("health-button").addEventListener("click", async () => {
     );
     section.dataset.state = failed === 0 ? "pass" : "fail";
   } catch (error) {
-    section.replaceChildren(h("p", { class: "error" }, `Health checks could not run: ${error.message}`));
+    const message = error instanceof Error ? error.message : String(error);
+    section.replaceChildren(h("p", { class: "error" }, `Health checks could not run: ${message}`));
     section.dataset.state = "error";
   }
 });

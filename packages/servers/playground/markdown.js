@@ -1,7 +1,7 @@
 // Model output as HTML: marked renders, DOMPurify removes scripts, event handlers and
 // `javascript:` URLs ("Marked does not sanitize the output HTML", marked's README).
-import { marked } from "/vendor/marked.js";
-import DOMPurify from "/vendor/purify.js";
+import { marked } from "./vendor/marked.js";
+import DOMPurify from "./vendor/purify.js";
 
 DOMPurify.addHook("afterSanitizeAttributes", (node) => {
   if (node.tagName === "A" && node.hasAttribute("href")) {
@@ -10,7 +10,10 @@ DOMPurify.addHook("afterSanitizeAttributes", (node) => {
   }
 });
 
-/** Sanitized HTML for a Markdown text. */
+/**
+ * Sanitized HTML for a Markdown text.
+ * @param {string} text
+ */
 export function renderMarkdown(text) {
   return DOMPurify.sanitize(marked.parse(text, { async: false, gfm: true }));
 }

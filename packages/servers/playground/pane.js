@@ -1,11 +1,13 @@
 // One pane: its own routing and parameters, its own history, and its exchanges streamed through
 // the SDK (served from this machine), with every request and raw SSE frame kept for Inspect.
-import { Gloo, MODEL_FAMILIES } from "/vendor/sdk/index.js";
+
 import { estimateCost, formatCost, priceLabel } from "./cost.js";
 import { field, h, select } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
 import { curlCommand, typeScriptSnippet } from "./snippets.js";
+import { Gloo, MODEL_FAMILIES } from "./vendor/sdk/index.js";
 
+/** @type {[string, string][]} */
 const TRADITIONS = [
   ["", "general"],
   ["evangelical", "evangelical"],
@@ -13,6 +15,7 @@ const TRADITIONS = [
   ["mainline", "mainline"],
   ["not_faith_specific", "not faith specific"],
 ];
+/** @type {[string, string][]} */
 const ROUTINGS = [
   ["auto_routing", "auto routing"],
   ["model_family", "model family"],
@@ -20,8 +23,10 @@ const ROUTINGS = [
 ];
 
 /**
- * A pane in `app` (`{ info, catalogue, systemPrompt() }`); `remove` takes it off the page.
- * Returns `{ element, settings, addUser, dropLastReply, run, setParameters, toJSON }`.
+ * Pane `number` of the page; `remove` takes it off the page.
+ * @param {PlaygroundApp} app
+ * @param {number} number
+ * @param {() => void} remove
  */
 export function createPane(app, number, remove) {
   const controls = {
@@ -32,7 +37,7 @@ export function createPane(app, number, remove) {
     routing: select({ "data-setting": "routing" }, ROUTINGS),
     family: select(
       { "data-setting": "family" },
-      MODEL_FAMILIES.map((family) => [family, family]),
+      MODEL_FAMILIES.map((family) => /** @type {[string, string]} */ ([family, family])),
     ),
     model: select(
       { "data-setting": "model" },
@@ -51,7 +56,9 @@ export function createPane(app, number, remove) {
     fault: h("input", { "data-setting": "fault", placeholder: "none (e.g. error-after=2)" }),
   };
   if (app.catalogue.some((model) => model.id === app.info.model)) controls.model.value = app.info.model;
+  /** @type {Message[]} */
   const messages = [];
+  /** @type {Exchange[]} */
   const exchanges = [];
   const transcript = h("div", { class: "transcript", "data-role": "transcript" });
   const element = h(
@@ -89,10 +96,14 @@ export function createPane(app, number, remove) {
   controls.routing.addEventListener("change", sync);
   sync();
 
-  /** The request body for the pane's history, as the SDK will send it. */
+  /**
+   * The request body for the pane's history, as the SDK will send it.
+   * @returns {RequestBody}
+   */
   function params() {
     const v2 = controls.api.value === "v2";
     const routing = v2 ? controls.routing.value : "model";
+    /** @type {Record<string, unknown>} */
     const body = {};
     if (routing === "auto_routing") body.auto_routing = true;
     else if (routing === "model_family") body.model_family = controls.family.value;
@@ -104,9 +115,10 @@ export function createPane(app, number, remove) {
     if (controls.maxTokens.value !== "") body.max_tokens = Number(controls.maxTokens.value);
     body.stream = true;
     body.stream_options = { include_usage: true };
-    return body;
+    return /** @type {RequestBody} */ (/** @type {unknown} */ (body));
   }
 
+  /** @param {string} content */
   function addUser(content) {
     messages.push({ role: "user", content });
     transcript.append(h("div", { class: "message user", "data-role": "user" }, content));
@@ -116,13 +128,15 @@ export function createPane(app, number, remove) {
   function dropLastReply() {
     if (messages.at(-1)?.role === "assistant") messages.pop();
     const last = transcript.lastElementChild;
-    if (last?.dataset.role === "reply") last.remove();
+    if (last instanceof HTMLElement && last.dataset.role === "reply") last.remove();
   }
 
+  /** @param {AbortSignal} signal */
   async function run(signal) {
     if (messages.at(-1)?.role !== "user") return;
+    /** @type {Exchange} */
     const exchange = {
-      api: controls.api.value,
+      api: controls.api.value === "v1" ? "v1" : "v2",
       params: params(),
       fault: controls.fault.value.trim(),
       requestBody: undefined,
@@ -143,6 +157,7 @@ export function createPane(app, number, remove) {
     view.update();
   }
 
+  /** @param {Preset} preset */
   function setParameters({ temperature, maxTokens }) {
     controls.temperature.value = temperature ?? "";
     controls.maxTokens.value = maxTokens ?? "";
@@ -164,8 +179,14 @@ export function createPane(app, number, remove) {
 
 // Streams one exchange through the SDK. The page's client has no credentials: the playground
 // server replaces its placeholder token with a real one. Retries are off, so what happened shows.
+/**
+ * @param {Exchange} exchange
+ * @param {AbortSignal} signal
+ * @param {() => void} update
+ */
 async function stream(exchange, signal, update) {
   const started = performance.now();
+  /** @type {typeof fetch} */
   const recordingFetch = async (input, init) => {
     exchange.requestBody = typeof init?.body === "string" ? init.body : undefined;
     const response = await fetch(input, init);
@@ -187,10 +208,12 @@ async function stream(exchange, signal, update) {
     fetch: recordingFetch,
     maxRetries: 0,
   });
-  const completions = exchange.api === "v2" ? gloo.v2.chat.completions : gloo.chat.completions;
-  const headers = exchange.fault === "" ? {} : { "x-emulator-fault": exchange.fault };
+  const options = { signal, headers: exchange.fault === "" ? {} : { "x-emulator-fault": exchange.fault } };
   try {
-    const chunks = await completions.create(exchange.params, { signal, headers });
+    const chunks =
+      exchange.api === "v2"
+        ? await gloo.v2.chat.completions.create(/** @type {V2Body} */ (exchange.params), options)
+        : await gloo.chat.completions.create(/** @type {V1Body} */ (exchange.params), options);
     for await (const chunk of chunks) {
       const delta = chunk.choices.find((choice) => choice.index === 0)?.delta?.content;
       if (typeof delta === "string" && delta !== "") {
@@ -209,6 +232,10 @@ async function stream(exchange, signal, update) {
 }
 
 // The reply, its figures, and the Inspect block with the exact request and every raw frame.
+/**
+ * @param {PlaygroundApp} app
+ * @param {Exchange} exchange
+ */
 function exchangeView(app, exchange) {
   const content = h("div", { class: "content", "data-role": "content" });
   const meta = h("div", { class: "meta", "data-role": "meta" });
@@ -218,6 +245,7 @@ function exchangeView(app, exchange) {
   const requestId = h("code", { "data-role": "request-id" });
   const copied = h("pre", { class: "copied", "data-role": "copied", hidden: true });
   const path = `/ai/${exchange.api}/chat/completions`;
+  /** @param {string} text */
   const copy = async (text) => {
     copied.textContent = text;
     copied.hidden = false;
@@ -245,7 +273,7 @@ function exchangeView(app, exchange) {
               curlCommand({
                 baseURL: app.info.baseURL,
                 path,
-                body: exchange.requestBody,
+                body: exchange.requestBody ?? "",
                 fault: exchange.fault,
               }),
             ),
@@ -284,9 +312,14 @@ function exchangeView(app, exchange) {
 }
 
 // Routed model, routing, time to first token, latency, tokens and the estimated cost.
+/**
+ * @param {PlaygroundApp} app
+ * @param {Exchange} exchange
+ */
 function figures(app, exchange) {
   if (exchange.status === "streaming") return "streaming…";
   const completion = exchange.completion;
+  /** @type {string[]} */
   const parts = [exchange.status];
   if (completion !== undefined) {
     parts.push(completion.model ?? "?");

@@ -3,12 +3,18 @@
 
 const DEFAULT_BASE = "https://platform.ai.gloo.com";
 
-/** Single-quotes a shell word: inside single quotes only `'` itself needs care. */
+/**
+ * Single-quotes a shell word: inside single quotes only `'` itself needs care.
+ * @param {string} text
+ */
 export function shellQuote(text) {
   return `'${text.replaceAll("'", "'\\''")}'`;
 }
 
-/** The exchange as a cURL command run by a POSIX shell. */
+/**
+ * The exchange as a cURL command run by a POSIX shell.
+ * @param {{ baseURL: string, path: string, body: string, fault: string }} exchange
+ */
 export function curlCommand({ baseURL, path, body, fault }) {
   return [
     `curl -sS -N ${shellQuote(`${baseURL}${path}`)}`,
@@ -19,7 +25,10 @@ export function curlCommand({ baseURL, path, body, fault }) {
   ].join(" \\\n  ");
 }
 
-/** The exchange as a TypeScript program using `@gloo-toolkit/sdk`. */
+/**
+ * The exchange as a TypeScript program using `@gloo-toolkit/sdk`.
+ * @param {{ baseURL: string, api: "v1" | "v2", params: RequestBody }} exchange
+ */
 export function typeScriptSnippet({ baseURL, api, params }) {
   const base = baseURL === DEFAULT_BASE ? "" : `\n  baseURL: ${JSON.stringify(baseURL)},`;
   const create = api === "v2" ? "gloo.v2.chat.completions.create" : "gloo.chat.completions.create";

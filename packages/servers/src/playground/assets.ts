@@ -1,6 +1,6 @@
 // The page's files, all served from this package: the page itself (plain ES modules, no build
-// step, in `packages/servers/playground/`), and the ES modules it imports, resolved from the
-// installed npm packages at start: marked, DOMPurify and the SDK's own build. No CDN.
+// step, in `packages/servers/playground/`), and the ES modules it imports as `./vendor/…`,
+// resolved from the installed npm packages: marked, DOMPurify and the SDK's own build. No CDN.
 import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, extname, join } from "node:path";
@@ -38,13 +38,13 @@ export async function assetTable(): Promise<Map<string, string>> {
     if (TYPES.has(extname(name))) table.set(`/app/${name}`, join(PAGE_DIR, name));
   }
   table.set("/", join(PAGE_DIR, "index.html"));
-  table.set("/vendor/marked.js", join(mainDir("marked"), "marked.esm.js"));
-  table.set("/vendor/purify.js", join(mainDir("dompurify"), "purify.es.mjs"));
+  table.set("/app/vendor/marked.js", join(mainDir("marked"), "marked.esm.js"));
+  table.set("/app/vendor/purify.js", join(mainDir("dompurify"), "purify.es.mjs"));
   // The SDK's build (web-standard only), so the page streams through the same client users get.
   const sdkDist = mainDir("@gloo-toolkit/sdk");
   for (const entry of await readdir(sdkDist, { recursive: true })) {
     const name = entry.split("\\").join("/");
-    if (name.endsWith(".js")) table.set(`/vendor/sdk/${name}`, join(sdkDist, name));
+    if (name.endsWith(".js")) table.set(`/app/vendor/sdk/${name}`, join(sdkDist, name));
   }
   return table;
 }

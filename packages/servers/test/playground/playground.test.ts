@@ -45,9 +45,9 @@ describe("createPlayground", () => {
       ["/", "text/html"],
       ["/app/app.js", "text/javascript"],
       ["/app/style.css", "text/css"],
-      ["/vendor/marked.js", "text/javascript"],
-      ["/vendor/purify.js", "text/javascript"],
-      ["/vendor/sdk/index.js", "text/javascript"],
+      ["/app/vendor/marked.js", "text/javascript"],
+      ["/app/vendor/purify.js", "text/javascript"],
+      ["/app/vendor/sdk/index.js", "text/javascript"],
     ] as const) {
       const response = await call(path);
       expect(response.status, path).toBe(200);
@@ -55,14 +55,16 @@ describe("createPlayground", () => {
       expect(response.headers.get("content-security-policy")).toContain("connect-src 'self'");
       expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     }
-    expect(await (await call("/vendor/purify.js")).text()).toMatch(/^\/\*! @license DOMPurify/);
+    expect(await (await call("/app/vendor/purify.js")).text()).toMatch(/^\/\*! @license DOMPurify/);
   });
 
   it("answers 404 for any other path, including ones that climb out of the page's directory", async () => {
     const { call } = setup();
     for (const path of [
       "/app/../package.json",
-      "/vendor/sdk/../package.json",
+      "/app/vendor/sdk/../package.json",
+      "/app/tsconfig.json",
+      "/app/types/page.d.ts",
       "/app/nope.js",
       "/constructor",
     ]) {
@@ -164,7 +166,7 @@ describe("createPlayground", () => {
       "/",
       "/app/app.js",
       "/app/pane.js",
-      "/vendor/sdk/index.js",
+      "/app/vendor/sdk/index.js",
       "/api/info",
       "/api/platform/v2/models",
     ];
