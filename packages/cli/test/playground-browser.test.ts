@@ -291,6 +291,16 @@ describe("gloo playground in Chromium", () => {
     const exported = JSON.parse(await readFile((await (await download).path()) ?? "", "utf8"));
     expect(exported.panes[0].exchanges).toHaveLength(3);
     expect(exported.panes[0].messages.at(-1)).toEqual({ role: "assistant", content: "TWO" });
+
+    // Clear starts a new conversation in the same panes: the next request holds only its own turn.
+    await page.selectOption(`${pane(1)} [data-setting=tradition]`, "mainline");
+    await page.click("#clear");
+    expect(await page.locator("[data-role=reply]").count()).toBe(0);
+    await send(page, "Reply with only: THREE");
+    expect(await finished(page)).toBe("done");
+    const fresh = JSON.parse((await lastReply(page).locator("[data-role=request]").textContent()) ?? "");
+    expect(fresh.messages).toEqual([{ role: "user", content: "Reply with only: THREE" }]);
+    expect(fresh.tradition).toBe("mainline");
     await page.close();
   });
 

@@ -89,11 +89,10 @@ $("regenerate").addEventListener("click", () => {
   for (const { pane } of panes) pane.dropLastReply();
   return runAll();
 });
+// A new conversation in the same panes, their settings kept.
 $("clear").addEventListener("click", () => {
   if (running !== undefined) return;
-  const count = panes.length;
-  for (const { pane } of panes.splice(0)) pane.element.remove();
-  for (let i = 0; i < count; i++) addPane();
+  for (const { pane } of panes) pane.clear();
 });
 $("add-pane").addEventListener("click", addPane);
 

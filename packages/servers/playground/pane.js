@@ -157,6 +157,12 @@ export function createPane(app, number, remove) {
     view.update();
   }
 
+  function clear() {
+    messages.length = 0;
+    exchanges.length = 0;
+    transcript.replaceChildren();
+  }
+
   /** @param {Preset} preset */
   function setParameters({ temperature, maxTokens }) {
     controls.temperature.value = temperature ?? "";
@@ -174,7 +180,7 @@ export function createPane(app, number, remove) {
     };
   }
 
-  return { element, addUser, dropLastReply, run, setParameters, toJSON };
+  return { element, addUser, dropLastReply, run, clear, setParameters, toJSON };
 }
 
 // Streams one exchange through the SDK. The page's client has no credentials: the playground
