@@ -25,6 +25,10 @@ const commands: Record<string, { summary: string; load: () => Promise<{ command:
     summary: "Run the OpenAI-compatible token-injecting proxy",
     load: () => import("./commands/proxy.js"),
   },
+  playground: {
+    summary: "Serve a local page to try, compare and inspect Gloo requests",
+    load: () => import("./commands/playground.js"),
+  },
   postman: {
     summary: "Write the Postman collection and environment",
     load: () => import("./commands/postman.js"),

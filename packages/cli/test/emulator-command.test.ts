@@ -5,6 +5,7 @@ import { once } from "node:events";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { main } from "@gloo-toolkit/cli";
@@ -130,6 +131,49 @@ describe("gloo emulator (in-process)", () => {
         expect.stringMatching(/^POST \/nowhere 404 [\d.]+ ms [\w-]{36}$/),
         expect.stringMatching(/^POST \/oauth2\/token dropped [\d.]+ ms -$/),
         "",
+      ]);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it("with --verbose, logs how each stream ended: completed, dropped, closed by the client", async () => {
+    const run = await startInProcess(["--verbose", "--token-delay", "20"]);
+    const token = await fetchToken(run.url ?? "");
+    const stream = (prompt: string, fault?: string) =>
+      fetch(`${run.url}/ai/v2/chat/completions`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          ...(fault === undefined ? {} : { "x-emulator-fault": fault }),
+        },
+        body: JSON.stringify({
+          auto_routing: true,
+          stream: true,
+          messages: [{ role: "user", content: prompt }],
+        }),
+      });
+    const ended = async (count: number) => {
+      for (let i = 0; i < 500 && run.stderr().split("stream ").length <= count; i++) await sleep(10);
+    };
+    try {
+      await (await stream("Reply with only: A")).text();
+      await ended(1);
+      await expect((await stream("Reply with only: B", "drop-after=2")).text()).rejects.toThrow();
+      await ended(2);
+      const reader = (await stream("Tell me a long story about the seven churches.")).body?.getReader();
+      await reader?.read();
+      await reader?.cancel();
+      await ended(3);
+      const streamLines = run
+        .stderr()
+        .split("\n")
+        .filter((line) => line.includes(" stream "));
+      expect(streamLines).toEqual([
+        expect.stringMatching(/^POST \/ai\/v2\/chat\/completions stream completed [\d.]+ ms [\w-]{36}$/),
+        expect.stringMatching(/^POST \/ai\/v2\/chat\/completions stream dropped [\d.]+ ms [\w-]{36}$/),
+        expect.stringMatching(/ stream closed by the client [\d.]+ ms [\w-]{36}$/),
       ]);
     } finally {
       await run.stop();

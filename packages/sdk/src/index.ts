@@ -43,6 +43,15 @@ export {
   type GroundedCompletionCreateParamsNonStreaming,
   type GroundedCompletionCreateParamsStreaming,
 } from "./grounded-completions.js";
+export {
+  type HealthCheck,
+  type HealthCheckId,
+  type HealthCheckOutcome,
+  type HealthCheckResult,
+  healthChecks,
+  type RunHealthChecksOptions,
+  runHealthChecks,
+} from "./health-checks.js";
 export { MODEL_FAMILIES, Models } from "./models.js";
 export {
   AccessToken,

@@ -18,7 +18,12 @@ export {
   type ServeOptions,
   serve,
 } from "./node-server.js";
-export { bindRefusal, isLoopbackHost } from "./proxy/access.js";
+export {
+  createPlayground,
+  type Playground,
+  type PlaygroundOptions,
+} from "./playground/playground.js";
+export { bindRefusal, isLoopbackHost, loopbackViolation } from "./proxy/access.js";
 export { createHttpFetch, type HttpFetch, type HttpFetchOptions } from "./proxy/http-fetch.js";
 export {
   createProxyMetrics,

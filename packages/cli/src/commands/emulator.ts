@@ -10,7 +10,7 @@ import {
 import type { Command, CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
-import { listen } from "../internal/listen.js";
+import { listen, listenTarget, untilAborted } from "../internal/listen.js";
 
 /** The emulator's port when `--port` is not given (the proxy's default is 8787). */
 const DEFAULT_PORT = 8788;
@@ -51,7 +51,8 @@ const spec: CommandSpec<typeof options> = {
     "done-sentinel": "End streams with data: [DONE] (the real platform does not)",
     script: "JSON file of prompt pattern → reply, checked before the built-in model",
     seed: "Seed for temperature > 0 and fault rolls, for reproducible runs",
-    verbose: "Log one line per request on stderr: method, path, status, time to the answer, request id",
+    verbose:
+      "Log one line per request on stderr (method, path, status, time to the answer, request id), and one when a stream ends",
   },
   examples: [
     "gloo emulator",
@@ -67,14 +68,12 @@ export const command: Command = {
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
     const { values } = args;
-    const host = values.host ?? "127.0.0.1";
-    const port = numberFlag("port", values.port, { integer: true, min: 0, max: 65535 }) ?? DEFAULT_PORT;
+    const target = listenTarget(values, "gloo emulator", DEFAULT_PORT);
     const emulator = build(await emulatorOptions(ctx, values));
     const handler = values.verbose === true ? accessLogged(emulator.fetch, ctx) : emulator.fetch;
-    const portGiven = values.port !== undefined;
-    const server = await listen(handler, { port, host, command: "gloo emulator", portGiven });
+    const server = await listen(handler, target);
     ctx.stdout.write(banner(server, emulator, values.faults));
-    await aborted(ctx.signal);
+    await untilAborted(ctx.signal);
     await server.close();
     return 0;
   },
@@ -133,21 +132,64 @@ function build(options: EmulatorOptions): Emulator {
 }
 
 // `--verbose`: what a developer watches while pointing a client at the emulator. The time is to the
-// response head (a stream goes on after it); a dropped connection (a `drop` fault) is logged too.
+// response head; a stream gets a second line when it ends: completed, dropped by a fault, or closed
+// by the client (a Stop button, a `break`). A dropped connection (a `drop` fault) is logged too.
 function accessLogged(handler: FetchHandler, ctx: CommandContext): FetchHandler {
   return async (request) => {
     const started = performance.now();
     const line = (outcome: string) =>
       `${request.method} ${new URL(request.url).pathname} ${outcome} ${(performance.now() - started).toFixed(1)} ms`;
+    let response: Response;
     try {
-      const response = await handler(request);
-      ctx.stderr.write(`${line(String(response.status))} ${response.headers.get("x-request-id") ?? "-"}\n`);
-      return response;
+      response = await handler(request);
     } catch (error) {
       ctx.stderr.write(`${line("dropped")} -\n`);
       throw error;
     }
+    const id = response.headers.get("x-request-id") ?? "-";
+    ctx.stderr.write(`${line(String(response.status))} ${id}\n`);
+    if (response.body === null || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+      return response;
+    }
+    const body = watchEnd(response.body, (end) => ctx.stderr.write(`${line(`stream ${end}`)} ${id}\n`));
+    return new Response(body, response);
   };
+}
+
+// The same bytes, pulled one read at a time, reporting how the body ended.
+function watchEnd(
+  body: ReadableStream<Uint8Array>,
+  onEnd: (end: "completed" | "dropped" | "closed by the client") => void,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let ended = false;
+  // A read pending at a cancel resolves as done: the first ending is the one to report.
+  const end = (how: "completed" | "dropped" | "closed by the client") => {
+    if (!ended) onEnd(how);
+    ended = true;
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (error) {
+          end("dropped");
+          throw error;
+        }
+        if (next.done) {
+          end("completed");
+          controller.close();
+        } else controller.enqueue(next.value);
+      },
+      cancel(reason) {
+        end("closed by the client");
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 // The first line is a contract (the README says so): scripts wait for it and read the URL from it.
@@ -165,9 +207,4 @@ function banner(server: RunningServer, emulator: Emulator, faults: string | unde
     "Stop with Ctrl+C.",
     "",
   ].join("\n");
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((done) => signal.addEventListener("abort", () => done(), { once: true }));
 }

@@ -8,10 +8,10 @@ import {
 } from "@gloo-toolkit/servers";
 import type { Command, CommandContext } from "../context.js";
 import { FailureError, UsageError } from "../errors.js";
-import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
+import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
-import { listen } from "../internal/listen.js";
+import { listen, listenTarget, untilAborted } from "../internal/listen.js";
 
 /** The proxy's port when `--port` is not given. */
 const DEFAULT_PORT = 8787;
@@ -52,10 +52,9 @@ export const command: Command = {
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
-    const host = args.values.host ?? "127.0.0.1";
-    const port = numberFlag("port", args.values.port, { integer: true, min: 0, max: 65535 }) ?? DEFAULT_PORT;
+    const target = listenTarget(args.values, "gloo proxy", DEFAULT_PORT);
     const key = proxyKey(args.values.key, ctx.env.GLOO_PROXY_KEY);
-    const refusal = bindRefusal(host, key);
+    const refusal = bindRefusal(target.host, key);
     if (refusal !== undefined) {
       throw new UsageError(
         refusal,
@@ -70,10 +69,9 @@ export const command: Command = {
     await checkCredentials(ctx, gloo);
     const onResponse = args.values.verbose === true ? accessLog(ctx) : undefined;
     const proxy = createProxy({ gloo, key, fetch: upstreamFetch, ...(onResponse ? { onResponse } : {}) });
-    const portGiven = args.values.port !== undefined;
-    const server = await listen(proxy.fetch, { port, host, command: "gloo proxy", portGiven });
+    const server = await listen(proxy.fetch, target);
     ctx.stdout.write(banner(server, gloo.baseURL, key !== undefined));
-    await aborted(ctx.signal);
+    await untilAborted(ctx.signal);
     await server.close();
     return 0;
   },
@@ -137,9 +135,4 @@ function accessLog(ctx: CommandContext): (entry: ProxyLogEntry) => void {
     ctx.stderr.write(
       `${entry.method} ${entry.path} ${entry.status} ${entry.durationMs.toFixed(1)} ms ${entry.requestId ?? "-"}\n`,
     );
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }

@@ -1,10 +1,9 @@
 import type { Gloo } from "@gloo-toolkit/sdk";
 import type { Command, CommandContext, Output } from "../context.js";
-import { UsageError } from "../errors.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
-import { type Credentials, hasCredentials, readSettings, type Settings } from "../internal/credentials.js";
-import { type EmbeddedEmulator, startEmbeddedEmulator } from "../internal/embedded-emulator.js";
+import { type Credentials, readSettings } from "../internal/credentials.js";
+import { credentialsOrEmulator, type EmbeddedEmulator } from "../internal/embedded-emulator.js";
 import { type CheckResult, formatCheckLine, runHealthChecks } from "../internal/health-checks.js";
 import { colorEnabled, createStyle, formatDuration, type Style, writeStreamed } from "../internal/output.js";
 
@@ -51,7 +50,11 @@ export const command: Command = {
     const args = parseCommandArgs(spec, ctx.argv);
     const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
     const settings = readSettings(ctx.env, { base: args.values.base, model: args.values.model });
-    const { credentials, emulator } = await chooseTarget(settings, baseSource(args.values.base, ctx.env));
+    const { credentials, emulator } = await credentialsOrEmulator(settings, {
+      base: args.values.base,
+      env: ctx.env,
+      what: "the quickstart",
+    });
     try {
       ctx.stdout.write(banner(credentials, emulator, style));
       const client = createClient(ctx, credentials);
@@ -61,41 +64,6 @@ export const command: Command = {
     }
   },
 };
-
-/** Where a base URL the user chose came from (the flag wins, as in readSettings); undefined for the default. */
-function baseSource(
-  flag: string | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-): "--base" | "GLOO_BASE" | undefined {
-  if ((flag ?? "").trim() !== "") return "--base";
-  return (env.GLOO_BASE ?? "").trim() === "" ? undefined : "GLOO_BASE";
-}
-
-// As the README says: the platform with credentials, else an embedded emulator. A base URL without
-// credentials is a half-configured platform, not a wish for the emulator: say so, naming its source.
-async function chooseTarget(
-  settings: Settings,
-  source: "--base" | "GLOO_BASE" | undefined,
-): Promise<{ credentials: Credentials; emulator: EmbeddedEmulator | undefined }> {
-  if (hasCredentials(settings)) return { credentials: settings, emulator: undefined };
-  const setBoth =
-    "Set both credentials for that platform (a `gloo emulator` accepts emulator-client / emulator-secret)";
-  if (source === "--base") {
-    throw new UsageError(
-      `--base ${settings.baseURL} was given but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not set.`,
-      `${setBoth}, or drop --base to run the quickstart on the embedded emulator.`,
-    );
-  }
-  if (source === "GLOO_BASE") {
-    throw new UsageError(
-      `GLOO_BASE is set to ${settings.baseURL} but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not.`,
-      `${setBoth}, or unset GLOO_BASE (in the environment or .env) to run the quickstart on the embedded emulator.`,
-    );
-  }
-  const emulator = await startEmbeddedEmulator();
-  const { url: baseURL, clientId, clientSecret } = emulator;
-  return { credentials: { ...settings, baseURL, clientId, clientSecret }, emulator };
-}
 
 function banner(credentials: Credentials, emulator: EmbeddedEmulator | undefined, style: Style): string {
   if (emulator === undefined)

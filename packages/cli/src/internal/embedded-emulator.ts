@@ -1,4 +1,7 @@
-/** A platform emulator running in this process on a loopback port, for `gloo quickstart` without credentials. */
+import { UsageError } from "../errors.js";
+import { type Credentials, hasCredentials, type Settings } from "./credentials.js";
+
+/** A platform emulator running in this process on a loopback port, for `gloo quickstart` and `gloo playground` without credentials. */
 export interface EmbeddedEmulator {
   /** e.g. `http://127.0.0.1:43117` */
   url: string;
@@ -19,4 +22,43 @@ export async function startEmbeddedEmulator(): Promise<EmbeddedEmulator> {
   const emulator = createEmulator({ clientId, clientSecret });
   const server = await serve(emulator.fetch, { port: 0, host: "127.0.0.1" });
   return { url: server.url, clientId, clientSecret, close: () => server.close() };
+}
+
+/** Where a command's base URL came from, to name it in the message when credentials are missing. */
+export interface TargetSource {
+  /** The `--base` flag as given. */
+  base: string | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  /** What runs on the emulator, for the hint: "the quickstart". */
+  what: string;
+}
+
+/**
+ * The platform with credentials, else an embedded emulator (its credentials filled in). A base URL
+ * without credentials is a half-configured platform, not a wish for the emulator: a `UsageError`
+ * naming where the base URL came from.
+ */
+export async function credentialsOrEmulator(
+  settings: Settings,
+  source: TargetSource,
+): Promise<{ credentials: Credentials; emulator: EmbeddedEmulator | undefined }> {
+  if (hasCredentials(settings)) return { credentials: settings, emulator: undefined };
+  const setBoth =
+    "Set both credentials for that platform (a `gloo emulator` accepts emulator-client / emulator-secret)";
+  // The flag wins over the variable, as in readSettings.
+  if ((source.base ?? "").trim() !== "") {
+    throw new UsageError(
+      `--base ${settings.baseURL} was given but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not set.`,
+      `${setBoth}, or drop --base to run ${source.what} on the embedded emulator.`,
+    );
+  }
+  if ((source.env.GLOO_BASE ?? "").trim() !== "") {
+    throw new UsageError(
+      `GLOO_BASE is set to ${settings.baseURL} but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not.`,
+      `${setBoth}, or unset GLOO_BASE (in the environment or .env) to run ${source.what} on the embedded emulator.`,
+    );
+  }
+  const emulator = await startEmbeddedEmulator();
+  const { url: baseURL, clientId, clientSecret } = emulator;
+  return { credentials: { ...settings, baseURL, clientId, clientSecret }, emulator };
 }

@@ -1,5 +1,6 @@
 import { type FetchHandler, type RunningServer, serve } from "@gloo-toolkit/servers";
 import { UsageError } from "../errors.js";
+import { numberFlag } from "./args.js";
 
 /** Where a server command binds, and whether the port was the command's default. */
 export interface ListenTarget {
@@ -35,4 +36,27 @@ export async function listen(handler: FetchHandler, target: ListenTarget): Promi
     }
     throw error;
   }
+}
+
+/**
+ * Where a server command binds from its `--host` and `--port` flags: 127.0.0.1 and the command's
+ * default port unless given; `--port 0` picks a free one.
+ */
+export function listenTarget(
+  flags: { host?: string | undefined; port?: string | undefined },
+  command: string,
+  defaultPort: number,
+): ListenTarget {
+  return {
+    host: flags.host ?? "127.0.0.1",
+    port: numberFlag("port", flags.port, { integer: true, min: 0, max: 65535 }) ?? defaultPort,
+    command,
+    portGiven: flags.port !== undefined,
+  };
+}
+
+/** Resolves once the command is interrupted (SIGINT/SIGTERM): a server command serves until then. */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }

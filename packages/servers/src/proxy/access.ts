@@ -40,21 +40,36 @@ export function checkAccess(
   url: URL = new URL(request.url),
 ): Refusal | undefined {
   if (key !== undefined && key !== "") return checkKey(request.headers.get("authorization"), key);
-  if (!isLoopbackHost(url.hostname)) {
+  const violation = loopbackViolation(request, url);
+  if (violation === "host") {
     return {
       status: 403,
       code: "non_loopback_host",
       message: `This proxy has no key, so it only answers requests addressed to localhost (Host was "${url.host}"). Start it with --key to accept others.`,
     };
   }
-  const origin = request.headers.get("origin");
-  if (origin !== null && !sameLoopbackOrigin(origin)) {
+  if (violation === "origin") {
     return {
       status: 403,
       code: "cross_origin",
       message: "This proxy has no key, so it refuses requests from web pages on other origins.",
     };
   }
+  return undefined;
+}
+
+/**
+ * The rule for a local server without a key (the keyless proxy, the playground): which part a
+ * request breaks — its `Host` is not a loopback name (DNS rebinding), or it carries the `Origin` of
+ * a web page elsewhere — or `undefined` when it keeps to it.
+ */
+export function loopbackViolation(
+  request: Request,
+  url: URL = new URL(request.url),
+): "host" | "origin" | undefined {
+  if (!isLoopbackHost(url.hostname)) return "host";
+  const origin = request.headers.get("origin");
+  if (origin !== null && !sameLoopbackOrigin(origin)) return "origin";
   return undefined;
 }
 
