@@ -23,6 +23,24 @@ const ROUTINGS = [
 ];
 
 /**
+ * The model choices: the catalogue (V2-callable models), and the configured default model
+ * first when the catalogue does not list it (a V1-only id such as the quickstart's Llama).
+ * @param {PlaygroundApp} app
+ * @returns {[string, string][]}
+ */
+function modelChoices(app) {
+  /** @type {[string, string][]} */
+  const choices = app.catalogue.map((model) => [
+    model.id,
+    `${model.id} (${model.family ?? "?"}, ${priceLabel(model)})`,
+  ]);
+  if (!app.catalogue.some((model) => model.id === app.info.model)) {
+    choices.unshift([app.info.model, `${app.info.model} (default model; not in the V2 catalogue: V1 only)`]);
+  }
+  return choices;
+}
+
+/**
  * Pane `number` of the page; `remove` takes it off the page.
  * @param {PlaygroundApp} app
  * @param {number} number
@@ -39,10 +57,7 @@ export function createPane(app, number, remove) {
       { "data-setting": "family" },
       MODEL_FAMILIES.map((family) => /** @type {[string, string]} */ ([family, family])),
     ),
-    model: select(
-      { "data-setting": "model" },
-      app.catalogue.map((model) => [model.id, `${model.id} (${model.family ?? "?"}, ${priceLabel(model)})`]),
-    ),
+    model: select({ "data-setting": "model" }, modelChoices(app)),
     tradition: select({ "data-setting": "tradition" }, TRADITIONS),
     temperature: h("input", {
       "data-setting": "temperature",
@@ -55,7 +70,7 @@ export function createPane(app, number, remove) {
     maxTokens: h("input", { "data-setting": "max_tokens", type: "number", min: 1, placeholder: "default" }),
     fault: h("input", { "data-setting": "fault", placeholder: "none (e.g. error-after=2)" }),
   };
-  if (app.catalogue.some((model) => model.id === app.info.model)) controls.model.value = app.info.model;
+  controls.model.value = app.info.model;
   /** @type {Message[]} */
   const messages = [];
   /** @type {Exchange[]} */
