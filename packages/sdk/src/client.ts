@@ -76,8 +76,8 @@ export interface GlooOptions {
 /** Options of {@link Gloo.auth}'s `getToken`. */
 export interface GetTokenOptions {
   /** Request a new token even if the cached one is fresh. */
-  forceRefresh?: boolean;
-  signal?: AbortSignal;
+  forceRefresh?: boolean | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** The default platform origin. */

@@ -151,7 +151,7 @@ function subclassFor(status: number): typeof APIError {
 export class APIConnectionError extends GlooError {
   override name = "APIConnectionError";
 
-  constructor(options: { message?: string; cause?: unknown } = {}) {
+  constructor(options: { message?: string | undefined; cause?: unknown } = {}) {
     super(options.message ?? "Connection error.", { cause: options.cause });
   }
 }
@@ -160,7 +160,7 @@ export class APIConnectionError extends GlooError {
 export class APIConnectionTimeoutError extends APIConnectionError {
   override name = "APIConnectionTimeoutError";
 
-  constructor(options: { message?: string; cause?: unknown } = {}) {
+  constructor(options: { message?: string | undefined; cause?: unknown } = {}) {
     super({ message: options.message ?? "Request timed out.", cause: options.cause });
   }
 }
@@ -169,7 +169,7 @@ export class APIConnectionTimeoutError extends APIConnectionError {
 export class StreamInterruptedError extends APIConnectionError {
   override name = "StreamInterruptedError";
 
-  constructor(options: { message?: string; cause?: unknown } = {}) {
+  constructor(options: { message?: string | undefined; cause?: unknown } = {}) {
     super({
       message: options.message ?? "The stream was interrupted before it finished.",
       cause: options.cause,
@@ -204,7 +204,7 @@ export class SSEEventTooLargeError extends GlooError {
 export class APIUserAbortError extends GlooError {
   override name = "APIUserAbortError";
 
-  constructor(options: { message?: string; cause?: unknown } = {}) {
+  constructor(options: { message?: string | undefined; cause?: unknown } = {}) {
     super(options.message ?? "Request was aborted.", { cause: options.cause });
   }
 }
@@ -270,7 +270,7 @@ export class StreamError extends GlooError {
   constructor(options: {
     error?: PlatformErrorObject | undefined;
     requestId?: string | undefined;
-    chunk?: ChatCompletionChunk;
+    chunk?: ChatCompletionChunk | undefined;
   }) {
     const error = options.error ?? {};
     const text = error.message ?? error.name ?? "the platform reported an error";

@@ -20,7 +20,7 @@ export function maskToken(token: string): string {
 export interface AccessTokenInit {
   accessToken: string;
   /** @default "Bearer" */
-  tokenType?: string;
+  tokenType?: string | undefined;
   /** Lifetime in seconds as the token endpoint reported it. */
   expiresIn: number;
   /** Epoch milliseconds after which the token is no longer valid. */
@@ -82,12 +82,12 @@ export interface ClientCredentialsOptions {
   clientId: string;
   clientSecret: string;
   /** @default "api/access" */
-  scope?: string;
+  scope?: string | undefined;
   /** @default globalThis.fetch */
-  fetch?: typeof fetch;
-  signal?: AbortSignal;
+  fetch?: typeof fetch | undefined;
+  signal?: AbortSignal | undefined;
   /** Clock for `expiresAt`. @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /**

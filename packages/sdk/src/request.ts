@@ -12,7 +12,7 @@ import type { RequestOptions, WithRequestId } from "./types.js";
 
 /** Where tokens come from: a cache that can renew, or a fixed token that cannot. */
 export interface TokenSource {
-  get(options?: { signal?: AbortSignal }): Promise<AccessToken>;
+  get(options?: { signal?: AbortSignal | undefined }): Promise<AccessToken>;
   /** The cached token when it is fresh, without waiting: saves the hot path a promise. */
   peek(): AccessToken | undefined;
   invalidate(token: string): void;
@@ -61,10 +61,10 @@ export function baseHeaders(defaultHeaders: Record<string, string>): BaseHeaders
 export interface ApiRequest {
   method: "GET" | "POST";
   path: string;
-  body?: string;
+  body?: string | undefined;
   auth: boolean;
   /** Asks for `text/event-stream` and keeps the body open for the caller. */
-  stream?: boolean;
+  stream?: boolean | undefined;
 }
 
 /** A response whose headers arrived, with the controller that still governs its body. */

@@ -25,7 +25,10 @@ export interface TokenSourceOptions {
 
 /** A TokenSource plus the cache behind it, when there is one. */
 export interface ClientTokens extends TokenSource {
-  get(options?: { signal?: AbortSignal; forceRefresh?: boolean }): Promise<AccessToken>;
+  get(options?: {
+    signal?: AbortSignal | undefined;
+    forceRefresh?: boolean | undefined;
+  }): Promise<AccessToken>;
   invalidate(token?: string): void;
 }
 
