@@ -398,4 +398,4 @@ export interface RequestOptions {
 export type TokenProviderResult = string | { accessToken: string; expiresAt?: number | undefined };
 
 /** A fetch function with the signature of the global one. */
-export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
