@@ -95,8 +95,15 @@ export const DEFAULT_BASE_URL = "https://platform.ai.gloo.com";
 export class Gloo {
   /** The normalised base URL (no trailing slash). */
   readonly baseURL: string;
-  /** v1 chat completions (deprecated by Gloo; prefer `v2`). */
-  readonly chat: { readonly completions: ChatCompletions };
+  /** v1 chat completions: `/ai/v1/chat/completions`, deprecated by Gloo but served. */
+  readonly chat: {
+    /**
+     * v1 chat completions (`/ai/v1/chat/completions`); it keeps working.
+     * @deprecated Gloo deprecated Completions V1: use `gloo.v2.chat.completions.create()`, which takes
+     * the same messages plus one routing choice (`model`, `auto_routing: true` or `model_family`).
+     */
+    readonly completions: ChatCompletions;
+  };
   /** v2 chat completions with routing. */
   readonly v2: { readonly chat: { readonly completions: ChatCompletionsV2 } };
   /** The public model catalogue. */
