@@ -156,6 +156,15 @@ export class APIConnectionError extends GlooError {
   }
 }
 
+/**
+ * In a browser, a request to another origin failed without an answer the page may read — most
+ * often because the server does not allow the page's origin (CORS). Never retried: the browser
+ * would block the retry the same way.
+ */
+export class CORSError extends APIConnectionError {
+  override name = "CORSError";
+}
+
 /** The request or the stream's first byte took longer than `timeout`, or a stream went idle. */
 export class APIConnectionTimeoutError extends APIConnectionError {
   override name = "APIConnectionTimeoutError";

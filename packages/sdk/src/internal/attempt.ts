@@ -1,6 +1,13 @@
 // One attempt's abort wiring: the caller's signal and the timeout both abort the attempt's own
 // controller, and a failure is classified by which of them fired first.
-import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, GlooError } from "../errors.js";
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  CORSError,
+  GlooError,
+} from "../errors.js";
+import { blockedCrossOrigin } from "./browser.js";
 
 /** An AbortController for one attempt, aborted by the caller's signal or by the timeout. */
 export class Attempt {
@@ -38,13 +45,23 @@ export class Attempt {
     if (this.#onAbort) this.#signal?.removeEventListener("abort", this.#onAbort);
   }
 
-  /** Turns whatever fetch or a body read threw into the SDK's error for it. */
-  classify(error: unknown, what: string): GlooError {
+  /** Turns whatever fetch or a body read threw into the SDK's error for it; `url` is the request's. */
+  classify(error: unknown, what: string, url?: string): GlooError {
     if (error instanceof GlooError) return error;
     if (this.#signal?.aborted) return new APIUserAbortError({ cause: error });
     if (this.#timedOut) return new APIConnectionTimeoutError({ message: `${what} timed out.`, cause: error });
+    const page = url === undefined ? undefined : blockedCrossOrigin(error, url);
+    if (page !== undefined) return new CORSError({ message: corsMessage(what, page), cause: error });
     return new APIConnectionError({ message: `${what} failed: ${describeCause(error)}.`, cause: error });
   }
+}
+
+function corsMessage(what: string, page: string): string {
+  return (
+    `${what} failed in the browser with no answer the page may read: most likely the server does not allow ` +
+    `requests from ${page} (CORS), or it is unreachable. Allow the origin on the server (gloo emulator --cors ${page}, ` +
+    `gloo proxy --cors ${page}) or make the call from your own server. Not retried.`
+  );
 }
 
 function describeCause(error: unknown): string {
