@@ -32,6 +32,8 @@ export function runProcess(command: string, args: string[], options: SpawnOption
 export interface Started {
   url: string;
   child: ChildProcess;
+  /** What it wrote on stderr so far. */
+  stderr(): string;
   /** SIGTERM to the process group (npx runs the command in a child of its own), then waits for the exit. */
   stop(): Promise<void>;
 }
@@ -64,5 +66,5 @@ export async function startServer(command: string, args: string[], options: Spaw
     await stop();
     throw new Error(`unexpected first line from ${command} ${args.join(" ")}: ${first}`);
   }
-  return { url, child, stop };
+  return { url, child, stderr: () => stderr, stop };
 }
