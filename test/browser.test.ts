@@ -15,14 +15,16 @@ import { type Started, startServer } from "./helpers/processes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SDK_DIST = new URL("../packages/sdk/dist/", import.meta.url);
+const CALLS = new URL("./fixtures/consumer/calls.mjs", import.meta.url);
 const GLOO_BIN = fileURLToPath(new URL("../packages/cli/bin.js", import.meta.url));
 const CHROMIUM = "/usr/bin/chromium";
 const CREDENTIALS = { clientId: "emulator-client", clientSecret: "emulator-secret" };
 
-// The page: it imports the SDK from /sdk/ and exposes it to the test.
+// The page: it imports the SDK from /sdk/ and the calls the runtime tests share, for the test.
 const PAGE_HTML = `<!doctype html><title>gloo</title><script type="module">
 import * as sdk from "/sdk/index.js";
-window.sdk = sdk;
+import { jsonAndStream } from "/calls.mjs";
+Object.assign(window, { sdk, jsonAndStream });
 document.title = "ready";
 </script>`;
 
@@ -39,6 +41,8 @@ function pageServer(tokenBase: () => string): Server {
     const path = new URL(request.url ?? "/", "http://page").pathname;
     if (path === "/") {
       response.writeHead(200, { "content-type": "text/html" }).end(PAGE_HTML);
+    } else if (path === "/calls.mjs") {
+      response.writeHead(200, { "content-type": "text/javascript" }).end(await readFile(CALLS));
     } else if (path === "/api/gloo-token") {
       // The README's server route: the secret stays here, the page gets a short-lived token.
       const token = await new Gloo({ baseURL: tokenBase(), ...CREDENTIALS }).auth.getToken();
@@ -86,25 +90,16 @@ type Outcome = {
 /** One JSON and one streamed v2 call from the page to `base`, tokens from the page's server route. */
 function callFromPage(base: string): Promise<Outcome> {
   return page.evaluate(async (baseURL) => {
-    const { Gloo } = (window as unknown as { sdk: typeof import("@gloo-toolkit/sdk") }).sdk;
-    const gloo = new Gloo({ baseURL, tokenProvider: async () => (await fetch("/api/gloo-token")).json() });
+    const { sdk, jsonAndStream } = window as unknown as {
+      sdk: typeof import("@gloo-toolkit/sdk");
+      jsonAndStream: (gloo: InstanceType<typeof sdk.Gloo>) => Promise<Outcome>;
+    };
+    const gloo = new sdk.Gloo({
+      baseURL,
+      tokenProvider: async () => (await fetch("/api/gloo-token")).json(),
+    });
     try {
-      const completion = await gloo.v2.chat.completions.create({
-        auto_routing: true,
-        messages: [{ role: "user", content: "Reply with only: JSON-OK" }],
-      });
-      const stream = await gloo.v2.chat.completions.create({
-        model_family: "anthropic",
-        messages: [{ role: "user", content: "Reply with only: STREAM-OK" }],
-        stream: true,
-      });
-      let streamed = "";
-      for await (const text of stream.textStream()) streamed += text;
-      return {
-        json: completion.choices[0]?.message.content ?? "",
-        stream: streamed,
-        requestId: completion.requestId,
-      };
+      return await jsonAndStream(gloo);
     } catch (error) {
       return { error: { name: (error as Error).name, message: (error as Error).message } };
     }

@@ -77,7 +77,7 @@ beforeAll(async () => {
     { cwd: project },
   );
   expect(install.code, install.stderr).toBe(0);
-  for (const file of ["consumer.ts", "consumer.mjs", "consumer.cjs"]) {
+  for (const file of ["consumer.ts", "consumer.mjs", "consumer.cjs", "calls.mjs"]) {
     await copyFile(join(FIXTURES, file), join(project, file));
   }
   emulator = await startServer("npx", ["gloo", "emulator", "--port", "0"], { cwd: project });
