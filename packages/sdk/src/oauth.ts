@@ -1,6 +1,7 @@
 // OAuth2 client-credentials token request (RFC 6749 §4.4) against Gloo's `/oauth2/token`
 // (docs.gloo.com/tutorials/authentication), and the AccessToken value that never prints its secret part.
 import { APIConnectionError, APIUserAbortError, OAuthError } from "./errors.js";
+import { corsError } from "./internal/browser.js";
 import { isRecord } from "./internal/error-body.js";
 import { readBody } from "./internal/read-body.js";
 
@@ -114,6 +115,8 @@ export async function requestClientCredentialsToken(options: ClientCredentialsOp
     });
   } catch (error) {
     if (options.signal?.aborted) throw new APIUserAbortError({ cause: error });
+    const blocked = corsError(error, `Token request to POST ${url}`, url);
+    if (blocked !== undefined) throw blocked;
     throw new APIConnectionError({
       message: `Token request to POST ${url} failed to connect.`,
       cause: error,

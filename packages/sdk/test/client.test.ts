@@ -353,6 +353,7 @@ describe("over a real socket", () => {
 // A page is simulated by the globals the SDK looks at; test/browser.test.ts runs the real thing in Chromium.
 describe("on a web page", () => {
   const PAGE = "http://127.0.0.1:5173";
+  const CREDENTIALS_ON_PAGE = { clientId: "id", clientSecret: CLIENT_SECRET, dangerouslyAllowBrowser: true };
   const onPage = () => {
     vi.stubGlobal("document", {});
     vi.stubGlobal("navigator", {});
@@ -404,5 +405,25 @@ describe("on a web page", () => {
     expect(plain).toBeInstanceOf(APIConnectionError);
     expect(plain).not.toBeInstanceOf(CORSError);
     expect(urls).toHaveLength(4);
+  });
+
+  it("a token request refused the same way is a CORSError too, not retried", async () => {
+    onPage();
+    const urls: string[] = [];
+    const gloo = new Gloo({
+      ...CREDENTIALS_ON_PAGE,
+      baseURL: "http://127.0.0.1:8788",
+      fetch: async (input: string | URL | Request) => {
+        urls.push(String(input));
+        throw new TypeError("Failed to fetch");
+      },
+      sleep: async () => {},
+    });
+    const error = await gloo.auth.getToken().catch((e) => e);
+    expect(error).toBeInstanceOf(CORSError);
+    expect(error.message).toMatch(
+      /^Token request to POST http:\/\/127\.0\.0\.1:8788\/oauth2\/token failed in the browser/,
+    );
+    expect(urls).toEqual(["http://127.0.0.1:8788/oauth2/token"]);
   });
 });

@@ -1,13 +1,7 @@
 // One attempt's abort wiring: the caller's signal and the timeout both abort the attempt's own
 // controller, and a failure is classified by which of them fired first.
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIUserAbortError,
-  CORSError,
-  GlooError,
-} from "../errors.js";
-import { blockedCrossOrigin } from "./browser.js";
+import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, GlooError } from "../errors.js";
+import { corsError } from "./browser.js";
 
 /** An AbortController for one attempt, aborted by the caller's signal or by the timeout. */
 export class Attempt {
@@ -50,18 +44,10 @@ export class Attempt {
     if (error instanceof GlooError) return error;
     if (this.#signal?.aborted) return new APIUserAbortError({ cause: error });
     if (this.#timedOut) return new APIConnectionTimeoutError({ message: `${what} timed out.`, cause: error });
-    const page = url === undefined ? undefined : blockedCrossOrigin(error, url);
-    if (page !== undefined) return new CORSError({ message: corsMessage(what, page), cause: error });
+    const blocked = url === undefined ? undefined : corsError(error, what, url);
+    if (blocked !== undefined) return blocked;
     return new APIConnectionError({ message: `${what} failed: ${describeCause(error)}.`, cause: error });
   }
-}
-
-function corsMessage(what: string, page: string): string {
-  return (
-    `${what} failed in the browser with no answer the page may read: most likely the server does not allow ` +
-    `requests from ${page} (CORS), or it is unreachable. Allow the origin on the server (gloo emulator --cors ${page}, ` +
-    `gloo proxy --cors ${page}) or make the call from your own server. Not retried.`
-  );
 }
 
 function describeCause(error: unknown): string {
