@@ -72,7 +72,7 @@ beforeAll(async () => {
   page = await browser.newPage();
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => document.title === "ready");
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -106,7 +106,7 @@ function callFromPage(base: string): Promise<Outcome> {
   }, base);
 }
 
-describe("the SDK in Chromium", () => {
+describe("the SDK in Chromium", { timeout: 120_000 }, () => {
   it("runs in a real browser, not in Node", async () => {
     expect(await browser.version()).toMatch(/^\d+\./);
     expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe("undefined");
