@@ -115,6 +115,48 @@ describe("gloo emulator (in-process)", () => {
     }
   });
 
+  it("with --cors, lets a listed page call it: preflight 204 (fault header allowed), labelled answers", async () => {
+    const page = "http://127.0.0.1:5173";
+    const run = await startInProcess(["--cors", `${page},https://app.example`]);
+    try {
+      expect(run.stdout()).toContain(`Browsers: pages on ${page}, https://app.example may call it.`);
+      const preflight = await fetch(`${run.url}/oauth2/token`, {
+        method: "OPTIONS",
+        headers: { origin: page, "access-control-request-method": "POST" },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("access-control-allow-headers")).toContain("x-emulator-fault");
+      const limited = await fetch(`${run.url}/ai/v1/chat/completions`, {
+        method: "POST",
+        headers: {
+          origin: page,
+          authorization: `Bearer ${await fetchToken(run.url as string)}`,
+          "x-emulator-fault": "429",
+        },
+      });
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get("access-control-allow-origin")).toBe(page);
+      expect(limited.headers.get("access-control-expose-headers")).toContain("retry-after");
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it("without --cors, a preflight gets 405 and no CORS headers, as before", async () => {
+    const run = await startInProcess([]);
+    try {
+      expect(run.stdout()).toContain("Browsers: no cross-origin pages");
+      const preflight = await fetch(`${run.url}/oauth2/token`, {
+        method: "OPTIONS",
+        headers: { origin: "http://127.0.0.1:5173", "access-control-request-method": "POST" },
+      });
+      expect(preflight.status).toBe(405);
+      expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
+    } finally {
+      await run.stop();
+    }
+  });
+
   it("with --verbose, logs one line per request on stderr, dropped connections too", async () => {
     const run = await startInProcess(["--verbose"]);
     try {
@@ -186,6 +228,8 @@ describe("gloo emulator (in-process)", () => {
     [["--faults", "boom=0.1"], /Bad fault "boom=0.1"/],
     [["--token-ttl", "0"], /--token-ttl must be a whole number ≥ 1/],
     [["--script", "missing.json"], /cannot read --script/],
+    [["--cors", "http://localhost:5173/app"], /--cors: "http:\/\/localhost:5173\/app" is not an origin/],
+    [["--cors", ""], /--cors: no origins given/],
     [["--unknown"], /Unknown option/i],
   ])("rejects %j with exit 2 and a message", async (argv, message) => {
     const run = await runCli(["emulator", ...argv]);
@@ -214,7 +258,10 @@ describe("gloo emulator (in-process)", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: gloo emulator");
     expect(run.stdout).toContain("--faults");
+    expect(run.stdout).toContain("--cors ORIGINS");
     expect(run.stdout).toContain("Examples:");
+    // The reference must resolve for someone who installed the package, not only in a checkout.
+    expect(run.stdout).toContain("https://github.com/gloo-toolkit/gloo-toolkit/blob/main/docs/emulator.md");
   });
 });
 

@@ -94,7 +94,9 @@ describe("gloo proxy", () => {
   it("prints help with examples", async () => {
     const result = await run(["--help"], {});
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Usage: gloo proxy [--port N] [--host H] [--key KEY] [--base URL]");
+    expect(result.stdout).toContain(
+      "Usage: gloo proxy [--port N] [--host H] [--key KEY] [--cors ORIGINS] [--base URL]",
+    );
     expect(result.stdout).toContain("GLOO_PROXY_KEY");
   });
 
@@ -112,6 +114,49 @@ describe("gloo proxy", () => {
     expect(await proxy.stop()).toBe(0);
     await expect(fetch(`${proxy.url}/healthz`)).rejects.toThrow();
     expect(proxy.stdout() + proxy.stderr()).not.toContain(SECRET);
+  });
+
+  it("with --cors, answers a listed page's preflight and labels its answers; others get no CORS headers", async () => {
+    const page = "http://localhost:5173";
+    const proxy = await start(["--cors", page]);
+    try {
+      expect(proxy.stdout()).toContain(`Browsers: pages on ${page} may call it.`);
+      const preflight = await fetch(`${proxy.url}/v1/chat/completions`, {
+        method: "OPTIONS",
+        headers: {
+          origin: page,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type",
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("access-control-allow-origin")).toBe(page);
+      const post = (origin: string) =>
+        fetch(`${proxy.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { origin, "content-type": "application/json" },
+          body: chatBody,
+        });
+      const listed = await post(page);
+      expect(listed.status).toBe(200);
+      expect(listed.headers.get("access-control-allow-origin")).toBe(page);
+      expect(listed.headers.get("access-control-expose-headers")).toContain("x-request-id");
+      const unlisted = await post("http://localhost:3000");
+      expect(unlisted.status).toBe(200);
+      expect(unlisted.headers.get("access-control-allow-origin")).toBeNull();
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it.each([
+    [["--cors", "*"], /--cors: \* \(any origin\) is not allowed here/],
+    [["--cors", "https://app.example"], /without a proxy key, only pages on this machine/],
+    [["--cors", "localhost:5173"], /"localhost:5173" is not an origin/],
+  ])("refuses --cors %j with exit 2", async (argv, message) => {
+    const result = await run(argv, env());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
   });
 
   it("with --verbose, logs one line per request on stderr", async () => {

@@ -18,13 +18,13 @@ const FAMILIES: readonly string[] = MODEL_FAMILIES;
 /** Settings of {@link createGloo}: a client, or the options to build one. */
 export interface GlooProviderSettings extends GlooOptions {
   /** An existing client, to share its token cache; the other options are then ignored. */
-  client?: Gloo;
+  client?: Gloo | undefined;
   /**
    * Ask for a final usage chunk in streams (`stream_options.include_usage`), so `streamText`
    * reports token counts.
    * @default true
    */
-  includeUsage?: boolean;
+  includeUsage?: boolean | undefined;
 }
 
 /** The Gloo provider: Completions V2 by model, auto routing or model family, and V1. */

@@ -5,6 +5,7 @@ import { DEFAULT_STREAM_IDLE_TIMEOUT } from "./chat-stream.js";
 import { Conversation, type ConversationInit } from "./conversation.js";
 import { GlooError } from "./errors.js";
 import { createAuthFetch } from "./internal/auth-fetch.js";
+import { isBrowserPage } from "./internal/browser.js";
 import { sleep } from "./internal/sleep.js";
 import { type ClientTokens, createTokenSource } from "./internal/token-source.js";
 import { Models } from "./models.js";
@@ -71,13 +72,19 @@ export interface GlooOptions {
   sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
   /** Randomness seam for tests (retry jitter). @default Math.random */
   random?: (() => number) | undefined;
+  /**
+   * Allow `clientSecret` on a web page, where anyone who opens the page can read it. Prefer
+   * `tokenProvider` or `accessToken` with tokens from your server.
+   * @default false
+   */
+  dangerouslyAllowBrowser?: boolean | undefined;
 }
 
 /** Options of {@link Gloo.auth}'s `getToken`. */
 export interface GetTokenOptions {
   /** Request a new token even if the cached one is fresh. */
-  forceRefresh?: boolean;
-  signal?: AbortSignal;
+  forceRefresh?: boolean | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** The default platform origin. */
@@ -95,8 +102,15 @@ export const DEFAULT_BASE_URL = "https://platform.ai.gloo.com";
 export class Gloo {
   /** The normalised base URL (no trailing slash). */
   readonly baseURL: string;
-  /** v1 chat completions (deprecated by Gloo; prefer `v2`). */
-  readonly chat: { readonly completions: ChatCompletions };
+  /** v1 chat completions: `/ai/v1/chat/completions`, deprecated by Gloo but served. */
+  readonly chat: {
+    /**
+     * v1 chat completions (`/ai/v1/chat/completions`); it keeps working.
+     * @deprecated Gloo deprecated Completions V1: use `gloo.v2.chat.completions.create()`, which takes
+     * the same messages plus one routing choice (`model`, `auto_routing: true` or `model_family`).
+     */
+    readonly completions: ChatCompletions;
+  };
   /** v2 chat completions with routing. */
   readonly v2: { readonly chat: { readonly completions: ChatCompletionsV2 } };
   /** The public model catalogue. */
@@ -110,6 +124,7 @@ export class Gloo {
   readonly fetch: FetchFunction;
 
   constructor(options: GlooOptions = {}) {
+    refuseSecretOnPage(options);
     this.baseURL = normaliseBaseURL(options.baseURL ?? DEFAULT_BASE_URL);
     const tokens = createTokens(this.baseURL, options);
     const transport = createTransport(this.baseURL, options, tokens);
@@ -135,6 +150,17 @@ export class Gloo {
   conversation(init: Omit<ConversationInit, "client"> = {}): Conversation {
     return new Conversation({ ...init, client: this });
   }
+}
+
+// openai-node's rule: a secret shipped to a page is public, so it takes an explicit opt-in.
+function refuseSecretOnPage(options: GlooOptions): void {
+  if (options.clientSecret === undefined || options.dangerouslyAllowBrowser === true || !isBrowserPage())
+    return;
+  throw new GlooError(
+    "new Gloo({ clientSecret }) runs in a browser, where anyone who opens the page can read the secret. " +
+      "Get tokens from your server instead and pass tokenProvider: async () => (await fetch('/api/gloo-token')).json() " +
+      "(or accessToken); if this page really is private, pass dangerouslyAllowBrowser: true.",
+  );
 }
 
 function createTransport(baseURL: string, options: GlooOptions, tokens: ClientTokens): Transport {

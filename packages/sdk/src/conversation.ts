@@ -40,16 +40,16 @@ export interface ConversationInit {
 /** Extra request fields for one `send()` or `stream()` (messages always come from the conversation). */
 export type ConversationParams = Partial<Omit<ChatCompletionCreateParamsBase, "messages" | "stream">> &
   Partial<Omit<ChatCompletionCreateParamsV2Base, "messages" | "stream">> & {
-    auto_routing?: boolean;
-    model_family?: string;
+    auto_routing?: boolean | undefined;
+    model_family?: string | undefined;
   };
 
 /** The JSON form of a conversation. */
 export interface ConversationJSON {
   version: 1;
-  system?: string;
+  system?: string | undefined;
   messages: ChatCompletionMessageParam[];
-  model?: string;
+  model?: string | undefined;
 }
 
 const ROLES = new Set(["user", "assistant", "tool", "system", "developer"]);
@@ -228,7 +228,9 @@ export class Conversation {
   }
 
   #request(params: ConversationParams, stream: boolean): Record<string, unknown> {
-    const request: Record<string, unknown> = { ...this.#routing(params), ...params, messages: this.messages };
+    // The routing goes last: it is empty when the caller routed, and a `model: undefined` in `params`
+    // must not erase the conversation's model.
+    const request: Record<string, unknown> = { ...params, ...this.#routing(params), messages: this.messages };
     if (stream) request.stream = true;
     return request;
   }

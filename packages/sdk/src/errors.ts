@@ -151,16 +151,25 @@ function subclassFor(status: number): typeof APIError {
 export class APIConnectionError extends GlooError {
   override name = "APIConnectionError";
 
-  constructor(options: { message?: string; cause?: unknown } = {}) {
+  constructor(options: { message?: string | undefined; cause?: unknown } = {}) {
     super(options.message ?? "Connection error.", { cause: options.cause });
   }
+}
+
+/**
+ * In a browser, a request to another origin failed without an answer the page may read — most
+ * often because the server does not allow the page's origin (CORS). Never retried: the browser
+ * would block the retry the same way.
+ */
+export class CORSError extends APIConnectionError {
+  override name = "CORSError";
 }
 
 /** The request or the stream's first byte took longer than `timeout`, or a stream went idle. */
 export class APIConnectionTimeoutError extends APIConnectionError {
   override name = "APIConnectionTimeoutError";
 
-  constructor(options: { message?: string; cause?: unknown } = {}) {
+  constructor(options: { message?: string | undefined; cause?: unknown } = {}) {
     super({ message: options.message ?? "Request timed out.", cause: options.cause });
   }
 }
@@ -169,7 +178,7 @@ export class APIConnectionTimeoutError extends APIConnectionError {
 export class StreamInterruptedError extends APIConnectionError {
   override name = "StreamInterruptedError";
 
-  constructor(options: { message?: string; cause?: unknown } = {}) {
+  constructor(options: { message?: string | undefined; cause?: unknown } = {}) {
     super({
       message: options.message ?? "The stream was interrupted before it finished.",
       cause: options.cause,
@@ -204,7 +213,7 @@ export class SSEEventTooLargeError extends GlooError {
 export class APIUserAbortError extends GlooError {
   override name = "APIUserAbortError";
 
-  constructor(options: { message?: string; cause?: unknown } = {}) {
+  constructor(options: { message?: string | undefined; cause?: unknown } = {}) {
     super(options.message ?? "Request was aborted.", { cause: options.cause });
   }
 }
@@ -270,7 +279,7 @@ export class StreamError extends GlooError {
   constructor(options: {
     error?: PlatformErrorObject | undefined;
     requestId?: string | undefined;
-    chunk?: ChatCompletionChunk;
+    chunk?: ChatCompletionChunk | undefined;
   }) {
     const error = options.error ?? {};
     const text = error.message ?? error.name ?? "the platform reported an error";

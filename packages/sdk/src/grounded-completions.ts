@@ -19,18 +19,18 @@ export const GROUNDED_COMPLETIONS_PATH = "/ai/v2/chat/completions/grounded";
 export interface GroundedCompletionCreateParamsBase
   extends Omit<ChatCompletionCreateParamsV2Base, "messages"> {
   /** Optional here: the platform defaults to one user message, "Hello world!". Never `[]` (a 400). */
-  messages?: ChatCompletionMessageParam[];
+  messages?: ChatCompletionMessageParam[] | undefined;
   /** The publisher whose content grounds the answer. @default "GlooGrounded" (server side) */
-  rag_publisher?: string;
+  rag_publisher?: string | undefined;
   /** How many sources to retrieve, 1 to 10. */
-  sources_limit?: number;
+  sources_limit?: number | undefined;
   /** Ask for citation metadata; streamed, the citations come as the first event (see {@link citationsOf}). */
-  include_citations?: boolean;
+  include_citations?: boolean | undefined;
 }
 
 /** A grounded request that answers with one JSON completion. */
 export type GroundedCompletionCreateParamsNonStreaming = GroundedCompletionCreateParamsBase & {
-  stream?: false | null;
+  stream?: false | null | undefined;
 } & ChatCompletionRouting;
 
 /** A grounded request that answers with a server-sent event stream of chunks. */
@@ -46,21 +46,21 @@ export type GroundedCompletionCreateParams =
 /** A grounded completion: a v2 completion plus whether sources grounded it. */
 export interface GroundedCompletion extends ChatCompletionV2 {
   /** Whether retrieval found sources and grounded the answer (docs.gloo.com/api-guides/grounded-completions). */
-  sources_returned?: boolean;
+  sources_returned?: boolean | undefined;
 }
 
 /** One source a grounded answer used. The platform documents that citations exist, not their fields. */
 export interface GroundedCitation {
-  publisher?: string;
-  title?: string;
-  snippet?: string;
+  publisher?: string | undefined;
+  title?: string | undefined;
+  snippet?: string | undefined;
   [field: string]: unknown;
 }
 
 /** A chunk of a grounded stream: the first may carry `citations` and no choices. */
 export interface GroundedCompletionChunk extends ChatCompletionChunk {
-  sources_returned?: boolean;
-  citations?: GroundedCitation[];
+  sources_returned?: boolean | undefined;
+  citations?: GroundedCitation[] | undefined;
 }
 
 /** The citations a grounded stream's chunk carries (its first one), or undefined for any other chunk. */

@@ -18,6 +18,7 @@ export {
   APIUserAbortError,
   AuthenticationError,
   BadRequestError,
+  CORSError,
   ConflictError,
   GlooError,
   InternalServerError,

@@ -1,6 +1,7 @@
 // OAuth2 client-credentials token request (RFC 6749 §4.4) against Gloo's `/oauth2/token`
 // (docs.gloo.com/tutorials/authentication), and the AccessToken value that never prints its secret part.
 import { APIConnectionError, APIUserAbortError, OAuthError } from "./errors.js";
+import { corsError } from "./internal/browser.js";
 import { isRecord } from "./internal/error-body.js";
 import { readBody } from "./internal/read-body.js";
 
@@ -20,7 +21,7 @@ export function maskToken(token: string): string {
 export interface AccessTokenInit {
   accessToken: string;
   /** @default "Bearer" */
-  tokenType?: string;
+  tokenType?: string | undefined;
   /** Lifetime in seconds as the token endpoint reported it. */
   expiresIn: number;
   /** Epoch milliseconds after which the token is no longer valid. */
@@ -82,12 +83,12 @@ export interface ClientCredentialsOptions {
   clientId: string;
   clientSecret: string;
   /** @default "api/access" */
-  scope?: string;
+  scope?: string | undefined;
   /** @default globalThis.fetch */
-  fetch?: typeof fetch;
-  signal?: AbortSignal;
+  fetch?: typeof fetch | undefined;
+  signal?: AbortSignal | undefined;
   /** Clock for `expiresAt`. @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /**
@@ -114,6 +115,8 @@ export async function requestClientCredentialsToken(options: ClientCredentialsOp
     });
   } catch (error) {
     if (options.signal?.aborted) throw new APIUserAbortError({ cause: error });
+    const blocked = corsError(error, `Token request to POST ${url}`, url);
+    if (blocked !== undefined) throw blocked;
     throw new APIConnectionError({
       message: `Token request to POST ${url} failed to connect.`,
       cause: error,

@@ -15,7 +15,7 @@ export interface OpenAIOptionsConfig {
    * fields); `"v1"` to the deprecated `/ai/v1`.
    * @default "v2"
    */
-  api?: "v1" | "v2";
+  api?: "v1" | "v2" | undefined;
 }
 
 /** Options for `new OpenAI(...)`: spread them into the constructor, alongside your own. */

@@ -1,7 +1,7 @@
 // The request pipeline every API call goes through: auth header, per-attempt timeout, one token
 // refresh after a 401, and retries as `retry.ts` decides. JSON calls are timed as a whole; stream
 // calls only until the response headers arrive (the stream times its own idle gaps).
-import { APIConnectionError, APIError, APIUserAbortError, GlooError } from "./errors.js";
+import { APIConnectionError, APIError, APIUserAbortError, CORSError, GlooError } from "./errors.js";
 import { Attempt } from "./internal/attempt.js";
 import { isRecord } from "./internal/error-body.js";
 import { readBody } from "./internal/read-body.js";
@@ -12,7 +12,7 @@ import type { RequestOptions, WithRequestId } from "./types.js";
 
 /** Where tokens come from: a cache that can renew, or a fixed token that cannot. */
 export interface TokenSource {
-  get(options?: { signal?: AbortSignal }): Promise<AccessToken>;
+  get(options?: { signal?: AbortSignal | undefined }): Promise<AccessToken>;
   /** The cached token when it is fresh, without waiting: saves the hot path a promise. */
   peek(): AccessToken | undefined;
   invalidate(token: string): void;
@@ -61,10 +61,10 @@ export function baseHeaders(defaultHeaders: Record<string, string>): BaseHeaders
 export interface ApiRequest {
   method: "GET" | "POST";
   path: string;
-  body?: string;
+  body?: string | undefined;
   auth: boolean;
   /** Asks for `text/event-stream` and keeps the body open for the caller. */
-  stream?: boolean;
+  stream?: boolean | undefined;
 }
 
 /** A response whose headers arrived, with the controller that still governs its body. */
@@ -169,7 +169,7 @@ async function send<R>(
       const body = await readBody(response);
       failure = APIError.generate(response.status, body, response.headers, { method: request.method, url });
     } catch (error) {
-      failure = attempt.classify(error, `${request.method} ${url}`);
+      failure = attempt.classify(error, `${request.method} ${url}`, url);
     }
     attempt.dispose();
     if (!isRetryable(failure, retries, maxRetries)) throw failure;
@@ -182,8 +182,13 @@ function isRetryable(failure: GlooError, retries: number, maxRetries: number): b
   if (failure instanceof APIError) {
     return shouldRetry({ status: failure.status, retryable: failure.retryable }, retries, maxRetries);
   }
-  // Connection failures and timeouts are retried; aborts, OAuth and parse errors are not.
-  return failure instanceof APIConnectionError && shouldRetry({}, retries, maxRetries);
+  // Connection failures and timeouts are retried; aborts, OAuth and parse errors are not, nor a
+  // browser's CORS refusal, which would block every retry the same way.
+  return (
+    failure instanceof APIConnectionError &&
+    !(failure instanceof CORSError) &&
+    shouldRetry({}, retries, maxRetries)
+  );
 }
 
 async function bearerToken(

@@ -36,11 +36,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
 /** What went wrong with one attempt, as the policy needs to know it. */
 export interface AttemptFailure {
   /** HTTP status, absent for connection failures and timeouts. */
-  status?: number;
+  status?: number | undefined;
   /** The platform's `error.retryable` flag, when the body had one. */
   retryable?: boolean | undefined;
   /** True once any stream chunk reached the caller: retrying would replay or duplicate output. */
-  chunksDelivered?: boolean;
+  chunksDelivered?: boolean | undefined;
 }
 
 /** Statuses worth retrying: 408 timeout, 409 conflict, 429 rate limit, and every 5xx. */

@@ -12,17 +12,17 @@ export interface TokenCacheOptions {
    * not renewed on every call). Gloo's docs use 60 s (docs.gloo.com/tutorials/authentication).
    * @default 60_000
    */
-  refreshMarginMs?: number;
+  refreshMarginMs?: number | undefined;
   /** @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** Options of {@link TokenCache.get}. */
 export interface TokenCacheGetOptions {
   /** Ignore the cached token (a refresh already in flight is shared, as it is fresh). */
-  forceRefresh?: boolean;
+  forceRefresh?: boolean | undefined;
   /** Stops this caller's wait; the shared request carries on for the others. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -11,7 +11,7 @@ export interface ChatCompletionContentPartText {
 /** An image content part of a user message (for vision-capable models). */
 export interface ChatCompletionContentPartImage {
   type: "image_url";
-  image_url: { url: string; detail?: "auto" | "low" | "high" };
+  image_url: { url: string; detail?: "auto" | "low" | "high" | undefined };
 }
 
 /** Any content part a user message may carry. */
@@ -21,30 +21,30 @@ export type ChatCompletionContentPart = ChatCompletionContentPartText | ChatComp
 export interface ChatCompletionSystemMessageParam {
   role: "system";
   content: string | ChatCompletionContentPartText[];
-  name?: string;
+  name?: string | undefined;
 }
 
 /** A developer prompt (OpenAI's newer name for a system prompt). */
 export interface ChatCompletionDeveloperMessageParam {
   role: "developer";
   content: string | ChatCompletionContentPartText[];
-  name?: string;
+  name?: string | undefined;
 }
 
 /** A turn written by the user. */
 export interface ChatCompletionUserMessageParam {
   role: "user";
   content: string | ChatCompletionContentPart[];
-  name?: string;
+  name?: string | undefined;
 }
 
 /** A previous assistant reply, sent back as history (may carry tool calls instead of text). */
 export interface ChatCompletionAssistantMessageParam {
   role: "assistant";
-  content?: string | ChatCompletionContentPartText[] | null;
-  name?: string;
-  refusal?: string | null;
-  tool_calls?: ChatCompletionMessageToolCall[];
+  content?: string | ChatCompletionContentPartText[] | null | undefined;
+  name?: string | undefined;
+  refusal?: string | null | undefined;
+  tool_calls?: ChatCompletionMessageToolCall[] | undefined;
 }
 
 /** The result of a tool call, answering the assistant's call with the same id. */
@@ -70,10 +70,10 @@ export interface ChatCompletionTool {
   type: "function";
   function: {
     name: string;
-    description?: string;
+    description?: string | undefined;
     /** A JSON Schema object describing the arguments. */
-    parameters?: Record<string, unknown>;
-    strict?: boolean | null;
+    parameters?: Record<string, unknown> | undefined;
+    strict?: boolean | null | undefined;
   };
 }
 
@@ -92,9 +92,9 @@ export type ResponseFormat =
       type: "json_schema";
       json_schema: {
         name: string;
-        description?: string;
-        schema?: Record<string, unknown>;
-        strict?: boolean | null;
+        description?: string | undefined;
+        schema?: Record<string, unknown> | undefined;
+        strict?: boolean | null | undefined;
       };
     };
 
@@ -102,36 +102,36 @@ export type ResponseFormat =
 export interface ChatCompletionCreateParamsCommon {
   /** The whole conversation: the API keeps no history; the last message must be the user's. */
   messages: ChatCompletionMessageParam[];
-  max_tokens?: number | null;
-  max_completion_tokens?: number | null;
-  temperature?: number | null;
-  top_p?: number | null;
-  n?: number | null;
-  stop?: string | string[] | null;
-  presence_penalty?: number | null;
-  frequency_penalty?: number | null;
-  seed?: number | null;
-  user?: string;
-  tools?: ChatCompletionTool[];
-  tool_choice?: ChatCompletionToolChoiceOption;
-  parallel_tool_calls?: boolean;
-  response_format?: ResponseFormat;
+  max_tokens?: number | null | undefined;
+  max_completion_tokens?: number | null | undefined;
+  temperature?: number | null | undefined;
+  top_p?: number | null | undefined;
+  n?: number | null | undefined;
+  stop?: string | string[] | null | undefined;
+  presence_penalty?: number | null | undefined;
+  frequency_penalty?: number | null | undefined;
+  seed?: number | null | undefined;
+  user?: string | undefined;
+  tools?: ChatCompletionTool[] | undefined;
+  tool_choice?: ChatCompletionToolChoiceOption | undefined;
+  parallel_tool_calls?: boolean | undefined;
+  response_format?: ResponseFormat | undefined;
   /** `include_usage: true` asks for a final usage-only chunk (`choices: []`). */
-  stream_options?: { include_usage?: boolean } | null;
-  logprobs?: boolean | null;
-  top_logprobs?: number | null;
-  metadata?: Record<string, string> | null;
+  stream_options?: { include_usage?: boolean | undefined } | null | undefined;
+  logprobs?: boolean | null | undefined;
+  top_logprobs?: number | null | undefined;
+  metadata?: Record<string, string> | null | undefined;
 }
 
 /** A v1 request (`/ai/v1/chat/completions`); `model` is optional there (the platform has a default). */
 export interface ChatCompletionCreateParamsBase extends ChatCompletionCreateParamsCommon {
-  model?: string;
-  stream?: boolean | null;
+  model?: string | undefined;
+  stream?: boolean | null | undefined;
 }
 
 /** A v1 request that answers with one JSON completion. */
 export interface ChatCompletionCreateParamsNonStreaming extends ChatCompletionCreateParamsBase {
-  stream?: false | null;
+  stream?: false | null | undefined;
 }
 
 /** A v1 request that answers with a server-sent event stream of chunks. */
@@ -161,22 +161,22 @@ export type Tradition = "evangelical" | "catholic" | "mainline" | "not_faith_spe
 /** Let the platform pick the model ("AI Core"). */
 export interface AutoRouting {
   auto_routing: true;
-  model?: never;
-  model_family?: never;
+  model?: never | undefined;
+  model_family?: never | undefined;
 }
 
 /** Name the exact model ("AI Select"). */
 export interface ModelRouting {
   model: string;
-  auto_routing?: false;
-  model_family?: never;
+  auto_routing?: false | undefined;
+  model_family?: never | undefined;
 }
 
 /** Name a model family and let the platform pick within it ("AI Core Select"). */
 export interface ModelFamilyRouting {
   model_family: ModelFamily;
-  auto_routing?: false;
-  model?: never;
+  auto_routing?: false | undefined;
+  model?: never | undefined;
 }
 
 /**
@@ -187,13 +187,13 @@ export type ChatCompletionRouting = AutoRouting | ModelRouting | ModelFamilyRout
 
 /** Fields of a v2 request besides the routing. */
 export interface ChatCompletionCreateParamsV2Base extends ChatCompletionCreateParamsCommon {
-  tradition?: Tradition;
-  stream?: boolean | null;
+  tradition?: Tradition | undefined;
+  stream?: boolean | null | undefined;
 }
 
 /** A v2 request that answers with one JSON completion. */
 export type ChatCompletionCreateParamsV2NonStreaming = ChatCompletionCreateParamsV2Base & {
-  stream?: false | null;
+  stream?: false | null | undefined;
 } & ChatCompletionRouting;
 
 /** A v2 request that answers with a server-sent event stream of chunks. */
@@ -227,11 +227,11 @@ export interface ChatCompletionMessageToolCall {
 export interface ChatCompletionMessage {
   role: "assistant";
   content: string | null;
-  refusal?: string | null;
-  tool_calls?: ChatCompletionMessageToolCall[] | null;
-  annotations?: unknown[] | null;
+  refusal?: string | null | undefined;
+  tool_calls?: ChatCompletionMessageToolCall[] | null | undefined;
+  annotations?: unknown[] | null | undefined;
   audio?: unknown;
-  function_call?: { name: string; arguments: string } | null;
+  function_call?: { name: string; arguments: string } | null | undefined;
 }
 
 /** One alternative of a completion. */
@@ -247,10 +247,10 @@ export interface CompletionUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  completion_tokens_details?: Record<string, number | null> | null;
-  prompt_tokens_details?: Record<string, number | null> | null;
-  cache_tokens?: number;
-  cache_hit_rate?: number;
+  completion_tokens_details?: Record<string, number | null> | null | undefined;
+  prompt_tokens_details?: Record<string, number | null> | null | undefined;
+  cache_tokens?: number | undefined;
+  cache_hit_rate?: number | undefined;
 }
 
 /** A chat completion (`object: "chat.completion"`). Fields the platform adds are kept as received. */
@@ -260,25 +260,25 @@ export interface ChatCompletion {
   created: number;
   model: string;
   choices: ChatCompletionChoice[];
-  usage?: CompletionUsage;
-  system_fingerprint?: string | null;
-  service_tier?: string | null;
+  usage?: CompletionUsage | undefined;
+  system_fingerprint?: string | null | undefined;
+  service_tier?: string | null | undefined;
 }
 
 /** The routing metadata v2 adds to completions and chunks (docs.gloo.com/api-guides/completions-v2). */
 export interface RoutingMetadata {
   /** e.g. `"Gloo AI"`. */
-  provider?: string;
+  provider?: string | undefined;
   /** Title case in responses: `OpenAI`, `Anthropic`, `Google`, `Open Source`. */
-  model_family?: string;
-  auto_routing?: boolean;
-  routing_mechanism?: "auto_routing" | "model_family" | "direct_model_selection" | (string & {});
+  model_family?: string | undefined;
+  auto_routing?: boolean | undefined;
+  routing_mechanism?: "auto_routing" | "model_family" | "direct_model_selection" | (string & {}) | undefined;
   /** e.g. `tier_1`…`tier_4`; omitted for direct model selection. */
-  routing_tier?: string;
+  routing_tier?: string | undefined;
   /** 0 to 1; omitted for direct model selection. */
-  routing_confidence?: number;
+  routing_confidence?: number | undefined;
   /** Present only when sent in the request. */
-  tradition?: Tradition;
+  tradition?: Tradition | undefined;
 }
 
 /** A v2 chat completion: a completion plus routing metadata. */
@@ -287,17 +287,17 @@ export interface ChatCompletionV2 extends ChatCompletion, RoutingMetadata {}
 /** A tool call fragment inside a stream delta; fragments with the same `index` concatenate. */
 export interface ChatCompletionChunkToolCall {
   index: number;
-  id?: string;
-  type?: "function";
-  function?: { name?: string; arguments?: string };
+  id?: string | undefined;
+  type?: "function" | undefined;
+  function?: { name?: string | undefined; arguments?: string | undefined } | undefined;
 }
 
 /** The increment a chunk carries for one choice. */
 export interface ChatCompletionChunkDelta {
-  role?: "assistant";
-  content?: string | null;
-  refusal?: string | null;
-  tool_calls?: ChatCompletionChunkToolCall[];
+  role?: "assistant" | undefined;
+  content?: string | null | undefined;
+  refusal?: string | null | undefined;
+  tool_calls?: ChatCompletionChunkToolCall[] | undefined;
 }
 
 /** One choice of a stream chunk. */
@@ -307,7 +307,7 @@ export interface ChatCompletionChunkChoice {
   finish_reason: ChatCompletionFinishReason | null;
   logprobs?: unknown;
   /** Set with `finish_reason: "error"` when the platform fails mid-stream (docs.gloo.com/best-practices/completions-streaming-failures). */
-  error?: PlatformErrorObject;
+  error?: PlatformErrorObject | undefined;
 }
 
 /**
@@ -315,15 +315,15 @@ export interface ChatCompletionChunkChoice {
  * (only `choices`), so the identifying fields are optional.
  */
 export interface ChatCompletionChunk extends RoutingMetadata {
-  id?: string;
-  object?: "chat.completion.chunk";
-  created?: number;
-  model?: string;
+  id?: string | undefined;
+  object?: "chat.completion.chunk" | undefined;
+  created?: number | undefined;
+  model?: string | undefined;
   choices: ChatCompletionChunkChoice[];
   /** Present on the final usage-only chunk (`choices: []`) when `stream_options.include_usage` is set. */
-  usage?: CompletionUsage | null;
+  usage?: CompletionUsage | null | undefined;
   /** Set when the platform fails mid-stream; the error may sit here or on the choice. */
-  error?: PlatformErrorObject;
+  error?: PlatformErrorObject | undefined;
 }
 
 /**
@@ -332,43 +332,43 @@ export interface ChatCompletionChunk extends RoutingMetadata {
  */
 export interface PlatformErrorObject {
   /** e.g. `service_unavailable_error`. */
-  type?: string;
+  type?: string | undefined;
   /** A numeric internal code such as `2006`, or a string code. */
-  code?: number | string;
+  code?: number | string | undefined;
   /** Symbolic name such as `PROVIDER_TIMEOUT`. */
-  name?: string;
-  message?: string;
-  category?: string;
+  name?: string | undefined;
+  message?: string | undefined;
+  category?: string | undefined;
   /** `client` or `provider`. */
-  fault?: string;
+  fault?: string | undefined;
   /** The platform's own verdict on whether retrying can help. */
-  retryable?: boolean;
-  trace_id?: string;
+  retryable?: boolean | undefined;
+  trace_id?: string | undefined;
   [key: string]: unknown;
 }
 
 /** Price of a model per token count; rates are decimal strings as the platform sends them. */
 export interface ModelPricing {
-  rate_per_1k_tokens?: string;
-  rate_per_1m_tokens?: string;
+  rate_per_1k_tokens?: string | undefined;
+  rate_per_1m_tokens?: string | undefined;
 }
 
 /** One entry of the public model catalogue (`GET /platform/v2/models`). */
 export interface Model {
   id: string;
-  name?: string;
+  name?: string | undefined;
   /** `Anthropic`, `OpenAI`, `Google`, `Open Source`, … */
-  family?: string;
+  family?: string | undefined;
   /** The upstream id, e.g. `anthropic/claude-haiku-4.5`. */
-  provider_id?: string;
-  description?: string;
-  context_window?: number;
-  max_output_tokens?: number;
-  input_modalities?: string[];
-  output_modalities?: string[];
-  supports_reasoning?: boolean;
-  supports_tools?: boolean;
-  pricing?: { input?: ModelPricing; output?: ModelPricing };
+  provider_id?: string | undefined;
+  description?: string | undefined;
+  context_window?: number | undefined;
+  max_output_tokens?: number | undefined;
+  input_modalities?: string[] | undefined;
+  output_modalities?: string[] | undefined;
+  supports_reasoning?: boolean | undefined;
+  supports_tools?: boolean | undefined;
+  pricing?: { input?: ModelPricing | undefined; output?: ModelPricing | undefined } | undefined;
 }
 
 /** The model catalogue. */
@@ -395,7 +395,7 @@ export interface RequestOptions {
 }
 
 /** What a custom token provider may return: the token, optionally with its expiry (epoch ms). */
-export type TokenProviderResult = string | { accessToken: string; expiresAt?: number };
+export type TokenProviderResult = string | { accessToken: string; expiresAt?: number | undefined };
 
 /** A fetch function with the signature of the global one. */
-export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;

@@ -4,12 +4,13 @@ import { inspect } from "node:util";
 import {
   APIConnectionError,
   AuthenticationError,
+  CORSError,
   Gloo,
   GlooError,
   OAuthError,
   RateLimitError,
 } from "@gloo-toolkit/sdk";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   BASE_URL,
   CLIENT_SECRET,
@@ -346,5 +347,83 @@ describe("over a real socket", () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+// A page is simulated by the globals the SDK looks at; test/browser.test.ts runs the real thing in Chromium.
+describe("on a web page", () => {
+  const PAGE = "http://127.0.0.1:5173";
+  const CREDENTIALS_ON_PAGE = { clientId: "id", clientSecret: CLIENT_SECRET, dangerouslyAllowBrowser: true };
+  const onPage = () => {
+    vi.stubGlobal("document", {});
+    vi.stubGlobal("navigator", {});
+    vi.stubGlobal("location", { origin: PAGE });
+  };
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("refuses clientSecret unless dangerouslyAllowBrowser, pointing to tokens from a server", () => {
+    const platform = fakePlatform();
+    expect(() => new Gloo(platform.options())).not.toThrow();
+    onPage();
+    const refused = (() => {
+      try {
+        new Gloo(platform.options());
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(GlooError);
+    expect(String(refused)).toMatch(/browser.*tokenProvider.*accessToken.*dangerouslyAllowBrowser: true/);
+    expect(String(refused)).not.toContain(CLIENT_SECRET);
+    expect(() => new Gloo(platform.options({ dangerouslyAllowBrowser: true }))).not.toThrow();
+    expect(() => new Gloo({ baseURL: BASE_URL, tokenProvider: async () => "t" })).not.toThrow();
+  });
+
+  it("a fetch failure to another origin is a CORSError that names CORS and the origin, not retried", async () => {
+    onPage();
+    const urls: string[] = [];
+    const failing = async (input: string | URL | Request) => {
+      urls.push(String(input));
+      throw new TypeError("Failed to fetch");
+    };
+    const options = { accessToken: "t", fetch: failing, sleep: async () => {} };
+    const crossOrigin = new Gloo({ ...options, baseURL: "http://127.0.0.1:8788" });
+    const error = await crossOrigin.v2.chat.completions
+      .create({ auto_routing: true, messages: hello })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(CORSError);
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(error.message).toContain("CORS");
+    expect(error.message).toContain(`--cors ${PAGE}`);
+    expect(urls).toHaveLength(1);
+
+    // The same failure on the page's own origin cannot be CORS: an ordinary, retried connection error.
+    const sameOrigin = new Gloo({ ...options, baseURL: PAGE });
+    const plain = await sameOrigin.v2.chat.completions
+      .create({ auto_routing: true, messages: hello })
+      .catch((e) => e);
+    expect(plain).toBeInstanceOf(APIConnectionError);
+    expect(plain).not.toBeInstanceOf(CORSError);
+    expect(urls).toHaveLength(4);
+  });
+
+  it("a token request refused the same way is a CORSError too, not retried", async () => {
+    onPage();
+    const urls: string[] = [];
+    const gloo = new Gloo({
+      ...CREDENTIALS_ON_PAGE,
+      baseURL: "http://127.0.0.1:8788",
+      fetch: async (input: string | URL | Request) => {
+        urls.push(String(input));
+        throw new TypeError("Failed to fetch");
+      },
+      sleep: async () => {},
+    });
+    const error = await gloo.auth.getToken().catch((e) => e);
+    expect(error).toBeInstanceOf(CORSError);
+    expect(error.message).toMatch(
+      /^Token request to POST http:\/\/127\.0\.0\.1:8788\/oauth2\/token failed in the browser/,
+    );
+    expect(urls).toEqual(["http://127.0.0.1:8788/oauth2/token"]);
   });
 });

@@ -39,6 +39,15 @@ describe("Conversation", () => {
     expect(sentMessages(platform, 2).auto_routing).toBeUndefined();
   });
 
+  it("a per-call field given as undefined does not erase the conversation's model", async () => {
+    const platform = fakePlatform();
+    const gloo = new Gloo(platform.options());
+    const maybeModel: string | undefined = undefined as string | undefined;
+    await gloo.conversation({ model: "gloo-openai-gpt-5-mini" }).send("hi", { model: maybeModel });
+    expect(sentMessages(platform, 0).model).toBe("gloo-openai-gpt-5-mini");
+    expect(sentMessages(platform, 0).auto_routing).toBeUndefined();
+  });
+
   it("a failed send leaves the history as it was", async () => {
     const platform = fakePlatform();
     platform.reply(errorReply(400, { error: "bad" }));

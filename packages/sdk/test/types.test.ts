@@ -1,13 +1,17 @@
 // Compile-time checks of the request types; `tsc -p tsconfig.test.json` fails if an
 // `@ts-expect-error` line stops being an error.
+import { readdirSync, readFileSync } from "node:fs";
 import type {
+  ChatCompletionCreateParams,
   ChatCompletionCreateParamsV2,
   ChatCompletionMessageParam,
   ChatCompletionV2,
   ConversationInit,
   GlooOptions,
   RequestOptions,
+  TokenProviderResult,
 } from "@gloo-toolkit/sdk";
+import ts from "typescript";
 import { describe, expect, expectTypeOf, it } from "vitest";
 
 const messages: ChatCompletionMessageParam[] = [{ role: "user", content: "Hi" }];
@@ -74,3 +78,62 @@ describe("options under exactOptionalPropertyTypes (this repository's own settin
     expect([options, perCall, init]).toHaveLength(3);
   });
 });
+
+describe("every optional property accepts an explicit undefined", () => {
+  it("in request parameters and token provider results (compile time)", () => {
+    const maybeMax: number | undefined = undefined as number | undefined;
+    const v1 = {
+      messages,
+      temperature: 0.2,
+      max_tokens: maybeMax,
+      stream: undefined,
+      tools: undefined,
+    } satisfies ChatCompletionCreateParams;
+    const v2 = { auto_routing: true, messages, tradition: undefined, max_tokens: maybeMax } satisfies V2;
+    const token = { accessToken: "t", expiresAt: undefined } satisfies TokenProviderResult;
+    expect([v1, v2, token]).toHaveLength(3);
+  });
+
+  // Under exactOptionalPropertyTypes, `x?: T` rejects `{ x: undefined }`: a caller passing
+  // `max_tokens: maybeMax` would get a compile error. The scan covers every public source file,
+  // so a property added later without `| undefined` fails here, not in a user's build.
+  it("in every public source file of the SDK (scan)", () => {
+    const dir = new URL("../src/", import.meta.url);
+    const files = readdirSync(dir).filter((name) => name.endsWith(".ts"));
+    const offenders = files.flatMap((name) =>
+      optionalWithoutUndefined(name, readFileSync(new URL(name, dir), "utf8")),
+    );
+    expect(files.length).toBeGreaterThan(10);
+    expect(offenders).toEqual([]);
+  });
+
+  it("the scan finds a property that rejects undefined", () => {
+    const source =
+      "export interface A { ok?: string | undefined; bad?: number; fn?: (() => void) | undefined }";
+    expect(optionalWithoutUndefined("a.ts", source)).toEqual(["a.ts:1 bad"]);
+  });
+});
+
+function optionalWithoutUndefined(name: string, text: string): string[] {
+  const file = ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    const property = ts.isPropertySignature(node) || ts.isPropertyDeclaration(node);
+    if (property && node.questionToken !== undefined && !acceptsUndefined(node.type)) {
+      const line = file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
+      found.push(`${name}:${line} ${node.name.getText(file)}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+function acceptsUndefined(type: ts.TypeNode | undefined): boolean {
+  if (type === undefined) return true;
+  const open = [ts.SyntaxKind.UndefinedKeyword, ts.SyntaxKind.AnyKeyword, ts.SyntaxKind.UnknownKeyword];
+  if (open.includes(type.kind)) return true;
+  return (
+    ts.isUnionTypeNode(type) && type.types.some((member) => member.kind === ts.SyntaxKind.UndefinedKeyword)
+  );
+}

@@ -1,4 +1,12 @@
 export {
+  CORS_ALLOWED_HEADERS,
+  CORS_ALLOWED_METHODS,
+  CORS_EXPOSED_HEADERS,
+  type CorsOrigins,
+  parseCorsOrigins,
+  withCors,
+} from "./cors.js";
+export {
   createEmulator,
   type Emulator,
   type EmulatorOptions,

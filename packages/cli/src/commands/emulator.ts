@@ -1,15 +1,18 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
+  type CorsOrigins,
   createEmulator,
   type Emulator,
   type EmulatorOptions,
   type FetchHandler,
   type RunningServer,
+  withCors,
 } from "@gloo-toolkit/servers";
 import type { Command, CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
+import { corsFlag, corsLine } from "../internal/cors-flag.js";
 import { listen, listenTarget, untilAborted } from "../internal/listen.js";
 
 /** The emulator's port when `--port` is not given (the proxy's default is 8787). */
@@ -27,16 +30,18 @@ const options = {
   "done-sentinel": { type: "boolean" },
   script: { type: "string" },
   seed: { type: "string" },
+  cors: { type: "string" },
   verbose: { type: "boolean" },
 } as const;
 
 const spec: CommandSpec<typeof options> = {
   usage:
-    "gloo emulator [--port N] [--host H] [--client-id ID] [--client-secret S] [--token-ttl SECONDS] [--latency MS] [--faults SPEC]",
+    "gloo emulator [--port N] [--host H] [--client-id ID] [--client-secret S] [--token-ttl SECONDS] [--latency MS] [--faults SPEC] [--cors ORIGINS]",
   description: [
     "Runs a local Gloo platform for offline development and CI: /oauth2/token, /ai/v1 and /ai/v2 chat",
     "completions (JSON and SSE), /platform/v2/models and the legacy /ai/v1/chat, with a deterministic model",
-    "and faults on demand (the x-emulator-fault header, or --faults at random). See docs/emulator.md.",
+    "and faults on demand (the x-emulator-fault header, or --faults at random). Reference:",
+    "https://github.com/gloo-toolkit/gloo-toolkit/blob/main/docs/emulator.md",
   ].join("\n"),
   options,
   optionHelp: {
@@ -51,12 +56,14 @@ const spec: CommandSpec<typeof options> = {
     "done-sentinel": "End streams with data: [DONE] (the real platform does not)",
     script: "JSON file of prompt pattern → reply, checked before the built-in model",
     seed: "Seed for temperature > 0 and fault rolls, for reproducible runs",
+    cors: 'Let pages on these origins call it from a browser: "http://localhost:5173,https://app.example" or "*"',
     verbose:
       "Log one line per request on stderr (method, path, status, time to the answer, request id), and one when a stream ends",
   },
   examples: [
     "gloo emulator",
     "gloo emulator --port 0 --token-delay 20",
+    "gloo emulator --cors http://localhost:5173",
     'gloo emulator --faults "429=0.1,503=0.05,drop=0.01" --token-ttl 120',
     'curl -s localhost:8788/ai/v1/chat/completions -H "x-emulator-fault: 429" ...',
   ],
@@ -69,10 +76,12 @@ export const command: Command = {
     const args = parseCommandArgs(spec, ctx.argv);
     const { values } = args;
     const target = listenTarget(values, "gloo emulator", DEFAULT_PORT);
+    const cors = corsFlag(values.cors, { command: "gloo emulator", allowAny: true });
     const emulator = build(await emulatorOptions(ctx, values));
-    const handler = values.verbose === true ? accessLogged(emulator.fetch, ctx) : emulator.fetch;
+    const served = cors === undefined ? emulator.fetch : withCors(emulator.fetch, cors);
+    const handler = values.verbose === true ? accessLogged(served, ctx) : served;
     const server = await listen(handler, target);
-    ctx.stdout.write(banner(server, emulator, values.faults));
+    ctx.stdout.write(banner(server, emulator, values.faults, cors));
     await untilAborted(ctx.signal);
     await server.close();
     return 0;
@@ -194,7 +203,12 @@ function watchEnd(
 
 // The first line is a contract (the README says so): scripts wait for it and read the URL from it.
 // The credentials are the emulator's own fake ones, printed so users can copy them.
-function banner(server: RunningServer, emulator: Emulator, faults: string | undefined): string {
+function banner(
+  server: RunningServer,
+  emulator: Emulator,
+  faults: string | undefined,
+  cors: CorsOrigins | undefined,
+): string {
   return [
     `Gloo emulator listening on ${server.url}`,
     `Accepts client id "${emulator.clientId}" with secret "${emulator.clientSecret}" (scope api/access).`,
@@ -204,6 +218,7 @@ function banner(server: RunningServer, emulator: Emulator, faults: string | unde
     `  export GLOO_CLIENT_SECRET="${emulator.clientSecret}"`,
     '  export GLOO_MODEL="us.meta.llama3-3-70b-instruct-v1:0"',
     `Faults: ${faults === undefined || faults === "" ? "none at random; per request with the x-emulator-fault header" : faults}.`,
+    `Browsers: ${corsLine(cors)}.`,
     "Stop with Ctrl+C.",
     "",
   ].join("\n");

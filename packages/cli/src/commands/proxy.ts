@@ -1,15 +1,19 @@
 import { OAuthError } from "@gloo-toolkit/sdk";
 import {
   bindRefusal,
+  type CorsOrigins,
   createHttpFetch,
   createProxy,
+  isLoopbackHost,
   type ProxyLogEntry,
   type RunningServer,
+  withCors,
 } from "@gloo-toolkit/servers";
 import type { Command, CommandContext } from "../context.js";
 import { FailureError, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
+import { corsFlag, corsLine } from "../internal/cors-flag.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
 import { listen, listenTarget, untilAborted } from "../internal/listen.js";
 
@@ -20,11 +24,12 @@ const options = {
   port: { type: "string" },
   host: { type: "string" },
   key: { type: "string" },
+  cors: { type: "string" },
   ...connectionOptions,
 } as const;
 
 const spec: CommandSpec<typeof options> = {
-  usage: "gloo proxy [--port N] [--host H] [--key KEY] [--base URL]",
+  usage: "gloo proxy [--port N] [--host H] [--key KEY] [--cors ORIGINS] [--base URL]",
   description: [
     "Serves an OpenAI-compatible endpoint that adds a Gloo access token to every request, so the openai SDK,",
     "the Vercel AI SDK, LangChain, curl or Postman need no OAuth code: POST /v1/chat/completions and",
@@ -36,11 +41,13 @@ const spec: CommandSpec<typeof options> = {
     port: `Port to listen on; 0 picks a free one (default: ${DEFAULT_PORT})`,
     host: "Interface to bind (default: 127.0.0.1); any other needs a proxy key",
     key: "Proxy key clients must send as `Authorization: Bearer KEY` (default: $GLOO_PROXY_KEY)",
+    cors: "Let pages on these origins call it from a browser, e.g. http://localhost:5173 (no *; others need --key)",
     ...connectionOptionHelp,
   },
   examples: [
     "gloo proxy",
     "gloo proxy --port 0",
+    "gloo proxy --cors http://localhost:5173",
     "GLOO_PROXY_KEY=$(openssl rand -hex 24) gloo proxy --host 0.0.0.0",
     'curl localhost:8787/v1/chat/completions -H "content-type: application/json" \\',
     '  -d \'{"model":"us.meta.llama3-3-70b-instruct-v1:0","messages":[{"role":"user","content":"Hi"}]}\'',
@@ -61,6 +68,8 @@ export const command: Command = {
         "Pass --key KEY (or set GLOO_PROXY_KEY), or keep the default --host 127.0.0.1.",
       );
     }
+    const cors = corsFlag(args.values.cors, { command: "gloo proxy", allowAny: false });
+    checkCorsWithoutKey(cors, key);
     // The upstream hop goes over node:http: a third of the built-in fetch's CPU per request on
     // Node 20, which is most of what the proxy adds (bench/proxy.mjs).
     const upstreamFetch = createHttpFetch();
@@ -69,8 +78,9 @@ export const command: Command = {
     await checkCredentials(ctx, gloo);
     const onResponse = args.values.verbose === true ? accessLog(ctx) : undefined;
     const proxy = createProxy({ gloo, key, fetch: upstreamFetch, ...(onResponse ? { onResponse } : {}) });
-    const server = await listen(proxy.fetch, target);
-    ctx.stdout.write(banner(server, gloo.baseURL, key !== undefined));
+    const handler = cors === undefined ? proxy.fetch : withCors(proxy.fetch, cors);
+    const server = await listen(handler, target);
+    ctx.stdout.write(banner(server, gloo.baseURL, key !== undefined, cors));
     await untilAborted(ctx.signal);
     await server.close();
     return 0;
@@ -95,6 +105,18 @@ function proxyKey(flag: string | undefined, env: string | undefined): string | u
   );
 }
 
+// Without a key the proxy refuses pages on non-loopback origins (a site could spend your quota):
+// listing one in --cors would only move the refusal to the first request, so say it now.
+function checkCorsWithoutKey(cors: CorsOrigins | undefined, key: string | undefined): void {
+  if (cors === undefined || cors === "*" || key !== undefined) return;
+  const remote = cors.filter((origin) => !isLoopbackHost(new URL(origin).hostname));
+  if (remote.length === 0) return;
+  throw new UsageError(
+    `--cors ${remote.join(",")}: without a proxy key, only pages on this machine (localhost, 127.0.0.1) may call the proxy.`,
+    "Give a key with --key (or GLOO_PROXY_KEY) that those pages send, or list only loopback origins.",
+  );
+}
+
 // Bad credentials would make every request fail with a 502: say so now rather than at the first
 // request. An unreachable platform is only a warning, since it may come up later.
 async function checkCredentials(ctx: CommandContext, gloo: ReturnType<typeof createClient>): Promise<void> {
@@ -116,7 +138,7 @@ async function checkCredentials(ctx: CommandContext, gloo: ReturnType<typeof cre
 }
 
 // The first line is a contract (the README says so): scripts wait for it and read the URL from it.
-function banner(server: RunningServer, base: string, keyed: boolean): string {
+function banner(server: RunningServer, base: string, keyed: boolean, cors: CorsOrigins | undefined): string {
   return [
     `Gloo proxy listening on ${server.url}`,
     `Forwarding to ${base} with a Gloo access token.`,
@@ -125,6 +147,7 @@ function banner(server: RunningServer, base: string, keyed: boolean): string {
       ? "Clients must send `Authorization: Bearer <proxy key>`."
       : "No proxy key: any API key is accepted, from this machine only.",
     `Metrics: ${server.url}/metrics  Health: ${server.url}/healthz`,
+    `Browsers: ${corsLine(cors)}.`,
     "",
   ].join("\n");
 }

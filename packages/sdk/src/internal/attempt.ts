@@ -1,6 +1,7 @@
 // One attempt's abort wiring: the caller's signal and the timeout both abort the attempt's own
 // controller, and a failure is classified by which of them fired first.
 import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, GlooError } from "../errors.js";
+import { corsError } from "./browser.js";
 
 /** An AbortController for one attempt, aborted by the caller's signal or by the timeout. */
 export class Attempt {
@@ -38,11 +39,13 @@ export class Attempt {
     if (this.#onAbort) this.#signal?.removeEventListener("abort", this.#onAbort);
   }
 
-  /** Turns whatever fetch or a body read threw into the SDK's error for it. */
-  classify(error: unknown, what: string): GlooError {
+  /** Turns whatever fetch or a body read threw into the SDK's error for it; `url` is the request's. */
+  classify(error: unknown, what: string, url?: string): GlooError {
     if (error instanceof GlooError) return error;
     if (this.#signal?.aborted) return new APIUserAbortError({ cause: error });
     if (this.#timedOut) return new APIConnectionTimeoutError({ message: `${what} timed out.`, cause: error });
+    const blocked = url === undefined ? undefined : corsError(error, what, url);
+    if (blocked !== undefined) return blocked;
     return new APIConnectionError({ message: `${what} failed: ${describeCause(error)}.`, cause: error });
   }
 }

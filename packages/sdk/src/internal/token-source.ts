@@ -1,6 +1,6 @@
 // Turns the client's auth options (credentials, a token provider, or a fixed token) into the one
 // TokenSource the request pipeline uses.
-import { APIConnectionError, GlooError, OAuthError } from "../errors.js";
+import { APIConnectionError, CORSError, GlooError, OAuthError } from "../errors.js";
 import { AccessToken, requestClientCredentialsToken } from "../oauth.js";
 import type { TokenSource } from "../request.js";
 import { retryDelay, shouldRetry } from "../retry.js";
@@ -25,7 +25,10 @@ export interface TokenSourceOptions {
 
 /** A TokenSource plus the cache behind it, when there is one. */
 export interface ClientTokens extends TokenSource {
-  get(options?: { signal?: AbortSignal; forceRefresh?: boolean }): Promise<AccessToken>;
+  get(options?: {
+    signal?: AbortSignal | undefined;
+    forceRefresh?: boolean | undefined;
+  }): Promise<AccessToken>;
   invalidate(token?: string): void;
 }
 
@@ -101,8 +104,9 @@ function credentialsFetcher(options: TokenSourceOptions): () => Promise<AccessTo
   return () => withTokenRetries(request, options);
 }
 
-// Token requests are retried like API calls on connection failures, 429 and 5xx; an RFC 6749
-// error such as invalid_client (a 400/401) is final, since retrying cannot fix credentials.
+// Token requests are retried like API calls on connection failures (but not a browser's CORS
+// refusal), 429 and 5xx; an RFC 6749 error such as invalid_client (a 400/401) is final, since
+// retrying cannot fix credentials.
 async function withTokenRetries(
   request: () => Promise<AccessToken>,
   options: TokenSourceOptions,
@@ -112,8 +116,8 @@ async function withTokenRetries(
       return await request();
     } catch (error) {
       const status = error instanceof OAuthError ? error.status : undefined;
-      const transient =
-        error instanceof APIConnectionError || (status !== undefined && (status === 429 || status >= 500));
+      const connection = error instanceof APIConnectionError && !(error instanceof CORSError);
+      const transient = connection || (status !== undefined && (status === 429 || status >= 500));
       if (!transient || !shouldRetry(status === undefined ? {} : { status }, retries, options.maxRetries))
         throw error;
       await options.sleep(retryDelay(retries, undefined, options));

@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { BufferedResponse } from "../internal/buffered-response.js";
 
 /** A fetch function with the signature of the global one. */
-export type HttpFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+export type HttpFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** Options of {@link createHttpFetch}. */
 export interface HttpFetchOptions {
@@ -77,7 +77,7 @@ const PLAIN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"
  * standard would read it, without building a Request (an AbortController, a Headers and a body
  * stream, about as much CPU as the rest of the hop); undefined for anything else.
  */
-function fromInit(input: RequestInfo | URL, init: RequestInit | undefined): Outgoing | undefined {
+function fromInit(input: string | URL | Request, init: RequestInit | undefined): Outgoing | undefined {
   if (init === undefined || !(typeof input === "string" || input instanceof URL)) return undefined;
   const raw = init.body ?? undefined;
   const method = init.method ?? "GET";
@@ -96,7 +96,7 @@ function fromInit(input: RequestInfo | URL, init: RequestInit | undefined): Outg
 }
 
 /** The call as a Request describes it (what `gloo.fetch` passes), body read into memory. */
-async function fromRequest(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Outgoing> {
+async function fromRequest(input: string | URL | Request, init: RequestInit | undefined): Promise<Outgoing> {
   const request = input instanceof Request && init === undefined ? input : new Request(input, init);
   request.signal.throwIfAborted();
   const headers: Record<string, string> = {};
