@@ -7,8 +7,11 @@ import type { FetchHandler } from "./node-server.js";
 /** The origins a page may call from: a list of `scheme://host[:port]`, or `"*"` for any. */
 export type CorsOrigins = "*" | readonly string[];
 
-/** Methods a listed page may use: the token endpoint and completions (POST), models and legacy chat (GET). */
-export const CORS_ALLOWED_METHODS: readonly string[] = ["GET", "POST", "OPTIONS"];
+/**
+ * Methods a listed page may use: the token endpoint and completions (POST), models and legacy chat
+ * (GET), and the legacy Chat API's PATCH /ai/v1/chat and DELETE /ai/v1/message.
+ */
+export const CORS_ALLOWED_METHODS: readonly string[] = ["GET", "POST", "PATCH", "DELETE", "OPTIONS"];
 
 /**
  * Request headers a listed page may send: what the SDK and OpenAI-compatible clients send, and

@@ -33,6 +33,8 @@ describe("withCors", () => {
     expect(response.headers.get("access-control-allow-methods")?.split(", ")).toEqual([
       "GET",
       "POST",
+      "PATCH",
+      "DELETE",
       "OPTIONS",
     ]);
     expect(response.headers.get("access-control-allow-headers")?.split(", ")).toEqual(
