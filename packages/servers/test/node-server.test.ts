@@ -110,7 +110,7 @@ describe("serve", () => {
   });
 
   it("sends a body held in memory with its length rather than chunked", async () => {
-    // The emulator answers with in-memory JSON bodies; an unknown path gets its JSON 404.
+    // The emulator answers with plain `new Response(json)` bodies; an unknown path gets its JSON 404.
     const server = await start(createEmulator({ seed: 1 }).fetch);
     const reply = await new Promise<string>((resolve) => {
       const socket = connect(server.port, "127.0.0.1", () =>
@@ -239,6 +239,29 @@ describe("serve", () => {
     });
   });
 
+  it("closes the connection after its 400 for a request with no valid URL, answering nothing after it", async () => {
+    const server = await start(() => new Response("handled"));
+    // Two requests pipelined on one socket: the first has an unusable Host header. Had the
+    // connection stayed open, the second would be answered "handled".
+    const reply = await new Promise<string>((resolve) => {
+      const socket = connect(server.port, "127.0.0.1", () =>
+        socket.write("GET / HTTP/1.1\r\nHost: a b\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+      );
+      let text = "";
+      socket.on("data", (data) => {
+        text += data.toString();
+      });
+      socket.on("close", () => resolve(text));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(reply).toMatch(/\r\nconnection: close\r\n/i);
+    expect(reply.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+    expect(reply).not.toContain("handled");
+    expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({
+      error: { type: "invalid_request_error" },
+    });
+  });
+
   it("close() ends idle keep-alive connections and stops listening", async () => {
     const server = await serve(() => new Response("ok"), { port: 0 });
     const agentResponse = await fetch(server.url, { headers: { connection: "keep-alive" } });
@@ -272,8 +295,8 @@ function post(url: string, headers: Record<string, string | string[]>, body: str
   });
 }
 
-// On Node 20 the request is a light stand-in over node's IncomingMessage; these pin down that it
-// behaves as a Request in every way a handler can tell (on later Nodes it is a real Request).
+// The request is made from node's IncomingMessage; these pin down that it behaves as a web
+// Request in every way a handler can tell.
 describe("the Request a handler gets", () => {
   it("reads headers case-insensitively and joins repeated fields with a comma", async () => {
     const server = await start((request) =>

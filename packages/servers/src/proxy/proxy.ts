@@ -1,5 +1,4 @@
 import { OAuthError } from "@gloo-toolkit/sdk";
-import { BufferedResponse } from "../internal/buffered-response.js";
 import { readCapped } from "../internal/read-capped.js";
 import { checkAccess } from "./access.js";
 import { hopByHopNames, withoutHopByHop } from "./hop-by-hop.js";
@@ -185,17 +184,13 @@ const utf8 = new TextDecoder();
 const WHOLE_JSON_LIMIT = 1 << 20;
 
 // Streams: headers are relayed as soon as they arrive, the body chunk by chunk through the tap.
-// A JSON answer with a Content-Length arrives whole, so it is read first and sent in one write
-// (skipping the web-stream machinery, a large part of the proxy's CPU per request).
+// A JSON answer with a Content-Length arrives whole, so it is read first, its usage counted, and
+// relayed as one body (which serve sends in one write) rather than tapped chunk by chunk.
 async function relay(upstream: Response, onEnd: (end: TapEnd) => void): Promise<Response> {
   const headers = withoutHopByHop(upstream.headers, DROPPED_RESPONSE_HEADERS);
   const init = { status: upstream.status, statusText: upstream.statusText, headers };
   const type = upstream.headers.get("content-type") ?? "";
   const kind = type.includes("text/event-stream") ? "sse" : type.includes("json") ? "json" : "other";
-  // createHttpFetch hands over a small whole body already in memory: relay it as is, no copy, and
-  // without asking for `upstream.body`, which would wrap it in a web stream.
-  const content = BufferedResponse.contentOf(upstream);
-  if (content !== undefined) return relayWhole(content, kind, init, onEnd);
   if (upstream.body === null) {
     onEnd({ outcome: "complete", usage: undefined });
     return new Response(null, init);
@@ -203,18 +198,9 @@ async function relay(upstream: Response, onEnd: (end: TapEnd) => void): Promise<
   const length = Number(upstream.headers.get("content-length") ?? Number.NaN);
   if (kind !== "json" || !(length <= WHOLE_JSON_LIMIT))
     return new Response(tapUsage(upstream.body, kind, onEnd), init);
-  return relayWhole(new Uint8Array(await upstream.arrayBuffer()), kind, init, onEnd);
-}
-
-function relayWhole(
-  content: Uint8Array<ArrayBuffer> | string,
-  kind: "sse" | "json" | "other",
-  init: ResponseInit,
-  onEnd: (end: TapEnd) => void,
-): Response {
-  const text = kind !== "json" ? undefined : typeof content === "string" ? content : utf8.decode(content);
-  onEnd({ outcome: "complete", usage: text === undefined ? undefined : usageOfJson(text) });
-  return new BufferedResponse(content, init);
+  const content = new Uint8Array(await upstream.arrayBuffer());
+  onEnd({ outcome: "complete", usage: usageOfJson(utf8.decode(content)) });
+  return new Response(content, init);
 }
 
 async function models(context: Context, request: Request): Promise<Response> {
