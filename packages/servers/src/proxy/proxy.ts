@@ -1,4 +1,4 @@
-import { OAuthError } from "@gloo-toolkit/sdk";
+import { APIConnectionError, APIError, OAuthError, shouldRetry } from "@gloo-toolkit/sdk";
 import { readCapped } from "../internal/read-capped.js";
 import { checkAccess } from "./access.js";
 import { hopByHopNames, withoutHopByHop } from "./hop-by-hop.js";
@@ -253,21 +253,30 @@ function upstreamFailure(error: unknown, base: string, signal: AbortSignal): Res
   // "fetch failed" alone says little: add the socket error's code (ECONNREFUSED, ECONNRESET, …).
   const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
   const message = `${error instanceof Error ? error.message : String(error)}${typeof code === "string" ? ` (${code})` : ""}`;
-  if (error instanceof OAuthError) {
-    const response = openAIError(
-      502,
-      "upstream_token_failed",
-      `The proxy could not get a Gloo access token: ${message}`,
-    );
-    // Retrying cannot fix bad credentials; openai-node honours this header.
-    response.headers.set("x-should-retry", "false");
-    return response;
-  }
-  return openAIError(
-    502,
-    "upstream_unreachable",
-    `The proxy could not reach the Gloo platform at ${base}: ${message}`,
-  );
+  // gloo.fetch hands back the platform's own answers, errors included: what it throws with a
+  // status comes from the token endpoint.
+  const response =
+    error instanceof OAuthError || error instanceof APIError
+      ? openAIError(502, "upstream_token_failed", `The proxy could not get a Gloo access token: ${message}`)
+      : openAIError(
+          502,
+          "upstream_unreachable",
+          `The proxy could not reach the Gloo platform at ${base}: ${message}`,
+        );
+  // OpenAI clients (openai-node, …) follow this header over their own rules for a 502.
+  response.headers.set("x-should-retry", String(worthRetrying(error)));
+  return response;
+}
+
+// The SDK's retry rules applied to what went wrong behind the 502: a 5xx or 429 from the token
+// endpoint (after the SDK's own retries) or a connection failure may pass, bad credentials
+// (invalid_client, a 400/401) never will, nor will a failure that is not the network's.
+function worthRetrying(error: unknown): boolean {
+  if (error instanceof OAuthError) return shouldRetry({ status: error.status }, 0, 1);
+  if (error instanceof APIError)
+    return shouldRetry({ status: error.status, retryable: error.retryable }, 0, 1);
+  // fetch reports a network failure as a TypeError; the SDK as an APIConnectionError.
+  return error instanceof APIConnectionError || error instanceof TypeError;
 }
 
 function openAIError(status: number, code: string, message: string): Response {

@@ -449,6 +449,7 @@ describe("createProxy: upstream failures", () => {
     const { error } = (await response.json()) as { error: { code: string; message: string } };
     expect(error).toMatchObject({ code: "upstream_unreachable" });
     expect(error.message).toContain("https://gloo.test: fetch failed (ECONNREFUSED)");
+    expect(response.headers.get("x-should-retry")).toBe("true");
     expect(proxy.metrics.render()).toContain('gloo_proxy_requests_total{route="v2_chat",status="502"} 1');
   });
 });
