@@ -32,6 +32,18 @@ function manualStream() {
   };
 }
 
+/** Writes `bytes` on a raw socket and resolves with everything received once the server closes it. */
+function rawExchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(bytes));
+    let text = "";
+    socket.on("data", (data) => {
+      text += data.toString();
+    });
+    socket.on("close", () => resolve(text));
+  });
+}
+
 async function settled(read: () => number): Promise<number> {
   for (;;) {
     const before = read();
@@ -112,16 +124,10 @@ describe("serve", () => {
   it("sends a body held in memory with its length rather than chunked", async () => {
     // The emulator answers with plain `new Response(json)` bodies; an unknown path gets its JSON 404.
     const server = await start(createEmulator({ seed: 1 }).fetch);
-    const reply = await new Promise<string>((resolve) => {
-      const socket = connect(server.port, "127.0.0.1", () =>
-        socket.write("GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-      );
-      let text = "";
-      socket.on("data", (data) => {
-        text += data.toString();
-      });
-      socket.on("close", () => resolve(text));
-    });
+    const reply = await rawExchange(
+      server.port,
+      "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
     const [head = "", body = ""] = reply.split("\r\n\r\n");
     expect(head).not.toMatch(/transfer-encoding/i);
     expect(head).toMatch(new RegExp(`\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`, "i"));
@@ -225,14 +231,7 @@ describe("serve", () => {
 
   it("answers unparsable HTTP with a JSON 400", async () => {
     const server = await start(() => new Response("never"));
-    const reply = await new Promise<string>((resolve) => {
-      const socket = connect(server.port, "127.0.0.1", () => socket.write("NONSENSE\r\n\r\n"));
-      let text = "";
-      socket.on("data", (data) => {
-        text += data.toString();
-      });
-      socket.on("close", () => resolve(text));
-    });
+    const reply = await rawExchange(server.port, "NONSENSE\r\n\r\n");
     expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request/);
     expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({
       error: { type: "invalid_request_error" },
@@ -243,16 +242,10 @@ describe("serve", () => {
     const server = await start(() => new Response("handled"));
     // Two requests pipelined on one socket: the first has an unusable Host header. Had the
     // connection stayed open, the second would be answered "handled".
-    const reply = await new Promise<string>((resolve) => {
-      const socket = connect(server.port, "127.0.0.1", () =>
-        socket.write("GET / HTTP/1.1\r\nHost: a b\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"),
-      );
-      let text = "";
-      socket.on("data", (data) => {
-        text += data.toString();
-      });
-      socket.on("close", () => resolve(text));
-    });
+    const reply = await rawExchange(
+      server.port,
+      "GET / HTTP/1.1\r\nHost: a b\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
     expect(reply).toMatch(/\r\nconnection: close\r\n/i);
     expect(reply.match(/HTTP\/1\.1 /g)).toHaveLength(1);

@@ -94,6 +94,15 @@ describe("createProxy over HTTP: token endpoint failures", () => {
       });
   }
 
+  /** Checks the proxy's answer is its token-failure 502 with the given x-should-retry; its message. */
+  async function tokenFailure(response: Response, shouldRetry: "true" | "false"): Promise<string> {
+    expect(response.status).toBe(502);
+    expect(response.headers.get("x-should-retry")).toBe(shouldRetry);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe("upstream_token_failed");
+    return error.message;
+  }
+
   it("asks clients to retry when the token endpoint keeps answering 503", async () => {
     let tokenRequests = 0;
     const send = await proxyFor((request) => {
@@ -102,26 +111,18 @@ describe("createProxy over HTTP: token endpoint failures", () => {
       tokenRequests++;
       return Response.json({ error: "temporarily_unavailable" }, { status: 503 });
     }, "emulator-secret");
-    const response = await send("/v1/chat/completions");
-    expect(response.status).toBe(502);
-    expect(response.headers.get("x-should-retry")).toBe("true");
-    const { error } = (await response.json()) as { error: { code: string; message: string } };
-    expect(error.code).toBe("upstream_token_failed");
-    expect(error.message).toContain("503");
-    expect(error.message).not.toContain("emulator-secret");
+    const message = await tokenFailure(await send("/v1/chat/completions"), "true");
+    expect(message).toContain("503");
+    expect(message).not.toContain("emulator-secret");
     // The SDK retried before giving up; the client may try again later.
     expect(tokenRequests).toBeGreaterThan(1);
   });
 
   it("asks clients not to retry when the platform refuses the credentials (invalid_client)", async () => {
     const send = await proxyFor(createEmulator().fetch, "not-the-secret");
-    const response = await send("/v2/chat/completions");
-    expect(response.status).toBe(502);
-    expect(response.headers.get("x-should-retry")).toBe("false");
-    const { error } = (await response.json()) as { error: { code: string; message: string } };
-    expect(error.code).toBe("upstream_token_failed");
-    expect(error.message).toContain("invalid_client");
-    expect(error.message).not.toContain("not-the-secret");
+    const message = await tokenFailure(await send("/v2/chat/completions"), "false");
+    expect(message).toContain("invalid_client");
+    expect(message).not.toContain("not-the-secret");
   });
 
   it("relays the completion when the token endpoint answers 503 once (the SDK retries it)", async () => {
