@@ -46,14 +46,31 @@ export async function writeResponse(
   }
 }
 
-/** The next read if the stream has it ready within this turn of the event loop, else PENDING. */
+/** Microtask turns a read may take and still count as ready: an in-memory body takes one or two. */
+const READY_TURNS = 8;
+
+/**
+ * The next read if the stream has it ready within a few microtask turns (a body held in memory),
+ * else PENDING (a producer still working). Only a hint for how to write: either answer is safe.
+ */
 function readSoon(reader: ReadableStreamDefaultReader<Uint8Array>): {
   ready: Promise<Read | typeof PENDING>;
   read: Promise<Read>;
 } {
   const read = reader.read();
-  const tick = new Promise<typeof PENDING>((resolve) => setImmediate(resolve, PENDING));
-  return { ready: Promise.race([read, tick]), read };
+  let settled: Read | typeof PENDING = PENDING;
+  // A rejected read is handled by whoever awaits `read`.
+  read.then(
+    (result) => {
+      settled = result;
+    },
+    () => {},
+  );
+  const ready = (async (): Promise<Read | typeof PENDING> => {
+    for (let turn = 0; turn < READY_TURNS && settled === PENDING; turn++) await undefined;
+    return settled as Read | typeof PENDING;
+  })();
+  return { ready, read };
 }
 
 async function pump(
