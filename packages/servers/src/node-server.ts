@@ -91,8 +91,9 @@ async function answer(
   try {
     request = await toRequest(req, disconnect.signal);
   } catch {
-    // An unusable Host header or target (no valid URL), or a body cut short: nothing to hand over,
-    // and nothing says where the next request on this connection would begin, so close it.
+    // An unusable Host header or target (no valid URL), or a body cut short: nothing to hand over.
+    // The connection is closed after the answer: a body cut short leaves no next request to read,
+    // and a client that sends no valid URL is not one to keep a connection open for.
     if (!res.headersSent && res.writable) {
       const message = "The request's Host header or target is not a valid URL, or its body was cut short.";
       writeJsonError(res, 400, { type: "invalid_request_error", message }, true);

@@ -397,10 +397,10 @@ describe("the Request a handler gets", () => {
     expect(JSON.parse(await post(streamed.url, {}, "hello"))).toEqual({ bytes: 5, again: "TypeError" });
   });
 
-  it("becomes a real Request with the same method, URL, headers and body wherever one is needed", async () => {
+  it("copies into a new Request with the same method, URL, headers and body", async () => {
     const server = await start(async (request) => {
       const copy = new Request(request);
-      // Changed after the real Request was made: still one set of headers.
+      // A header set afterwards shows in a later copy.
       request.headers.set("x-late", "1");
       const late = new Request(request, { body: "" }).headers.get("x-late");
       return Response.json({
@@ -438,7 +438,7 @@ describe("the Request a handler gets", () => {
     expect(JSON.parse(reply)).toEqual({ method: "POST", header: "yes", body: "hello" });
   });
 
-  it("refuses to become a real Request once its body is read, as a real Request does", async () => {
+  it("cannot be copied into a new Request once its body is read", async () => {
     const server = await start(async (request) => {
       await request.text();
       const thrown = await Promise.resolve()
