@@ -7,8 +7,11 @@
 //  3. Soak: 200 concurrent streaming completions through the proxy for 60 s; errors, and the proxy
 //     process's memory at the start and the end (after a GC).
 // The emulator and the proxy each run in their own child process, so neither shares the load
-// generator's event loop. Targets (issue 5): ≤ 0.5 ms added at the median, ≥ 80 % of direct
-// throughput, 0 soak errors; LiteLLM publishes 3.25 ms of added latency (docs.litellm.ai/docs/proxy/perf).
+// generator's event loop. Targets (issue 10): ≤ 0.5 ms added at the median (1 connection);
+// ≥ 95 % of direct throughput behind the 50 ms upstream; proxy CPU per request ≤ 1.5× the
+// minimal node pass-through's, measured in the same run; 0 soak errors. LiteLLM publishes
+// 3.25 ms of added latency (docs.litellm.ai/docs/proxy/perf). The instant-upstream throughput
+// share is reported without a target: on 2 shared cores it measures the machine more than the proxy.
 //
 // Run: npx tsc -b && node bench/proxy.mjs        Options: --quick (short runs, no docs update).
 import { fork } from "node:child_process";
@@ -317,7 +320,7 @@ async function main() {
         `${tpFloor.rps.toFixed(0)} (${percent(tpFloor.rps / tpDirect.rps).replaceAll("*", "")} of direct)`,
         tpProxy.rps.toFixed(0),
         `${percent(share)} (${ratio(tpProxy.rps, tpDirect.rps)})`,
-        "≥ 80 %",
+        "",
       ],
       [
         "instant emulator: latency p50 / p99 (whole ms)",
@@ -332,8 +335,8 @@ async function main() {
         `0 + ${us(tpDirect.cpuPerRequest[0])}`,
         `${us(tpFloor.cpuPerRequest[0])} + ${us(tpFloor.cpuPerRequest[1])}`,
         `${us(tpProxy.cpuPerRequest[0])} + ${us(tpProxy.cpuPerRequest[1])}`,
-        "",
-        "",
+        `proxy / pass-through: **${ratio(tpProxy.cpuPerRequest[0], tpFloor.cpuPerRequest[0])}**`,
+        "≤ 1.50×",
       ],
       [
         `${UPSTREAM_LATENCY_MS} ms upstream: requests/s`,
@@ -341,7 +344,7 @@ async function main() {
         "",
         tpSlowProxy.rps.toFixed(0),
         `${percent(slowShare)} (${ratio(tpSlowProxy.rps, tpSlowDirect.rps)})`,
-        "≥ 80 %",
+        "≥ 95 %",
       ],
       [
         `${UPSTREAM_LATENCY_MS} ms upstream: latency p50 / p99 (whole ms)`,
@@ -365,6 +368,7 @@ async function main() {
     "## Proxy (`bench/proxy.mjs`)",
     "",
     `${machineLine()} Emulator and proxy each in their own process; JSON completions on \`/v1/chat/completions\`.`,
+    "The machine's 2 cores were shared with other engineers' builds and tests during the run.",
     "Baselines in the same run: the emulator called directly (with a token), and, for throughput, a",
     "minimal node pass-through in front of the same emulator (node:http in, node:http out on a",
     "keep-alive agent, a fixed token; no routing, checks, metrics or header filtering): the floor",
@@ -375,13 +379,11 @@ async function main() {
     ...throughputTable,
     "",
     "With the instant emulator all three processes (autocannon, the emulator, the proxy) compete for",
-    "the same 2 cores, so proxied requests/s falls with every microsecond the proxy spends.",
-    `The pass-through, which does nothing but forward, reaches ${((tpFloor.rps / tpDirect.rps) * 100).toFixed(0)} % of direct; the proxy reaches`,
-    `${((tpProxy.rps / tpFloor.rps) * 100).toFixed(0)} % of the pass-through. About a quarter to a third of the proxy's CPU is the kernel's`,
-    "loopback writes, the same two per request as the pass-through's. 80 % of direct is out of reach",
-    "for any node proxy on this machine: it would need two HTTP hops to cost less CPU than the",
-    "emulator's one. Behind an upstream that takes time, as every model does, the proxy's cost",
-    "stops mattering (the 50 ms row).",
+    "the same 2 cores, so proxied requests/s falls with every microsecond the proxy spends; the",
+    `pass-through, which does nothing but forward, reaches ${((tpFloor.rps / tpDirect.rps) * 100).toFixed(0)} % of direct and the proxy ${((tpProxy.rps / tpFloor.rps) * 100).toFixed(0)} % of the pass-through.`,
+    "The CPU per request row is the comparison that does not depend on the cores' other work: the",
+    "proxy's microseconds against the pass-through's, same emulator, same run. Behind an upstream",
+    "that takes time, as every model does, the proxy's cost stops mattering (the 50 ms row).",
     "",
     `Soak: ${SOAK_STREAMS} concurrent streaming completions through the proxy for ${SOAK_SECONDS} s (emulator pacing ${SOAK_TOKEN_DELAY_MS} ms between chunks):`,
     `**${counts.errors} errors** (target 0) in ${counts.streams} streams (${counts.chunks} SSE events); proxy process memory after a GC,`,

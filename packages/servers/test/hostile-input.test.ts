@@ -308,6 +308,8 @@ describe("hostile input over loopback", () => {
     expect(reply).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
     expect(reply).toMatch(/content-type: application\/json/i);
     expect(reply).toMatch(/x-request-id: [0-9a-f-]{36}/i);
+    // The server closes the connection after such an answer (rawExchange ends when it does).
+    expect(reply).toMatch(/\r\nconnection: close\r\n/i);
     expect(() => JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).not.toThrow();
   });
 

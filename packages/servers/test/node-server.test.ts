@@ -32,6 +32,18 @@ function manualStream() {
   };
 }
 
+/** Writes `bytes` on a raw socket and resolves with everything received once the server closes it. */
+function rawExchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(bytes));
+    let text = "";
+    socket.on("data", (data) => {
+      text += data.toString();
+    });
+    socket.on("close", () => resolve(text));
+  });
+}
+
 async function settled(read: () => number): Promise<number> {
   for (;;) {
     const before = read();
@@ -110,18 +122,12 @@ describe("serve", () => {
   });
 
   it("sends a body held in memory with its length rather than chunked", async () => {
-    // The emulator answers with in-memory JSON bodies; an unknown path gets its JSON 404.
+    // The emulator answers with plain `new Response(json)` bodies; an unknown path gets its JSON 404.
     const server = await start(createEmulator({ seed: 1 }).fetch);
-    const reply = await new Promise<string>((resolve) => {
-      const socket = connect(server.port, "127.0.0.1", () =>
-        socket.write("GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-      );
-      let text = "";
-      socket.on("data", (data) => {
-        text += data.toString();
-      });
-      socket.on("close", () => resolve(text));
-    });
+    const reply = await rawExchange(
+      server.port,
+      "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
     const [head = "", body = ""] = reply.split("\r\n\r\n");
     expect(head).not.toMatch(/transfer-encoding/i);
     expect(head).toMatch(new RegExp(`\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`, "i"));
@@ -225,15 +231,25 @@ describe("serve", () => {
 
   it("answers unparsable HTTP with a JSON 400", async () => {
     const server = await start(() => new Response("never"));
-    const reply = await new Promise<string>((resolve) => {
-      const socket = connect(server.port, "127.0.0.1", () => socket.write("NONSENSE\r\n\r\n"));
-      let text = "";
-      socket.on("data", (data) => {
-        text += data.toString();
-      });
-      socket.on("close", () => resolve(text));
-    });
+    const reply = await rawExchange(server.port, "NONSENSE\r\n\r\n");
     expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+    expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({
+      error: { type: "invalid_request_error" },
+    });
+  });
+
+  it("closes the connection after its 400 for a request with no valid URL, answering nothing after it", async () => {
+    const server = await start(() => new Response("handled"));
+    // Two requests pipelined on one socket: the first has an unusable Host header. Had the
+    // connection stayed open, the second would be answered "handled".
+    const reply = await rawExchange(
+      server.port,
+      "GET / HTTP/1.1\r\nHost: a b\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(reply).toMatch(/\r\nconnection: close\r\n/i);
+    expect(reply.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+    expect(reply).not.toContain("handled");
     expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({
       error: { type: "invalid_request_error" },
     });
@@ -272,8 +288,8 @@ function post(url: string, headers: Record<string, string | string[]>, body: str
   });
 }
 
-// On Node 20 the request is a light stand-in over node's IncomingMessage; these pin down that it
-// behaves as a Request in every way a handler can tell (on later Nodes it is a real Request).
+// The request is made from node's IncomingMessage; these pin down that it behaves as a web
+// Request in every way a handler can tell.
 describe("the Request a handler gets", () => {
   it("reads headers case-insensitively and joins repeated fields with a comma", async () => {
     const server = await start((request) =>
@@ -381,10 +397,10 @@ describe("the Request a handler gets", () => {
     expect(JSON.parse(await post(streamed.url, {}, "hello"))).toEqual({ bytes: 5, again: "TypeError" });
   });
 
-  it("becomes a real Request with the same method, URL, headers and body wherever one is needed", async () => {
+  it("copies into a new Request with the same method, URL, headers and body", async () => {
     const server = await start(async (request) => {
       const copy = new Request(request);
-      // Changed after the real Request was made: still one set of headers.
+      // A header set afterwards shows in a later copy.
       request.headers.set("x-late", "1");
       const late = new Request(request, { body: "" }).headers.get("x-late");
       return Response.json({
@@ -422,7 +438,7 @@ describe("the Request a handler gets", () => {
     expect(JSON.parse(reply)).toEqual({ method: "POST", header: "yes", body: "hello" });
   });
 
-  it("refuses to become a real Request once its body is read, as a real Request does", async () => {
+  it("cannot be copied into a new Request once its body is read", async () => {
     const server = await start(async (request) => {
       await request.text();
       const thrown = await Promise.resolve()

@@ -1,6 +1,5 @@
 // The response shapes the platform documents (reference: docs.gloo.com "Errors" and "Limits"),
 // built in one place so every route answers errors the same way.
-import { BufferedResponse } from "../internal/buffered-response.js";
 
 /** One FastAPI/Pydantic validation issue, as in the platform's 422 bodies. */
 export interface ValidationIssue {
@@ -23,8 +22,7 @@ export interface PlatformErrorInit {
 
 /** A JSON response; `x-request-id` is added by the router for every response. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  // Buffered: `serve` writes the text in one call with the headers (Node adds the length).
-  return new BufferedResponse(JSON.stringify(body), {
+  return new Response(JSON.stringify(body), {
     status,
     headers: { "content-type": "application/json", ...headers },
   });
@@ -32,7 +30,7 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 
 /** A JSON response from text already serialised (a remembered answer's body). */
 export function jsonText(status: number, text: string): Response {
-  return new BufferedResponse(text, { status, headers: JSON_HEADERS });
+  return new Response(text, { status, headers: JSON_HEADERS });
 }
 
 const JSON_HEADERS = { "content-type": "application/json" } as const;

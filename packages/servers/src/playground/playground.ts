@@ -1,5 +1,4 @@
 import { type Gloo, healthChecks, runHealthChecks } from "@gloo-toolkit/sdk";
-import { BufferedResponse } from "../internal/buffered-response.js";
 import { loopbackViolation } from "../proxy/access.js";
 import { createAssetReader } from "./assets.js";
 import { playgroundError, relayCompletion, relayModels } from "./relay.js";
@@ -88,7 +87,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     if (request.method !== "GET" && request.method !== "HEAD") return notAllowed("GET");
     const asset = await readAsset(path);
     if (asset === undefined) return playgroundError(404, "not_found", `No file ${path} in the playground.`);
-    return new BufferedResponse(request.method === "HEAD" ? new Uint8Array() : asset.body, {
+    return new Response(request.method === "HEAD" ? null : asset.body, {
       headers: { "content-type": asset.type, "cache-control": "no-cache" },
     });
   }

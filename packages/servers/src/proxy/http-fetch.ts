@@ -1,7 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
-import { BufferedResponse } from "../internal/buffered-response.js";
 
 /** A fetch function with the signature of the global one. */
 export type HttpFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -177,9 +176,8 @@ function toResponse(incoming: IncomingMessage, method: string, whole: Buffer | n
     incoming.resume();
     return new Response(null, init);
   }
-  // A body in memory stays there: undici's Response would wrap it in a web stream at once.
   if (whole !== null)
-    return new BufferedResponse(
+    return new Response(
       new Uint8Array(whole.buffer as ArrayBuffer, whole.byteOffset, whole.byteLength),
       init,
     );

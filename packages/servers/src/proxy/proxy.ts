@@ -1,5 +1,4 @@
-import { OAuthError } from "@gloo-toolkit/sdk";
-import { BufferedResponse } from "../internal/buffered-response.js";
+import { APIConnectionError, APIError, OAuthError, shouldRetry } from "@gloo-toolkit/sdk";
 import { readCapped } from "../internal/read-capped.js";
 import { checkAccess } from "./access.js";
 import { hopByHopNames, withoutHopByHop } from "./hop-by-hop.js";
@@ -185,17 +184,13 @@ const utf8 = new TextDecoder();
 const WHOLE_JSON_LIMIT = 1 << 20;
 
 // Streams: headers are relayed as soon as they arrive, the body chunk by chunk through the tap.
-// A JSON answer with a Content-Length arrives whole, so it is read first and sent in one write
-// (skipping the web-stream machinery, a large part of the proxy's CPU per request).
+// A JSON answer with a Content-Length arrives whole, so it is read first, its usage counted, and
+// relayed as one body (which serve sends in one write) rather than tapped chunk by chunk.
 async function relay(upstream: Response, onEnd: (end: TapEnd) => void): Promise<Response> {
   const headers = withoutHopByHop(upstream.headers, DROPPED_RESPONSE_HEADERS);
   const init = { status: upstream.status, statusText: upstream.statusText, headers };
   const type = upstream.headers.get("content-type") ?? "";
   const kind = type.includes("text/event-stream") ? "sse" : type.includes("json") ? "json" : "other";
-  // createHttpFetch hands over a small whole body already in memory: relay it as is, no copy, and
-  // without asking for `upstream.body`, which would wrap it in a web stream.
-  const content = BufferedResponse.contentOf(upstream);
-  if (content !== undefined) return relayWhole(content, kind, init, onEnd);
   if (upstream.body === null) {
     onEnd({ outcome: "complete", usage: undefined });
     return new Response(null, init);
@@ -203,18 +198,9 @@ async function relay(upstream: Response, onEnd: (end: TapEnd) => void): Promise<
   const length = Number(upstream.headers.get("content-length") ?? Number.NaN);
   if (kind !== "json" || !(length <= WHOLE_JSON_LIMIT))
     return new Response(tapUsage(upstream.body, kind, onEnd), init);
-  return relayWhole(new Uint8Array(await upstream.arrayBuffer()), kind, init, onEnd);
-}
-
-function relayWhole(
-  content: Uint8Array<ArrayBuffer> | string,
-  kind: "sse" | "json" | "other",
-  init: ResponseInit,
-  onEnd: (end: TapEnd) => void,
-): Response {
-  const text = kind !== "json" ? undefined : typeof content === "string" ? content : utf8.decode(content);
-  onEnd({ outcome: "complete", usage: text === undefined ? undefined : usageOfJson(text) });
-  return new BufferedResponse(content, init);
+  const content = new Uint8Array(await upstream.arrayBuffer());
+  onEnd({ outcome: "complete", usage: usageOfJson(utf8.decode(content)) });
+  return new Response(content, init);
 }
 
 async function models(context: Context, request: Request): Promise<Response> {
@@ -267,21 +253,30 @@ function upstreamFailure(error: unknown, base: string, signal: AbortSignal): Res
   // "fetch failed" alone says little: add the socket error's code (ECONNREFUSED, ECONNRESET, …).
   const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
   const message = `${error instanceof Error ? error.message : String(error)}${typeof code === "string" ? ` (${code})` : ""}`;
-  if (error instanceof OAuthError) {
-    const response = openAIError(
-      502,
-      "upstream_token_failed",
-      `The proxy could not get a Gloo access token: ${message}`,
-    );
-    // Retrying cannot fix bad credentials; openai-node honours this header.
-    response.headers.set("x-should-retry", "false");
-    return response;
-  }
-  return openAIError(
-    502,
-    "upstream_unreachable",
-    `The proxy could not reach the Gloo platform at ${base}: ${message}`,
-  );
+  // gloo.fetch hands back the platform's own answers, errors included: what it throws with a
+  // status comes from the token endpoint.
+  const response =
+    error instanceof OAuthError || error instanceof APIError
+      ? openAIError(502, "upstream_token_failed", `The proxy could not get a Gloo access token: ${message}`)
+      : openAIError(
+          502,
+          "upstream_unreachable",
+          `The proxy could not reach the Gloo platform at ${base}: ${message}`,
+        );
+  // OpenAI clients (openai-node, …) follow this header over their own rules for a 502.
+  response.headers.set("x-should-retry", String(worthRetrying(error)));
+  return response;
+}
+
+// The SDK's retry rules applied to what went wrong behind the 502: a 5xx or 429 from the token
+// endpoint (after the SDK's own retries) or a connection failure may pass, bad credentials
+// (invalid_client, a 400/401) never will, nor will a failure that is not the network's.
+function worthRetrying(error: unknown): boolean {
+  if (error instanceof OAuthError) return shouldRetry({ status: error.status }, 0, 1);
+  if (error instanceof APIError)
+    return shouldRetry({ status: error.status, retryable: error.retryable }, 0, 1);
+  // fetch reports a network failure as a TypeError; the SDK as an APIConnectionError.
+  return error instanceof APIConnectionError || error instanceof TypeError;
 }
 
 function openAIError(status: number, code: string, message: string): Response {

@@ -1,3 +1,4 @@
+import { createSSEParser } from "@gloo-toolkit/sdk";
 import { concatBytes } from "../internal/read-capped.js";
 import type { TokenUsage } from "./metrics.js";
 
@@ -6,7 +7,7 @@ export type TapEnd =
   | { outcome: "complete"; usage: TokenUsage | undefined }
   | { outcome: "client_closed" | "upstream_error"; usage: TokenUsage | undefined };
 
-/** JSON bodies bigger than this are relayed but not parsed for `usage`. */
+/** JSON bodies (and SSE events, in characters) bigger than this are relayed but not parsed for `usage`. */
 const MAX_JSON_BYTES = 4 * 2 ** 20;
 
 /**
@@ -64,36 +65,32 @@ interface Sniffer {
   finish(): TokenUsage | undefined;
 }
 
-// SSE: scan complete `data:` lines for a usage object; the last one wins (it is the final count).
-// A line longer than MAX_JSON_BYTES characters is relayed but not kept or scanned, so a line that
+// SSE: the SDK's parser reads the events; the usage of the last one that carries it wins (it is
+// the final count). An event larger than MAX_JSON_BYTES characters makes the parser throw rather
+// than buffer it: the stream is still relayed whole, but not scanned any further, so a line that
 // never ends cannot grow the proxy's memory.
 function sseSniffer(): Sniffer {
-  const decoder = new TextDecoder();
-  let pending = "";
-  let skipping = false;
   let usage: TokenUsage | undefined;
-  const scan = (line: string) => {
-    if (!line.startsWith("data:") || !line.includes('"usage"')) return;
-    usage = usageOf(parse(line.slice(5).trim())) ?? usage;
+  let scanning = true;
+  const parser = createSSEParser({
+    maxEventSize: MAX_JSON_BYTES,
+    onEvent({ data }) {
+      if (data.includes('"usage"')) usage = usageOf(parse(data)) ?? usage;
+    },
+  });
+  const guarded = (step: () => void) => {
+    if (!scanning) return;
+    try {
+      step();
+    } catch {
+      scanning = false;
+    }
   };
   return {
-    push(chunk) {
-      const lines = (pending + decoder.decode(chunk, { stream: true })).split(/\r\n|\r|\n/);
-      pending = lines.pop() ?? "";
-      // The first piece ends the line being skipped, if there is one.
-      if (skipping && lines.length > 0) {
-        lines.shift();
-        skipping = false;
-      }
-      for (const line of lines) scan(line);
-      if (pending.length > MAX_JSON_BYTES) {
-        pending = "";
-        skipping = true;
-      }
-    },
+    push: (chunk) => guarded(() => parser.feed(chunk)),
     latest: () => usage,
     finish() {
-      if (!skipping) scan(pending + decoder.decode());
+      guarded(() => parser.end());
       return usage;
     },
   };

@@ -254,7 +254,25 @@ describe("createProxy: streaming", () => {
     expect(text).toContain('gloo_proxy_upstream_responses_total{route="v2_chat",code="200"} 1');
   });
 
-  it("relays a line too long to scan whole without keeping or scanning it", async () => {
+  it("reads usage from an event whose JSON spans several data: lines (joined with a newline, as SSE says)", async () => {
+    const upstream = controlledStream();
+    const proxy = createProxy({ gloo: fakeUpstream(() => sse(upstream.stream)) });
+    const response = await proxy.fetch(proxyRequest("/v2/chat/completions", post()));
+    const received = response.text();
+    const event =
+      'data: {"choices": [],\r\ndata: "usage": {"prompt_tokens": 5,\r\ndata:"completion_tokens": 6}}\r\n\r\n';
+    // Split inside the second line, so the parser also has to join the pieces of one line.
+    upstream.push(event.slice(0, 40));
+    upstream.push(event.slice(40));
+    upstream.push("data: [DONE]\r\n\r\n");
+    upstream.close();
+    expect(await received).toBe(`${event}data: [DONE]\r\n\r\n`);
+    const metrics = proxy.metrics.render();
+    expect(metrics).toContain('gloo_proxy_prompt_tokens_total{route="v2_chat"} 5');
+    expect(metrics).toContain('gloo_proxy_completion_tokens_total{route="v2_chat"} 6');
+  });
+
+  it("relays an event too long to scan whole without keeping or scanning it", async () => {
     const upstream = controlledStream();
     const proxy = createProxy({ gloo: fakeUpstream(() => sse(upstream.stream)) });
     const response = await proxy.fetch(proxyRequest("/v2/chat/completions", post()));
@@ -431,6 +449,7 @@ describe("createProxy: upstream failures", () => {
     const { error } = (await response.json()) as { error: { code: string; message: string } };
     expect(error).toMatchObject({ code: "upstream_unreachable" });
     expect(error.message).toContain("https://gloo.test: fetch failed (ECONNREFUSED)");
+    expect(response.headers.get("x-should-retry")).toBe("true");
     expect(proxy.metrics.render()).toContain('gloo_proxy_requests_total{route="v2_chat",status="502"} 1');
   });
 });
