@@ -92,7 +92,7 @@ describe("gloo chat", () => {
     expect(bodies.at(-1)).toMatchObject({ auto_routing: true, tradition: "catholic" });
     expect(bodies.at(-1)).not.toHaveProperty("model");
     await runCli(["chat", "--model-family", "Open Source", "Reply with only: F"], { env, fetch });
-    expect(bodies.at(-1)).toMatchObject({ model_family: "Open Source" });
+    expect(bodies.at(-1)).toMatchObject({ model_family: "open source" });
     const clash = await runCli(["chat", "--auto-routing", "--model", "m", "hi"], { env, fetch });
     expect(clash.code).toBe(2);
     expect(clash.stderr).toContain("v2 takes one routing choice, got --auto-routing and --model");
