@@ -177,9 +177,9 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   }
 
   /**
-   * The rest of the stream re-encoded as server-sent events (`data: {chunk}`; a `StreamError` as
-   * `event: error`), to send on as a response body; `fromReadableStream` reads it back. Reading it
-   * reads this stream; cancelling it closes this stream.
+   * The stream re-encoded as server-sent events (`data: {chunk}`; a `StreamError` as
+   * `event: error`), to send on as a response body; `fromReadableStream` reads it back. It reads
+   * this stream in place of a `for await` (a stream is read once); cancelling it closes this stream.
    * @example return new Response(stream.toReadableStream(), { headers: { "content-type": "text/event-stream" } });
    */
   toReadableStream(): ReadableStream<Uint8Array> {
