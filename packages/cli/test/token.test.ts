@@ -13,6 +13,15 @@ describe("gloo token", () => {
     expectNoLeaks(run);
   });
 
+  it("on a terminal, a spinner on stderr says it waits for the OAuth token, then erases itself", async () => {
+    const { env, fetch } = emulated();
+    const run = await runCli(["token"], { env, fetch, tty: true });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("waiting for the OAuth token…");
+    expect(run.stderr.endsWith("\r\u001b[2K")).toBe(true);
+    expectNoLeaks(run);
+  });
+
   it("prints only the token with --show, and metadata with --json", async () => {
     const { env, fetch } = emulated();
     const shown = await runCli(["token", "--show"], { env, fetch });

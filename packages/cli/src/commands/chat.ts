@@ -1,15 +1,4 @@
-import type {
-  ChatCompletion,
-  ChatCompletionCreateParamsNonStreaming,
-  ChatCompletionCreateParamsStreaming,
-  ChatCompletionCreateParamsV2NonStreaming,
-  ChatCompletionCreateParamsV2Streaming,
-  ChatCompletionStream,
-  Gloo,
-  GroundedCompletionCreateParamsNonStreaming,
-  GroundedCompletionCreateParamsStreaming,
-  WithRequestId,
-} from "@gloo-toolkit/sdk";
+import type { ChatCompletion, ChatCompletionStream, Gloo, WithRequestId } from "@gloo-toolkit/sdk";
 import type { Command, CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
@@ -92,7 +81,7 @@ export const command: Command = {
     );
     const request = buildChatRequest(args.values, prompt, settings.model);
     const client = createClient(ctx, settings);
-    const streaming = wantsStream(ctx, args.values, request.body.n);
+    const streaming = wantsStream(ctx, args.values, request.body.n ?? undefined);
     const started = performance.now();
     const requestId = streaming
       ? await streamReply(ctx, client, request)
@@ -129,25 +118,19 @@ function wantsStream(ctx: CommandContext, values: Values, n: number | undefined)
   return values.stream === true || ctx.stdout.isTTY === true;
 }
 
-// The body was assembled from validated flags; the SDK's own guard checks it again before sending.
+// The body was assembled from validated flags and is typed for its endpoint; the SDK's own guard
+// checks it again before sending.
 function createStream(
   client: Gloo,
   request: ChatRequest,
   signal: AbortSignal,
 ): Promise<ChatCompletionStream> {
   if (request.api === "grounded") {
-    const body = { ...request.body, stream: true } as GroundedCompletionCreateParamsStreaming;
-    return client.v2.chat.completions.grounded(body, { signal });
+    return client.v2.chat.completions.grounded({ ...request.body, stream: true }, { signal });
   }
   return request.api === "v2"
-    ? client.v2.chat.completions.create(
-        { ...request.body, stream: true } as ChatCompletionCreateParamsV2Streaming,
-        { signal },
-      )
-    : client.chat.completions.create(
-        { ...request.body, stream: true } as ChatCompletionCreateParamsStreaming,
-        { signal },
-      );
+    ? client.v2.chat.completions.create({ ...request.body, stream: true }, { signal })
+    : client.chat.completions.create({ ...request.body, stream: true }, { signal });
 }
 
 function createWhole(
@@ -156,18 +139,29 @@ function createWhole(
   signal: AbortSignal,
 ): Promise<WithRequestId<ChatCompletion>> {
   if (request.api === "grounded") {
-    const body = { ...request.body, stream: false } as GroundedCompletionCreateParamsNonStreaming;
-    return client.v2.chat.completions.grounded(body, { signal });
+    return client.v2.chat.completions.grounded({ ...request.body, stream: false }, { signal });
   }
   return request.api === "v2"
-    ? client.v2.chat.completions.create(
-        { ...request.body, stream: false } as ChatCompletionCreateParamsV2NonStreaming,
-        { signal },
-      )
-    : client.chat.completions.create(
-        { ...request.body, stream: false } as ChatCompletionCreateParamsNonStreaming,
-        { signal },
-      );
+    ? client.v2.chat.completions.create({ ...request.body, stream: false }, { signal })
+    : client.chat.completions.create({ ...request.body, stream: false }, { signal });
+}
+
+// The spinner says what is awaited: first the OAuth token (fetched once, then cached for the
+// call), then the first token of the reply or the whole reply.
+async function awaitWithSpinner<T>(
+  ctx: CommandContext,
+  client: Gloo,
+  replyWait: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the OAuth token…");
+  try {
+    await client.auth.getToken({ signal: ctx.signal });
+    spinner.update(replyWait);
+    return await call();
+  } finally {
+    spinner.stop();
+  }
 }
 
 async function streamReply(
@@ -175,8 +169,9 @@ async function streamReply(
   client: Gloo,
   request: ChatRequest,
 ): Promise<string | undefined> {
-  const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the first token…");
-  const stream = await createStream(client, request, ctx.signal).finally(() => spinner.stop());
+  const stream = await awaitWithSpinner(ctx, client, "waiting for the first reply token…", () =>
+    createStream(client, request, ctx.signal),
+  );
   await writeStreamed(stream.textStream(), ctx.stdout);
   return stream.requestId;
 }
@@ -187,8 +182,9 @@ async function wholeReply(
   request: ChatRequest,
   json: boolean,
 ): Promise<string | undefined> {
-  const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the reply…");
-  const completion = await createWhole(client, request, ctx.signal).finally(() => spinner.stop());
+  const completion = await awaitWithSpinner(ctx, client, "waiting for the reply…", () =>
+    createWhole(client, request, ctx.signal),
+  );
   if (json) {
     ctx.stdout.write(`${JSON.stringify(completion, null, 2)}\n`);
     return completion.requestId;

@@ -4,7 +4,7 @@ import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.j
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
 import { tokenScope } from "../internal/jwt-claims.js";
-import { colorEnabled, createStyle, formatDuration, type Style } from "../internal/output.js";
+import { colorEnabled, createStyle, formatDuration, type Style, startSpinner } from "../internal/output.js";
 
 const options = {
   show: { type: "boolean" },
@@ -32,7 +32,10 @@ export const command: Command = {
     const args = parseCommandArgs(spec, ctx.argv);
     const credentials = requireCredentials(readSettings(ctx.env, { base: args.values.base }));
     const started = performance.now();
-    const token = await createClient(ctx, credentials).auth.getToken({ signal: ctx.signal });
+    const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the OAuth token…");
+    const token = await createClient(ctx, credentials)
+      .auth.getToken({ signal: ctx.signal })
+      .finally(() => spinner.stop());
     const elapsed = performance.now() - started;
     const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
     ctx.stdout.write(render(token, args.values.json === true, args.values.show === true, style));

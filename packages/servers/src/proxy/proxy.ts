@@ -1,4 +1,4 @@
-import { APIConnectionError, APIError, OAuthError, shouldRetry } from "@gloo-toolkit/sdk";
+import { APIError, isRetryableError, OAuthError } from "@gloo-toolkit/sdk";
 import { readCapped } from "../internal/read-capped.js";
 import { checkAccess } from "./access.js";
 import { hopByHopNames, withoutHopByHop } from "./hop-by-hop.js";
@@ -272,11 +272,8 @@ function upstreamFailure(error: unknown, base: string, signal: AbortSignal): Res
 // endpoint (after the SDK's own retries) or a connection failure may pass, bad credentials
 // (invalid_client, a 400/401) never will, nor will a failure that is not the network's.
 function worthRetrying(error: unknown): boolean {
-  if (error instanceof OAuthError) return shouldRetry({ status: error.status }, 0, 1);
-  if (error instanceof APIError)
-    return shouldRetry({ status: error.status, retryable: error.retryable }, 0, 1);
   // fetch reports a network failure as a TypeError; the SDK as an APIConnectionError.
-  return error instanceof APIConnectionError || error instanceof TypeError;
+  return isRetryableError(error) || error instanceof TypeError;
 }
 
 function openAIError(status: number, code: string, message: string): Response {
