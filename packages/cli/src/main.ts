@@ -67,14 +67,31 @@ async function version(): Promise<string> {
   return pkg.version;
 }
 
+// Flags every command takes may come before its name too (`gloo --verbose chat …`): move them after it.
+const GLOBAL_FLAGS = new Set(["--verbose", "--quiet", "-q", "--no-log"]);
+
+function withGlobalFlagsMoved(argv: readonly string[]): string[] {
+  let start = 0;
+  while (start < argv.length && GLOBAL_FLAGS.has(argv[start] ?? "")) start++;
+  if (start === 0 || start === argv.length) return [...argv];
+  return [argv[start] ?? "", ...argv.slice(0, start), ...argv.slice(start + 1)];
+}
+
 /** Runs one `gloo` invocation and returns its exit code; owns the mapping of errors to messages. */
 export async function main(options: MainOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const [name, ...rest] = options.argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  const [name, ...rest] = withGlobalFlagsMoved(options.argv);
+  if (name === undefined) {
+    // A mistake, so the usage goes where mistakes go: stderr, exit 2.
+    stderr.write(usage());
+    return ExitCode.usage;
+  }
+  if (name === "help" && rest[0] !== undefined && !rest[0].startsWith("-"))
+    return main({ ...options, argv: [rest[0], "--help"] });
+  if (name === "--help" || name === "-h" || name === "help") {
     stdout.write(usage());
-    return name === undefined ? ExitCode.usage : ExitCode.ok;
+    return ExitCode.ok;
   }
   if (name === "--version" || name === "-v") {
     stdout.write(`${await version()}\n`);
@@ -121,7 +138,7 @@ async function report(
     stderr.write("Interrupted.\n");
     return ExitCode.interrupted;
   }
-  if (error instanceof UsageError || error instanceof FailureError) {
+  if (error instanceof UsageError || (error instanceof FailureError && error.requestId === undefined)) {
     stderr.write(`gloo: ${error.message}\n${error.hint === undefined ? "" : `${error.hint}\n`}`);
     return error instanceof UsageError ? ExitCode.usage : ExitCode.failure;
   }

@@ -125,4 +125,33 @@ describe("main", () => {
     );
     expect(stderr.text()).toMatch(/\n\s+at /);
   });
+
+  it("answers gloo help COMMAND with that command's help", async () => {
+    const run = await runCli(["help", "chat"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: gloo chat/);
+    expect((await runCli(["help", "nope"])).code).toBe(2);
+  });
+
+  it("takes --verbose and --quiet before the command name", async () => {
+    const { env, fetch } = emulated();
+    const run = await runCli(["--verbose", "chat", "Reply with only: V"], { env, fetch });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("V\n");
+    expect(run.stderr).toMatch(/request id: \S+/);
+  });
+
+  it("prints the usage to stderr when no command is given", async () => {
+    const run = await runCli([]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("Usage: gloo <command>");
+  });
+
+  it("names an unknown flag in its own words and suggests the closest one", async () => {
+    const run = await runCli(["chat", "--temprature", "0", "hi"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("gloo: unknown option --temprature. Did you mean --temperature?");
+    expect(run.stderr).not.toContain("To specify a positional argument");
+  });
 });

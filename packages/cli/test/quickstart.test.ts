@@ -69,4 +69,20 @@ describe("gloo quickstart", () => {
         "or drop --base to run the quickstart on the embedded emulator.\n",
     );
   });
+
+  it.each([
+    ["GLOO_CLIENT_ID", { GLOO_CLIENT_ID: "id-only" }, "GLOO_CLIENT_SECRET"],
+    ["GLOO_CLIENT_SECRET", { GLOO_CLIENT_SECRET: "secret-only" }, "GLOO_CLIENT_ID"],
+  ])("refuses a half-set pair (only %s) instead of using the emulator", async (_name, env, missing) => {
+    const run = await runCli(["quickstart"], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${missing} is not`);
+    expect(run.stdout).not.toContain("embedded emulator");
+    expect(run.stderr).not.toContain("secret-only");
+  });
+
+  it("suggests the next commands as this installation runs them (npx in a checkout)", async () => {
+    const run = await runCli(["quickstart"], { env: {} });
+    expect(run.stdout).toContain('Next: npx gloo chat "Who wrote Romans?"');
+  });
 });

@@ -204,4 +204,28 @@ describe("createReplSession", () => {
     for (const name of ["/system", "/model", "/reset", "/save", "/load", "/usage", "/exit"])
       expect(stdout.text()).toContain(name);
   });
+
+  it("expands ~ in /save and /load to the home directory", async () => {
+    const home = await tempDir();
+    const fake = fakeFactory();
+    const stderr = capture();
+    const repl = createReplSession({
+      create: fake.create,
+      model: "m-1",
+      stdout: capture(),
+      stderr,
+      style: createStyle(false),
+      cwd: await tempDir(),
+      home,
+      signal: new AbortController().signal,
+      warnTokens: 1000,
+    });
+    await repl.handle("hello");
+    await repl.handle("/save ~/saved.json");
+    expect(stderr.text()).toBe("");
+    const saved = JSON.parse(await readFile(join(home, "saved.json"), "utf8")) as Saved;
+    expect(saved.messages).toHaveLength(2);
+    await repl.handle("/load ~/saved.json");
+    expect(repl.exitCode()).toBe(0);
+  });
 });

@@ -81,7 +81,7 @@ describe("gloo repl (piped stdin)", () => {
     ["refused credentials", [], { GLOO_CLIENT_SECRET: "bad" }, "hi\n", /error: the token request failed/],
     // No injected fetch: the real one refuses port 1 without opening a socket.
     ["an unreachable --base", ["--base", "http://127.0.0.1:1"], {}, "hi\n", /could not reach the platform/],
-    ["an unknown /model", [], {}, "/model nope\nhi\n", /error: bad request: .*Unknown model "nope"/],
+    ["an unknown /model", [], {}, "/model nope\nhi\n", /error: unknown model: .*Unknown model "nope"/],
   ])("exits 1 when every piped turn fails: %s", async (_name, argv, override, stdin, message) => {
     const { env, fetch } = emulated();
     const run = await runCli(["repl", ...argv], {

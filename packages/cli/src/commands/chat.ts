@@ -9,11 +9,18 @@ import type {
   WithRequestId,
 } from "@gloo-toolkit/sdk";
 import type { Command, CommandContext } from "../context.js";
-import { UsageError } from "../errors.js";
+import { FailureError, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
 import { buildChatRequest, type ChatRequest, MODEL_FAMILIES, TRADITIONS } from "../internal/chat-request.js";
-import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
-import { readSettings, requireCredentials } from "../internal/credentials.js";
+import {
+  connectionOptionHelp,
+  connectionOptions,
+  createAnonymousClient,
+  createClient,
+} from "../internal/client.js";
+import { readSettings, requireCredentials, type Settings } from "../internal/credentials.js";
+import { closest } from "../internal/did-you-mean.js";
+import { describeError, isUnknownModelError } from "../internal/error-message.js";
 import { readAll } from "../internal/line-reader.js";
 import { formatDuration, startSpinner, writeStreamed } from "../internal/output.js";
 
@@ -34,9 +41,9 @@ const options = {
 } as const;
 
 const spec: CommandSpec<typeof options> = {
-  usage: 'gloo chat "PROMPT" [options]   (or: … | gloo chat - [options])',
+  usage: 'gloo chat "PROMPT" [options]   (or: … | gloo chat ["PROMPT"] [options])',
   description:
-    "Sends one chat completion and prints the reply. Streams to a terminal by default; `-` reads the\nprompt from stdin. v1 (/ai/v1/chat/completions) unless --api v2 or a v2 routing flag is given.",
+    "Sends one chat completion and prints the reply. Streams to a terminal by default. Piped input is sent\nafter the prompt, or as the prompt when there is none (`-` says so explicitly). v1 (/ai/v1/chat/completions) unless --api v2 or a v2 routing flag is given.",
   options,
   optionHelp: {
     system: "System prompt",
@@ -66,7 +73,7 @@ const spec: CommandSpec<typeof options> = {
   examples: [
     'gloo chat "Explain the seven seals in two concise sentences."',
     'gloo chat --system "Answer in French." --temperature 0 "Who wrote Romans?"',
-    'git log -1 --format=%B | gloo chat - --system "Summarise this commit message."',
+    'git log -1 --format=%B | gloo chat "Summarise this commit message."',
     'gloo chat --api v2 --model-family anthropic --tradition catholic "What is grace?"',
     'gloo chat --json --n 3 --temperature 0 "Say ONE word that is exactly SUN." | jq ".choices[].message.content"',
   ],
@@ -84,22 +91,30 @@ export const command: Command = {
     const settings = requireCredentials(
       readSettings(ctx.env, { base: args.values.base, model: args.values.model }),
     );
-    const request = buildChatRequest(args.values, prompt, settings.model);
+    const request = buildChatRequest(withChosenModel(args.values, settings), prompt, settings.model);
     const client = createClient(ctx, settings);
     const streaming = wantsStream(ctx, args.values, request.body.n);
     const started = performance.now();
-    const requestId = streaming
-      ? await streamReply(ctx, client, request)
-      : await wholeReply(ctx, client, request, args.values.json === true);
+    const completion = await (streaming
+      ? streamReply(ctx, client, request)
+      : wholeReply(ctx, client, request, args.values.json === true)
+    ).catch(async (error: unknown) => {
+      throw isUnknownModelError(error) ? await withModelSuggestions(ctx, settings, error) : error;
+    });
+    if (completion.choices.some((choice) => choice.finish_reason === "length"))
+      ctx.stderr.write(cutShortNotice(request.body.max_tokens));
     if (args.values.verbose === true) {
       ctx.stderr.write(
-        `request id: ${requestId ?? "(none)"}, ${formatDuration(performance.now() - started)}, ${request.api}\n`,
+        `request id: ${completion.requestId ?? "(none)"}, ${formatDuration(performance.now() - started)}, ${request.api}\n`,
       );
     }
     return 0;
   },
 };
 
+// Like simonw's `llm`: piped input is part of the message. With a prompt argument the piped text
+// follows it (`cat notes.md | gloo chat "Summarise"`); without one it is the prompt. A terminal's
+// stdin is never read: that would wait for typing the user did not mean to give.
 async function readPrompt(ctx: CommandContext, positionals: string[]): Promise<string> {
   if (positionals.length > 1) {
     throw new UsageError(
@@ -108,7 +123,9 @@ async function readPrompt(ctx: CommandContext, positionals: string[]): Promise<s
     );
   }
   const [given] = positionals;
-  const prompt = (given === "-" ? await readAll(ctx.stdin) : (given ?? "")).trim();
+  const piped = given === "-" || ctx.stdin.isTTY !== true ? (await readAll(ctx.stdin)).trim() : "";
+  const argument = given === "-" ? "" : (given ?? "").trim();
+  const prompt = [argument, piped].filter((part) => part !== "").join("\n\n");
   if (prompt === "") {
     throw new UsageError(
       given === "-" ? "stdin was empty: there is no prompt to send." : "no prompt given.",
@@ -118,7 +135,41 @@ async function readPrompt(ctx: CommandContext, positionals: string[]): Promise<s
   return prompt;
 }
 
+// An unknown model id: the catalogue (no token needed) names the ids a typo away.
+async function withModelSuggestions(
+  ctx: CommandContext,
+  settings: Settings,
+  error: unknown,
+): Promise<unknown> {
+  const wanted = settings.model;
+  const ids = await createAnonymousClient(ctx, settings)
+    .models.list({ signal: ctx.signal })
+    .then((list) => list.data.map((model) => model.id))
+    .catch(() => []);
+  const near = closest(wanted, ids);
+  if (near.length === 0) return error;
+  const described = describeError(error);
+  return new FailureError(
+    described.message,
+    `Did you mean ${near.join(", ")}? ${described.hint ?? ""}`.trim(),
+    described.requestId,
+  );
+}
+
+// On v2 a model the user chose (GLOO_MODEL, say) routes to that model; only with none chosen, or
+// with another routing flag given, does v2 fall back to auto-routing.
+function withChosenModel(values: Values, settings: Settings): Values {
+  const routed =
+    values.model !== undefined || values["auto-routing"] === true || values["model-family"] !== undefined;
+  return routed || !settings.modelChosen ? values : { ...values, model: settings.model };
+}
+
 function wantsStream(ctx: CommandContext, values: Values, n: number | undefined): boolean {
+  if (values.stream === true && (n ?? 1) > 1)
+    throw new UsageError(
+      `--stream prints one reply as it arrives; --n ${n} asks for ${n}.`,
+      "Drop --stream to print every choice once complete, or drop --n.",
+    );
   if (values.json === true || (n ?? 1) > 1 || values["no-stream"] === true) return false;
   return values.stream === true || ctx.stdout.isTTY === true;
 }
@@ -160,11 +211,11 @@ async function streamReply(
   ctx: CommandContext,
   client: Gloo,
   request: ChatRequest,
-): Promise<string | undefined> {
+): Promise<WithRequestId<ChatCompletion>> {
   const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the first token…");
   const stream = await createStream(client, request, ctx.signal).finally(() => spinner.stop());
   await writeStreamed(stream.textStream(), ctx.stdout);
-  return stream.requestId;
+  return stream.finalCompletion();
 }
 
 async function wholeReply(
@@ -172,17 +223,23 @@ async function wholeReply(
   client: Gloo,
   request: ChatRequest,
   json: boolean,
-): Promise<string | undefined> {
+): Promise<WithRequestId<ChatCompletion>> {
   const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the reply…");
   const completion = await createWhole(client, request, ctx.signal).finally(() => spinner.stop());
   if (json) {
     ctx.stdout.write(`${JSON.stringify(completion, null, 2)}\n`);
-    return completion.requestId;
+    return completion;
   }
   const many = completion.choices.length > 1;
   for (const choice of completion.choices) {
     const text = choice.message.content ?? "";
     ctx.stdout.write(many ? `[${choice.index}] ${text}\n` : `${text}\n`);
   }
-  return completion.requestId;
+  return completion;
+}
+
+// finish_reason "length": the reply stopped at the token limit, not where the model meant to.
+function cutShortNotice(maxTokens: unknown): string {
+  const limit = typeof maxTokens === "number" ? `--max-tokens ${maxTokens}` : "the model's token limit";
+  return `(the reply was cut short at ${limit}; raise it for the rest)\n`;
 }

@@ -3,9 +3,16 @@ import type { Command, CommandContext, Output } from "../context.js";
 import { UsageError } from "../errors.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
-import { type Credentials, hasCredentials, readSettings, type Settings } from "../internal/credentials.js";
+import {
+  type Credentials,
+  hasCredentials,
+  readSettings,
+  requireCredentials,
+  type Settings,
+} from "../internal/credentials.js";
 import { type EmbeddedEmulator, startEmbeddedEmulator } from "../internal/embedded-emulator.js";
 import { type CheckResult, formatCheckLine, runHealthChecks } from "../internal/health-checks.js";
+import { invocation } from "../internal/invocation.js";
 import { colorEnabled, createStyle, formatDuration, type Style, writeStreamed } from "../internal/output.js";
 
 const options = {
@@ -78,6 +85,9 @@ async function chooseTarget(
   source: "--base" | "GLOO_BASE" | undefined,
 ): Promise<{ credentials: Credentials; emulator: EmbeddedEmulator | undefined }> {
   if (hasCredentials(settings)) return { credentials: settings, emulator: undefined };
+  // One of the pair set is a half-configured platform too (a typo in the other name, say): the
+  // embedded emulator would hide the mistake behind a passing run.
+  if (settings.clientId !== undefined || settings.clientSecret !== undefined) requireCredentials(settings);
   const setBoth =
     "Set both credentials for that platform (a `gloo emulator` accepts emulator-client / emulator-secret)";
   if (source === "--base") {
@@ -181,8 +191,9 @@ function finish(out: Output, results: CheckResult[], style: Style): number {
     return 1;
   }
   out.write(`${style.green("Quickstart complete")}: all ${results.length} health checks passed.\n`);
+  const gloo = invocation();
   out.write(
-    `Next: gloo chat "Who wrote Romans?" · gloo repl · gloo health --all-models · gloo doctor · gloo --help\n`,
+    `Next: ${gloo} chat "Who wrote Romans?" · ${gloo} repl · ${gloo} health --all-models · ${gloo} doctor · ${gloo} --help\n`,
   );
   return 0;
 }

@@ -53,8 +53,8 @@ export const command: Command = {
     const settings = requireCredentials(readSettings(ctx.env, { base: values.base, model: values.model }));
     const interactive = ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
     const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
-    // On v2 the documented default is auto-routing; an explicit --model selects that model instead.
-    const model = api === "v2" && values.model === undefined ? undefined : settings.model;
+    // On v2 the documented default is auto-routing; a chosen model (--model, GLOO_MODEL) selects that model instead.
+    const model = api === "v2" && !settings.modelChosen ? undefined : settings.model;
     const session = createReplSession({
       create: conversationFactory(createClient(ctx, settings), api),
       model,
@@ -63,6 +63,7 @@ export const command: Command = {
       stderr: ctx.stderr,
       style,
       cwd: ctx.cwd,
+      home: ctx.env.HOME,
       signal: ctx.signal,
       warnTokens: numberFlag("warn-tokens", values["warn-tokens"], { integer: true, min: 1 }) ?? 8000,
       verbose: values.verbose,

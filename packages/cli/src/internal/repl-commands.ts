@@ -1,5 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { ReplSessionOptions, ReplState } from "./repl-session.js";
 
 /** Where a command's feedback goes: results to stdout, problems to stderr. */
@@ -33,7 +33,7 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 export function slashCommands(
   state: ReplState,
   io: ReplIO,
-  options: Pick<ReplSessionOptions, "create" | "cwd">,
+  options: Pick<ReplSessionOptions, "create" | "cwd" | "home">,
   trimBudget: number,
 ): Record<string, SlashCommand> {
   return {
@@ -53,8 +53,8 @@ export function slashCommands(
     },
     trim: (arg) => trim(state, io, arg === "" ? trimBudget : Number(arg)),
     usage: () => io.say(usageText(state)),
-    save: (arg) => save(state, io, options.cwd, arg),
-    load: (arg) => load(state, io, options, arg),
+    save: (arg) => save(state, io, userPath(options, arg), arg),
+    load: (arg) => load(state, io, options.create, userPath(options, arg), arg),
   };
 }
 
@@ -82,10 +82,17 @@ function usageText(state: ReplState): string {
   ].join("\n");
 }
 
-async function save(state: ReplState, io: ReplIO, cwd: string, file: string): Promise<void> {
+// A file name as a shell would read it: `~` or `~/…` is the home directory, the rest relative to cwd.
+function userPath(options: Pick<ReplSessionOptions, "cwd" | "home">, file: string): string {
+  const home = options.home;
+  if (home !== undefined && (file === "~" || file.startsWith("~/"))) return join(home, file.slice(1));
+  return resolve(options.cwd, file);
+}
+
+async function save(state: ReplState, io: ReplIO, path: string, file: string): Promise<void> {
   if (file === "") return io.mistake("Usage: /save FILE");
   try {
-    await writeFile(resolve(cwd, file), `${JSON.stringify(state.conversation.toJSON(), null, 2)}\n`);
+    await writeFile(path, `${JSON.stringify(state.conversation.toJSON(), null, 2)}\n`);
     io.say(`Saved ${plural(state.conversation.messageCount, "message")} to ${file}.`);
   } catch (error) {
     io.mistake(`Could not save to ${file}: ${(error as Error).message}`);
@@ -96,13 +103,14 @@ async function save(state: ReplState, io: ReplIO, cwd: string, file: string): Pr
 async function load(
   state: ReplState,
   io: ReplIO,
-  options: Pick<ReplSessionOptions, "create" | "cwd">,
+  create: ReplSessionOptions["create"],
+  path: string,
   file: string,
 ): Promise<void> {
   if (file === "") return io.mistake("Usage: /load FILE");
   try {
-    const saved: unknown = JSON.parse(await readFile(resolve(options.cwd, file), "utf8"));
-    state.conversation = options.create(saved);
+    const saved: unknown = JSON.parse(await readFile(path, "utf8"));
+    state.conversation = create(saved);
     io.say(`Loaded ${plural(state.conversation.messageCount, "message")} from ${file}.`);
   } catch (error) {
     io.mistake(

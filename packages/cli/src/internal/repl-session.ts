@@ -47,6 +47,8 @@ export interface ReplSessionOptions {
   stderr: Output;
   style: Style;
   cwd: string;
+  /** The home directory `~` in /save and /load stands for (`HOME`); without it `~` is a plain name. */
+  home?: string | undefined;
   /** The command's signal (SIGINT on a pipe, tests); a reply also stops when it aborts. */
   signal: AbortSignal;
   /** Warn once `usage.prompt_tokens` exceeds this (quickstart: "Watch usage.prompt_tokens"). */
