@@ -11,10 +11,21 @@ import { type CliRun, EMULATOR_SECRET, expectNoLeaks, tempDir } from "./helpers/
 const bin = fileURLToPath(new URL("../bin.js", import.meta.url));
 const runs: CliRun[] = [];
 
-/** `gloo ARGV…` spawned in a fresh temporary directory, with only PATH and `env` set. */
+/**
+ * `gloo ARGV…` spawned in a fresh temporary directory, with only PATH, `env` and fresh XDG
+ * directories set, so neither the user's home nor a developer's token cache changes a result.
+ */
 async function spawnGloo(argv: string[], env: Record<string, string>) {
   const cwd = await tempDir();
-  return spawn(process.execPath, [bin, ...argv], { cwd, env: { PATH: process.env.PATH ?? "", ...env } });
+  const dirs = {
+    XDG_CONFIG_HOME: await tempDir(),
+    XDG_CACHE_HOME: await tempDir(),
+    XDG_DATA_HOME: await tempDir(),
+  };
+  return spawn(process.execPath, [bin, ...argv], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", ...dirs, ...env },
+  });
 }
 
 async function gloo(argv: string[], env: Record<string, string>, stdin = ""): Promise<CliRun> {

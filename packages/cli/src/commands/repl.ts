@@ -6,7 +6,9 @@ import { readSettings, requireCredentials } from "../internal/credentials.js";
 import { type LineReader, pipedLineReader, terminalLineReader } from "../internal/line-reader.js";
 import { colorEnabled, createStyle } from "../internal/output.js";
 import { conversationFactory } from "../internal/repl-conversation.js";
+import { openReplHistory } from "../internal/repl-history.js";
 import { createReplSession, type ReplSession } from "../internal/repl-session.js";
+import { userDirs } from "../internal/user-dirs.js";
 
 const options = {
   system: { type: "string", short: "s" },
@@ -21,7 +23,9 @@ const spec: CommandSpec<typeof options> = {
   description:
     "Multi-turn chat. The API is stateless, so the history is kept here and sent whole each turn.\n" +
     "Replies stream; Ctrl-C stops a reply and keeps the session; Ctrl-C at an empty prompt, Ctrl-D or\n" +
-    "/exit leaves. Type /help for /system, /model, /reset, /trim, /save, /load, /usage. Reads piped stdin too.\n" +
+    "/exit leaves. A paste is one message; end a line with \\ to continue the message on the next. The\n" +
+    "up arrow recalls earlier lines, also from past sessions ($XDG_DATA_HOME/gloo/repl-history.json).\n" +
+    "Type /help for /system, /model, /reset, /trim, /save, /load, /usage. Reads piped stdin too.\n" +
     "Exit status: 0 at a terminal, where you see each error and carry on. With stdin piped or redirected,\n" +
     "errors do not stop the input, but the status reports them: 2 if a line was a mistake (unknown\n" +
     "/command, bad argument, failed /save or /load), else 1 if a turn failed, else 0; 130 if interrupted.",
@@ -72,10 +76,21 @@ export const command: Command = {
       ctx.stdout.write(
         `${style.bold("gloo repl")} — ${model ?? "auto-routing"} at ${settings.baseURL}. /help lists commands; Ctrl-D leaves.\n`,
       );
-    const reader = interactive
-      ? terminalLineReader(ctx.stdin, ctx.stdout, style.cyan("you› "), () => session.interrupt())
-      : pipedLineReader(ctx.stdin);
+    const history = interactive
+      ? await openReplHistory(userDirs(ctx.env).data, (text) => ctx.stderr.write(`${text}\n`))
+      : undefined;
+    const reader =
+      history !== undefined
+        ? terminalLineReader(ctx.stdin, ctx.stdout, {
+            prompt: style.cyan("you› "),
+            continuationPrompt: style.cyan("  … "),
+            onInterrupt: () => session.interrupt(),
+            history: history.entries,
+            onHistory: (entries) => history.save(entries),
+          })
+        : pipedLineReader(ctx.stdin);
     await loop(ctx, session, reader);
+    await history?.flush();
     if (ctx.signal.aborted) return ExitCode.interrupted;
     // A person at a terminal saw each error and could recover; a script has only the exit status.
     return ctx.stdin.isTTY === true ? ExitCode.ok : session.exitCode();
