@@ -21,16 +21,21 @@ describe("describeError", () => {
     expect(described.hint).toContain("GLOO_CLIENT_ID and GLOO_CLIENT_SECRET");
   });
 
-  it("reads a token answer that is no OAuth2 error as a wrong base URL, or a platform failure", () => {
-    const notFound = describeError(new OAuthError({ status: 404, error: "http_404" }));
-    expect(notFound.message).toContain("no OAuth2 token endpoint at this base URL (HTTP 404)");
+  it("reads a token answer that is no OAuth2 error, by its status, as a wrong base URL or a platform failure", () => {
+    const target = { method: "POST", url: "https://wrong.example/api/oauth2/token" };
+    const tokenError = (status: number, body: unknown) => APIError.generate(status, body, headers(), target);
+    const notFound = describeError(tokenError(404, "Not Found"));
+    expect(notFound.message).toContain("no OAuth2 token endpoint at this base URL (HTTP 404");
+    expect(notFound.message).toContain("https://wrong.example/api/oauth2/token");
     expect(notFound.hint).toContain("Check GLOO_BASE (or --base)");
-    const failed = describeError(new OAuthError({ status: 503, error: "http_503" }));
-    expect(failed.message).toContain("the token endpoint failed (HTTP 503)");
+    const failed = describeError(tokenError(503, { detail: "down" }));
+    expect(failed.message).toContain("the token endpoint failed after retries (HTTP 503");
     expect(failed.hint).toContain("try again");
-    const odd = describeError(new OAuthError({ status: 418, error: "http_418", errorDescription: "teapot" }));
-    expect(odd.message).toContain("HTTP 418, which is not an OAuth2 error (teapot)");
+    const odd = describeError(tokenError(418, "teapot"));
+    expect(odd.message).toContain("HTTP 418, which is not an OAuth2 error (418 teapot");
     expect([notFound, failed, odd].map((d) => d.exitCode)).toEqual([1, 1, 1]);
+    // The same statuses from the API itself keep their own advice.
+    expect(describeError(APIError.generate(404, "Not Found", headers())).message).toMatch(/^not found/);
   });
 
   it("explains a 403 as scope or entitlement", () => {

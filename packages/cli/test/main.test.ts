@@ -82,7 +82,7 @@ describe("main", () => {
       "an unknown model",
       ["chat", "--model", "nope", "hi"],
       {},
-      /^details: \{"name":"BadRequestError",.*"status":400,.*"requestId":"[\w-]+"/m,
+      /^details: \{"name":"BadRequestError",(?=.*"status":400)(?=.*"requestId":"[\w-]+")/m,
     ],
   ])(
     "shows the HTTP details of %s with --verbose, without a stack",

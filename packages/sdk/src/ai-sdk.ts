@@ -5,7 +5,8 @@ import { createOpenAICompatible, type OpenAICompatibleProvider } from "@ai-sdk/o
 import { Gloo, type GlooOptions } from "./client.js";
 import { GlooError } from "./errors.js";
 import { MODEL_FAMILIES } from "./models.js";
-import type { FetchFunction } from "./types.js";
+import { toRouting, withoutRouting } from "./routing.js";
+import type { ChatCompletionRouting, FetchFunction } from "./types.js";
 
 /** A chat model of the provider, as `generateText` / `streamText` take it. */
 export type GlooLanguageModel = ReturnType<OpenAICompatibleProvider["chatModel"]>;
@@ -57,7 +58,7 @@ export function createGloo(settings: GlooProviderSettings = {}): GlooProvider {
   const client = given ?? new Gloo(options);
   const providers = new Map<string, OpenAICompatibleProvider>();
   // One openai-compatible provider per API and routing, each with its own body rewrite.
-  const model = (api: "v1" | "v2", modelId: string, routing?: Record<string, unknown>): GlooLanguageModel => {
+  const model = (api: "v1" | "v2", modelId: string, routing?: ChatCompletionRouting): GlooLanguageModel => {
     const key = `${api}:${JSON.stringify(routing ?? null)}`;
     let provider = providers.get(key);
     if (provider === undefined) {
@@ -75,15 +76,15 @@ export function createGloo(settings: GlooProviderSettings = {}): GlooProvider {
   const direct = (modelId: string) => model("v2", modelId);
   return Object.assign(direct, {
     chatModel: direct,
-    autoRouting: () => model("v2", "auto_routing", { auto_routing: true }),
+    autoRouting: () => model("v2", "auto_routing", toRouting({ auto_routing: true })),
     modelFamily: (family: GlooModelFamily) =>
-      model("v2", `model_family:${family}`, { model_family: checkFamily(family) }),
+      model("v2", `model_family:${family}`, toRouting({ model_family: checkFamily(family) })),
     v1: (modelId: string) => model("v1", modelId),
     client,
   });
 }
 
-function checkFamily(family: string): string {
+function checkFamily(family: GlooModelFamily): GlooModelFamily {
   if (typeof family === "string" && FAMILIES.includes(family.toLowerCase())) return family;
   throw new GlooError(
     `modelFamily: expected one of ${FAMILIES.map((f) => `"${f}"`).join(", ")}, got ${JSON.stringify(family)}.`,
@@ -96,11 +97,10 @@ function checkFamily(family: string): string {
  * api-reference/completions/v2): drop it and add the routing field, as Gloo's own example
  * provider does (glooai/typescript-example, chatbot/lib/gloo-provider.ts).
  */
-function withRouting(fetch: FetchFunction, routing: Record<string, unknown>): FetchFunction {
+function withRouting(fetch: FetchFunction, routing: ChatCompletionRouting): FetchFunction {
   return (input, init) => {
     if (typeof init?.body !== "string") return fetch(input, init);
-    const body = JSON.parse(init.body) as Record<string, unknown>;
-    delete body.model;
+    const body = withoutRouting(JSON.parse(init.body) as object);
     return fetch(input, { ...init, body: JSON.stringify({ ...body, ...routing }) });
   };
 }

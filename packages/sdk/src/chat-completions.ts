@@ -1,9 +1,9 @@
 // The chat completions resources: v1 (`/ai/v1/chat/completions`, deprecated by Gloo but still
 // served) and v2 (`/ai/v2/chat/completions`, with routing). Both check the request with the
 // pitfall guard, then send it through the request pipeline as JSON or as a stream.
+import { type APIPromise, apiPromise } from "./api-promise.js";
 import { ChatCompletionStream } from "./chat-stream.js";
 import { guardMessages, guardRouting, guardValues, serializeBody } from "./guard.js";
-import { completionHookOf } from "./internal/completion-hook.js";
 import { type ApiRequest, requestJSON, requestStream, type Transport } from "./request.js";
 import type {
   ChatCompletion,
@@ -42,19 +42,19 @@ export class ChatCompletions {
   create(
     params: ChatCompletionCreateParamsStreaming,
     options?: RequestOptions,
-  ): Promise<ChatCompletionStream>;
+  ): APIPromise<ChatCompletionStream>;
   create(
     params: ChatCompletionCreateParamsNonStreaming,
     options?: RequestOptions,
-  ): Promise<WithRequestId<ChatCompletion>>;
+  ): APIPromise<WithRequestId<ChatCompletion>>;
   create(
     params: ChatCompletionCreateParams,
     options?: RequestOptions,
-  ): Promise<ChatCompletionStream | WithRequestId<ChatCompletion>>;
+  ): APIPromise<ChatCompletionStream | WithRequestId<ChatCompletion>>;
   create(
     params: ChatCompletionCreateParams,
     options: RequestOptions = {},
-  ): Promise<ChatCompletionStream | WithRequestId<ChatCompletion>> {
+  ): APIPromise<ChatCompletionStream | WithRequestId<ChatCompletion>> {
     return createCompletion<ChatCompletion>(this.#context, "/ai/v1/chat/completions", params, options, false);
   }
 }
@@ -74,19 +74,19 @@ export class ChatCompletionsV2 {
   create(
     params: ChatCompletionCreateParamsV2Streaming,
     options?: RequestOptions,
-  ): Promise<ChatCompletionStream>;
+  ): APIPromise<ChatCompletionStream>;
   create(
     params: ChatCompletionCreateParamsV2NonStreaming,
     options?: RequestOptions,
-  ): Promise<WithRequestId<ChatCompletionV2>>;
+  ): APIPromise<WithRequestId<ChatCompletionV2>>;
   create(
     params: ChatCompletionCreateParamsV2,
     options?: RequestOptions,
-  ): Promise<ChatCompletionStream | WithRequestId<ChatCompletionV2>>;
+  ): APIPromise<ChatCompletionStream | WithRequestId<ChatCompletionV2>>;
   create(
     params: ChatCompletionCreateParamsV2,
     options: RequestOptions = {},
-  ): Promise<ChatCompletionStream | WithRequestId<ChatCompletionV2>> {
+  ): APIPromise<ChatCompletionStream | WithRequestId<ChatCompletionV2>> {
     return createCompletion<ChatCompletionV2>(
       this.#context,
       "/ai/v2/chat/completions",
@@ -103,19 +103,20 @@ function createCompletion<T extends ChatCompletion>(
   params: ChatCompletionCreateParams | ChatCompletionCreateParamsV2,
   options: RequestOptions,
   routed: boolean,
-): Promise<ChatCompletionStream | WithRequestId<T>> {
+): APIPromise<ChatCompletionStream | WithRequestId<T>> {
   let body: string;
   try {
     if (context.guard) guard(params, routed);
     body = serializeBody(params);
   } catch (error) {
     // create() always reports through its promise, even for mistakes found before sending.
-    return Promise.reject(error);
+    return apiPromise(Promise.reject(error), () => new Response());
   }
   const request = { method: "POST", path, body, auth: true } as const;
   // The JSON path returns the pipeline's promise as is: no extra async layer on the hot path.
   if (params.stream !== true) return requestJSON<T>(context.transport, request, options);
-  return openStream(context, request, options, params.stream_options?.include_usage);
+  const stream = openStream(context, request, options, params.stream_options?.include_usage);
+  return apiPromise(stream, (opened) => opened.response);
 }
 
 function guard(params: ChatCompletionCreateParams | ChatCompletionCreateParamsV2, routed: boolean): void {
@@ -131,22 +132,15 @@ async function openStream(
   includeUsage: boolean | undefined,
 ): Promise<ChatCompletionStream> {
   const open = await requestStream(context.transport, request, options);
-  const hook = completionHookOf(options);
-  // Only asked for when needed: reporting completion makes the stream assemble the whole reply.
-  // The caller's signal, when there is one, is unlinked on completion (an abort unlinks it too).
-  const onComplete =
-    hook || options.signal
-      ? (completion: ChatCompletion) => {
-          open.release();
-          hook?.complete(completion);
-        }
-      : undefined;
-  return new ChatCompletionStream(open.response, {
+  const stream = new ChatCompletionStream(open.response, {
     controller: open.controller,
     idleTimeout: options.idleTimeout ?? context.idleTimeout,
     requestId: open.requestId,
     includeUsage,
-    onComplete,
-    onIncomplete: hook?.incomplete,
   });
+  // The caller's signal, when there is one, is unlinked on completion (an abort unlinks it too).
+  if (options.signal !== undefined) stream.done.then(open.release, ignore);
+  return stream;
 }
+
+function ignore(): void {}

@@ -12,7 +12,13 @@
  * dropped connection, in this phase ends the stream cleanly: the content is already complete. Before every choice has finished, any end raises (a `[DONE]` too): a
  * stream never ends silently short.
  */
-import { APIConnectionTimeoutError, APIUserAbortError, GlooError, StreamInterruptedError } from "./errors.js";
+import {
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  GlooError,
+  StreamError,
+  StreamInterruptedError,
+} from "./errors.js";
 import { attachRequestId } from "./internal/request-id.js";
 import { decodeStreamEvent } from "./internal/stream-event.js";
 import { IdleTimer } from "./internal/stream-idle-timer.js";
@@ -22,8 +28,11 @@ import type { ChatCompletion, ChatCompletionChunk, WithRequestId } from "./types
 
 /** Options of a `ChatCompletionStream`. */
 export interface ChatCompletionStreamOptions {
-  /** Aborting it closes the stream; the stream aborts it too when it stops reading early. */
-  controller: AbortController;
+  /**
+   * Aborting it closes the stream; the stream aborts it too when it stops reading early.
+   * @default a new AbortController
+   */
+  controller?: AbortController | undefined;
   /**
    * Milliseconds allowed between two reads of the body; `0` turns the timer off.
    * @default 60_000
@@ -38,10 +47,6 @@ export interface ChatCompletionStreamOptions {
    * @default undefined
    */
   includeUsage?: boolean | undefined;
-  /** Called once with the assembled completion when the stream completes (not when it fails or is closed early). */
-  onComplete?: ((completion: ChatCompletion) => void) | undefined;
-  /** Called once when the stream fails, or is aborted or closed before it completes. */
-  onIncomplete?: (() => void) | undefined;
   /**
    * The longest SSE line or event data accepted, in characters; past it the stream fails with
    * `SSEEventTooLargeError` and closes the connection.
@@ -72,12 +77,14 @@ const COMPLETED = new DOMException(
 );
 
 /**
- * A streamed chat completion: iterate it with `for await`, or ask for the text or the whole completion.
+ * A streamed chat completion: iterate it with `for await`, or ask for the text or the whole
+ * completion; `done` tells how it ended, however it is read.
  *
  * @example
  * ```ts
  * const stream = await gloo.chat.completions.create({ model, messages, stream: true });
  * for await (const text of stream.textStream()) process.stdout.write(text);
+ * const completion = await stream.done; // with usage, when the request asked for it
  * ```
  */
 export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> {
@@ -89,8 +96,9 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   readonly controller: AbortController;
   readonly #idleTimeout: number;
   readonly #includeUsage: boolean | undefined;
-  readonly #onComplete: ((completion: ChatCompletion) => void) | undefined;
-  readonly #onIncomplete: (() => void) | undefined;
+  #completion: WithRequestId<ChatCompletion> | undefined;
+  #done: Promise<WithRequestId<ChatCompletion>> | undefined;
+  #settleDone: (() => void) | undefined;
   readonly #accumulator: CompletionAccumulator = createCompletionAccumulator();
   // Events parsed from the body but not yet delivered, and the index of the next one.
   readonly #events: ServerSentEvent[] = [];
@@ -106,19 +114,98 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   #state: StreamState = "open";
   #failure: unknown;
 
-  constructor(response: Response, options: ChatCompletionStreamOptions) {
+  /**
+   * Reads a `text/event-stream` response of chat completion chunks (from your own fetch, a proxy,
+   * a server's `toReadableStream()`). Prefer the factories below; `create({ stream: true })` builds it for you.
+   */
+  constructor(response: Response, options: ChatCompletionStreamOptions = {}) {
     this.response = response;
-    this.controller = options.controller;
+    this.controller = options.controller ?? new AbortController();
     this.requestId = options.requestId ?? response.headers.get("x-request-id") ?? undefined;
     const idle = options.idleTimeout ?? DEFAULT_STREAM_IDLE_TIMEOUT;
     this.#idleTimeout = idle > 0 && idle <= MAX_TIMER_DELAY ? idle : 0;
     if (this.#idleTimeout > 0) this.#idleTimer = new IdleTimer(this.#idleTimeout, this.#onIdle);
     this.#includeUsage = options.includeUsage;
-    this.#onComplete = options.onComplete;
-    this.#onIncomplete = options.onIncomplete;
     this.#parser = createSSEParser({
       onEvent: (event) => this.#events.push(event),
       maxEventSize: options.maxEventSize,
+    });
+  }
+
+  /**
+   * A stream over a 2xx `text/event-stream` response you fetched yourself.
+   * @example const stream = ChatCompletionStream.fromResponse(await fetch(url, init));
+   */
+  static fromResponse(response: Response, options: ChatCompletionStreamOptions = {}): ChatCompletionStream {
+    if (!response.ok) {
+      throw new GlooError(
+        `ChatCompletionStream.fromResponse needs a 2xx response, got ${response.status}: read it as an error instead.`,
+      );
+    }
+    return new ChatCompletionStream(response, options);
+  }
+
+  /**
+   * A stream over server-sent event bytes of chat completion chunks, such as another stream's
+   * `toReadableStream()` sent from a server to a browser.
+   * @example const stream = ChatCompletionStream.fromReadableStream(response.body);
+   */
+  static fromReadableStream(
+    body: ReadableStream<Uint8Array>,
+    options: ChatCompletionStreamOptions = {},
+  ): ChatCompletionStream {
+    const response = new Response(body, { headers: { "content-type": "text/event-stream" } });
+    return new ChatCompletionStream(response, options);
+  }
+
+  /**
+   * Settles when the stream ends, however it is read (it does not read the stream itself):
+   * resolves to the assembled completion (text, tool calls, usage, with `requestId`), or rejects
+   * with the error the stream failed with, or `APIUserAbortError` when it was aborted or left
+   * before it completed. Unobserved, its rejection is never reported as unhandled.
+   */
+  get done(): Promise<WithRequestId<ChatCompletion>> {
+    if (this.#done === undefined) {
+      this.#done = new Promise((resolve, reject) => {
+        this.#settleDone = () => {
+          try {
+            resolve(this.#outcome());
+          } catch (error) {
+            reject(error);
+          }
+        };
+      });
+      this.#done.catch(ignore);
+      if (this.#state !== "open") this.#settleDone?.();
+    }
+    return this.#done;
+  }
+
+  /**
+   * The rest of the stream re-encoded as server-sent events (`data: {chunk}`; a `StreamError` as
+   * `event: error`), to send on as a response body; `fromReadableStream` reads it back. Reading it
+   * reads this stream; cancelling it closes this stream.
+   */
+  toReadableStream(): ReadableStream<Uint8Array> {
+    const encoder = new TextEncoder();
+    const iterator = this[Symbol.asyncIterator]();
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const result = await iterator.next();
+          if (result.done) controller.close();
+          else controller.enqueue(encoder.encode(`data: ${JSON.stringify(result.value)}\n\n`));
+        } catch (error) {
+          if (!(error instanceof StreamError)) throw error;
+          controller.enqueue(
+            encoder.encode(`event: error\ndata: ${JSON.stringify({ error: error.error })}\n\n`),
+          );
+          controller.close();
+        }
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
     });
   }
 
@@ -157,9 +244,19 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     while (!(await this.#next()).done) {
       // Each chunk is already folded into the accumulator as it is taken.
     }
-    if (this.#state === "complete") return attachRequestId(this.#accumulator.toCompletion(), this.requestId);
+    return this.#outcome();
+  }
+
+  // How the settled stream ended: the completion (assembled once), or the error it ended with.
+  #outcome(): WithRequestId<ChatCompletion> {
+    if (this.#state === "complete") {
+      this.#completion ??= attachRequestId(this.#accumulator.toCompletion(), this.requestId);
+      return this.#completion;
+    }
     if (this.#state === "failed") throw this.#failure;
-    throw new APIUserAbortError({ message: "The stream was closed before it completed." });
+    const closed = new APIUserAbortError({ message: "The stream was closed before it completed." });
+    closed.requestId = this.requestId;
+    throw closed;
   }
 
   /** Reads the rest of the stream and returns the text of choice 0. */
@@ -319,6 +416,8 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   #fail(error: unknown): unknown {
     if (this.#state !== "open") return this.#failure ?? error;
     const classified = this.#classify(error);
+    // Every error of a stream names its request, for support (a dropped connection included).
+    if (classified instanceof GlooError) classified.requestId ??= this.requestId;
     this.#failure = classified;
     this.#settle("failed");
     return classified;
@@ -362,8 +461,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     // Cancelling the body closes the connection; the controller is aborted too when the stream
     // did not complete, so a fetch still in flight for it stops as well.
     if (!bodyEnded && this.#state !== "complete" && !signal.aborted) this.controller.abort();
-    if (this.#state === "complete") this.#onComplete?.(this.#accumulator.toCompletion());
-    else this.#onIncomplete?.();
+    this.#settleDone?.();
   }
 }
 

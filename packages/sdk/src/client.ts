@@ -8,7 +8,7 @@ import { createAuthFetch } from "./internal/auth-fetch.js";
 import { sleep } from "./internal/sleep.js";
 import { type ClientTokens, createTokenSource } from "./internal/token-source.js";
 import { Models } from "./models.js";
-import type { AccessToken } from "./oauth.js";
+import { type AccessToken, DEFAULT_TIMEOUT } from "./oauth.js";
 import { baseHeaders, type Transport } from "./request.js";
 import { DEFAULT_RETRY_POLICY } from "./retry.js";
 import type { FetchFunction, TokenProviderResult } from "./types.js";
@@ -44,7 +44,8 @@ export interface GlooOptions {
    */
   maxRetries?: number | undefined;
   /**
-   * Milliseconds for a whole JSON request, or until a stream's response headers arrive.
+   * Milliseconds for each attempt of a JSON request, or until a stream's response headers arrive;
+   * the wait for the access token counts towards it. The token request's attempts get it too.
    * @default 600_000
    */
   timeout?: number | undefined;
@@ -144,7 +145,7 @@ function createTransport(baseURL: string, options: GlooOptions, tokens: ClientTo
     tokens,
     headers: baseHeaders(lowerCaseKeys(options.defaultHeaders ?? {})),
     maxRetries: maxRetriesOf(options),
-    timeout: positive("timeout", options.timeout, 600_000),
+    timeout: timeoutOf(options),
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     sleep: options.sleep ?? sleep,
@@ -161,6 +162,7 @@ function createTokens(baseURL: string, options: GlooOptions): ClientTokens {
     scope: options.scope,
     refreshMarginSeconds: nonNegative("refreshMarginSeconds", options.refreshMarginSeconds, 60),
     maxRetries: maxRetriesOf(options),
+    timeout: timeoutOf(options),
     fetch: fetchOf(options),
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
@@ -172,6 +174,10 @@ function createTokens(baseURL: string, options: GlooOptions): ClientTokens {
 // fetch is called with a `this` other than the window.
 function fetchOf(options: GlooOptions): typeof fetch {
   return options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+}
+
+function timeoutOf(options: GlooOptions): number {
+  return positive("timeout", options.timeout, DEFAULT_TIMEOUT);
 }
 
 function maxRetriesOf(options: GlooOptions): number {

@@ -3,19 +3,16 @@
 import type { ChatCompletionStream } from "./chat-stream.js";
 import type { Gloo } from "./client.js";
 import { GlooError } from "./errors.js";
-import { withCompletionHook } from "./internal/completion-hook.js";
 import { isRecord } from "./internal/error-body.js";
 import { estimateMessageTokens } from "./internal/token-estimate.js";
+import { type RoutingChoice, routingMechanisms, toRouting, withoutRouting } from "./routing.js";
 import type {
   ChatCompletion,
   ChatCompletionAssistantMessageParam,
-  ChatCompletionCreateParams,
   ChatCompletionCreateParamsBase,
-  ChatCompletionCreateParamsV2,
   ChatCompletionCreateParamsV2Base,
   ChatCompletionMessage,
   ChatCompletionMessageParam,
-  ChatCompletionRouting,
   RequestOptions,
   WithRequestId,
 } from "./types.js";
@@ -37,12 +34,13 @@ export interface ConversationInit {
   api?: "v1" | "v2" | undefined;
 }
 
-/** Extra request fields for one `send()` or `stream()` (messages always come from the conversation). */
+/**
+ * Extra request fields for one `send()` or `stream()` (messages always come from the
+ * conversation). On v2, a routing field here replaces the conversation's routing.
+ */
 export type ConversationParams = Partial<Omit<ChatCompletionCreateParamsBase, "messages" | "stream">> &
-  Partial<Omit<ChatCompletionCreateParamsV2Base, "messages" | "stream">> & {
-    auto_routing?: boolean;
-    model_family?: string;
-  };
+  Partial<Omit<ChatCompletionCreateParamsV2Base, "messages" | "stream">> &
+  RoutingChoice;
 
 /** The JSON form of a conversation. */
 export interface ConversationJSON {
@@ -50,6 +48,8 @@ export interface ConversationJSON {
   system?: string;
   messages: ChatCompletionMessageParam[];
   model?: string;
+  /** The endpoint it talks to; absent in files written before it was kept, which meant v2. */
+  api?: "v1" | "v2";
 }
 
 const ROLES = new Set(["user", "assistant", "tool", "system", "developer"]);
@@ -80,9 +80,7 @@ export class Conversation {
 
   /** Every message as it will be sent: the system prompt first, then the turns. */
   get messages(): readonly ChatCompletionMessageParam[] {
-    return this.#system === undefined
-      ? [...this.#turns]
-      : [{ role: "system", content: this.#system }, ...this.#turns];
+    return this.#messagesToSend();
   }
 
   /** Sets (replaces) the system prompt. */
@@ -112,11 +110,10 @@ export class Conversation {
     const client = this.#requireClient("send");
     const appended = this.#appendUser(text);
     try {
-      const completion = (await this.#create(
-        client,
-        this.#request(params, false),
-        options,
-      )) as WithRequestId<ChatCompletion>;
+      const completion =
+        this.#api === "v1"
+          ? await client.chat.completions.create(this.#v1Request(params), options)
+          : await client.v2.chat.completions.create(this.#v2Request(params), options);
       this.#appendReply(completion);
       return completion;
     } catch (error) {
@@ -137,16 +134,21 @@ export class Conversation {
   ): Promise<ChatCompletionStream> {
     const client = this.#requireClient("stream");
     const appended = this.#appendUser(text);
-    const hooked = withCompletionHook(options, {
-      complete: (completion) => this.#appendReply(completion),
-      incomplete: () => this.#undoUser(appended),
-    });
+    let stream: ChatCompletionStream;
     try {
-      return (await this.#create(client, this.#request(params, true), hooked)) as ChatCompletionStream;
+      stream =
+        this.#api === "v1"
+          ? await client.chat.completions.create({ ...this.#v1Request(params), stream: true }, options)
+          : await client.v2.chat.completions.create({ ...this.#v2Request(params), stream: true }, options);
     } catch (error) {
       this.#undoUser(appended);
       throw error;
     }
+    stream.done.then(
+      (completion) => this.#appendReply(completion),
+      () => this.#undoUser(appended),
+    );
+    return stream;
   }
 
   /**
@@ -190,6 +192,7 @@ export class Conversation {
       ...(this.#system === undefined ? {} : { system: this.#system }),
       messages: structuredClone(this.#turns),
       ...(this.#model === undefined ? {} : { model: this.#model }),
+      api: this.#api,
     };
   }
 
@@ -203,6 +206,7 @@ export class Conversation {
       ...(data.system === undefined ? {} : { system: data.system }),
       messages: data.messages,
       ...(data.model === undefined ? {} : { model: data.model }),
+      ...(data.api === undefined ? {} : { api: data.api }),
       ...(client === undefined ? {} : { client }),
     });
   }
@@ -216,29 +220,32 @@ export class Conversation {
     return this.#client;
   }
 
-  // The request is assembled at run time from the conversation's state; the guard checks it.
-  #create(
-    client: Gloo,
-    request: Record<string, unknown>,
-    options: RequestOptions | undefined,
-  ): Promise<ChatCompletion | ChatCompletionStream> {
-    return this.#api === "v1"
-      ? client.chat.completions.create(request as unknown as ChatCompletionCreateParams, options)
-      : client.v2.chat.completions.create(request as unknown as ChatCompletionCreateParamsV2, options);
+  // v1 routes by `model` alone: the caller's, else the conversation's (else the platform's default).
+  #v1Request(params: ConversationParams) {
+    const model = params.model ?? this.#model;
+    return {
+      ...withoutRouting(params),
+      ...(model === undefined ? {} : { model }),
+      messages: this.#messagesToSend(),
+    };
   }
 
-  #request(params: ConversationParams, stream: boolean): Record<string, unknown> {
-    const request: Record<string, unknown> = { ...this.#routing(params), ...params, messages: this.messages };
-    if (stream) request.stream = true;
-    return request;
+  // v2 needs exactly one routing: the caller's, else the conversation's model, else auto routing.
+  #v2Request(params: ConversationParams) {
+    const chosen: RoutingChoice =
+      routingMechanisms(params).length > 0
+        ? params
+        : this.#model === undefined
+          ? { auto_routing: true }
+          : { model: this.#model };
+    return { ...withoutRouting(params), ...toRouting(chosen), messages: this.#messagesToSend() };
   }
 
-  // v2 needs exactly one routing field: the caller's, else the conversation's model, else auto.
-  #routing(params: ConversationParams): Partial<ChatCompletionRouting> {
-    if (params.model !== undefined || params.auto_routing !== undefined || params.model_family !== undefined)
-      return {};
-    if (this.#model !== undefined) return { model: this.#model };
-    return this.#api === "v2" ? { auto_routing: true } : {};
+  // A fresh array each time: the caller may keep or change it without touching the history.
+  #messagesToSend(): ChatCompletionMessageParam[] {
+    return this.#system === undefined
+      ? [...this.#turns]
+      : [{ role: "system", content: this.#system }, ...this.#turns];
   }
 
   #appendUser(text: string | undefined): ChatCompletionMessageParam | undefined {
@@ -284,6 +291,8 @@ function parseConversationJSON(json: unknown): ConversationJSON {
   if (json.version !== 1) throw fail(`unsupported version ${JSON.stringify(json.version)} (expected 1)`);
   if (json.system !== undefined && typeof json.system !== "string") throw fail("system must be a string");
   if (json.model !== undefined && typeof json.model !== "string") throw fail("model must be a string");
+  if (json.api !== undefined && json.api !== "v1" && json.api !== "v2")
+    throw fail('api must be "v1" or "v2"');
   if (!Array.isArray(json.messages)) throw fail("messages must be an array");
   json.messages.forEach((message, index) => {
     if (!isRecord(message) || typeof message.role !== "string" || !ROLES.has(message.role)) {

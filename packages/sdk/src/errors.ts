@@ -7,10 +7,19 @@ import type { ChatCompletionChunk, PlatformErrorObject } from "./types.js";
 /** The base class of every error the SDK throws. */
 export class GlooError extends Error {
   override name = "GlooError";
+  /**
+   * The request id of the response the error came from (`x-request-id`, else the platform's
+   * `trace_id`), when there was one; quote it to support. Streams set it on every error they raise.
+   */
+  requestId: string | undefined;
 
-  /** A JSON form safe to log: name, message and the subclass's data fields. */
+  /** A JSON form safe to log: name, message, the request id when known, and the subclass's data fields. */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message };
+    return {
+      name: this.name,
+      message: this.message,
+      ...(this.requestId === undefined ? {} : { requestId: this.requestId }),
+    };
   }
 }
 
@@ -39,14 +48,14 @@ export class APIError extends GlooError {
   readonly headers: Headers;
   /** The parsed JSON body, or its text when it was not JSON. */
   readonly body: unknown;
-  /** The `x-request-id` header, else the platform's `trace_id`; quote it to support. */
-  readonly requestId: string | undefined;
   /** The platform's error code (`"forbidden"`, `2006`, …) when it sent one. */
   readonly code: string | number | undefined;
   /** The platform's error type (`"service_unavailable_error"`, …) when it sent one. */
   readonly type: string | undefined;
   /** The platform's own retry verdict (`error.retryable`) when it sent one. */
   readonly retryable: boolean | undefined;
+  /** The method and URL the request was sent to, when known (e.g. the token endpoint's). */
+  readonly target: RequestTarget | undefined;
 
   constructor(status: number, body: unknown, headers: Headers, target?: RequestTarget) {
     const described = describeErrorBody(body);
@@ -59,6 +68,7 @@ export class APIError extends GlooError {
     this.code = described.code;
     this.type = described.type;
     this.retryable = described.retryable;
+    this.target = target;
   }
 
   /** Builds the subclass that matches `status` (400 → BadRequestError, …, ≥500 → InternalServerError). */
@@ -75,6 +85,7 @@ export class APIError extends GlooError {
       type: this.type,
       retryable: this.retryable,
       requestId: this.requestId,
+      url: this.target?.url,
     };
   }
 }
@@ -209,17 +220,19 @@ export class APIUserAbortError extends GlooError {
   }
 }
 
-/** The token endpoint refused the credentials, with RFC 6749 §5.2's `error` and `error_description`. */
+/**
+ * The token endpoint refused the request with an OAuth2 error (RFC 6749 §5.2: a 400, 401 or 403
+ * whose body names an `error`), e.g. `invalid_client`. Any other failure of the token request (a
+ * 5xx, a 404, no answer) is an `APIError` or `APIConnectionError`, retried like any request.
+ */
 export class OAuthError extends GlooError {
   override name = "OAuthError";
-  /** HTTP status of the token response (0 when the answer was unusable rather than an error). */
+  /** HTTP status of the token response: 400, 401 or 403. */
   readonly status: number;
   /** RFC 6749 error code: `invalid_client`, `invalid_scope`, …, or `invalid_response`. */
   readonly error: string;
   /** Human-readable detail from the token endpoint, when it sent one. */
   readonly errorDescription: string | undefined;
-  /** The `x-request-id` header of the token response, when present. */
-  readonly requestId: string | undefined;
 
   constructor(options: {
     status: number;
@@ -228,9 +241,7 @@ export class OAuthError extends GlooError {
     requestId?: string | undefined;
   }) {
     const detail = options.errorDescription ? `: ${options.errorDescription}` : "";
-    super(
-      `Token request failed (${options.status || "no status"}) ${options.error}${detail}${oauthHint(options.error)}`,
-    );
+    super(`Token request failed (${options.status}) ${options.error}${detail}${oauthHint(options.error)}`);
     this.status = options.status;
     this.error = options.error;
     this.errorDescription = options.errorDescription;
@@ -252,8 +263,6 @@ function oauthHint(error: string): string {
   if (error === "invalid_client")
     return " — check GLOO_CLIENT_ID and GLOO_CLIENT_SECRET (Studio → API credentials).";
   if (error === "invalid_scope") return ' — the client needs the "api/access" scope.';
-  if (/^http_\d{3}$/.test(error))
-    return " — the answer was not an OAuth2 error: is baseURL the platform's root (POST <baseURL>/oauth2/token)?";
   return "";
 }
 
@@ -262,8 +271,6 @@ export class StreamError extends GlooError {
   override name = "StreamError";
   /** The platform's error object (may be empty when the chunk carried none). */
   readonly error: PlatformErrorObject;
-  /** The request id of the stream's response. */
-  readonly requestId: string | undefined;
   /** The chunk that reported the error. */
   readonly chunk: ChatCompletionChunk | undefined;
 

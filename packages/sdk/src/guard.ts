@@ -3,6 +3,7 @@
 // be the user's) and answers with a message that says how to fix them.
 import { RequestValidationError } from "./errors.js";
 import { isRecord } from "./internal/error-body.js";
+import { routingMechanism } from "./routing.js";
 
 const ROLES = new Set(["system", "developer", "user", "assistant", "tool"]);
 const ROLE_LIST = "system, developer, user, assistant, tool";
@@ -56,18 +57,7 @@ function checkMessage(message: unknown, index: number): void {
  * `auto_routing: true`, `model`, `model_family` (docs.gloo.com/api-reference/completions/v2).
  */
 export function guardRouting(params: Record<string, unknown>): void {
-  const auto = params.auto_routing === true;
-  const model = typeof params.model === "string" && params.model !== "";
-  const family = typeof params.model_family === "string" && params.model_family !== "";
-  if (Number(auto) + Number(model) + Number(family) === 1) return;
-  const chosen = [auto && "auto_routing: true", model && "model", family && "model_family"].filter(
-    (name) => name !== false,
-  );
-  const problem = chosen.length === 0 ? "none is set" : `${chosen.join(" and ")} are all set`;
-  throw new RequestValidationError(
-    "routing",
-    `v2 needs exactly one of auto_routing: true, model or model_family, but ${problem}.`,
-  );
+  routingMechanism(params);
 }
 
 /**

@@ -1,3 +1,4 @@
+export type { APIPromise, WithResponse } from "./api-promise.js";
 export { ChatCompletions, ChatCompletionsV2 } from "./chat-completions.js";
 export {
   ChatCompletionStream,
@@ -51,12 +52,22 @@ export {
 export {
   type AttemptFailure,
   DEFAULT_RETRY_POLICY,
+  isRetryableError,
   isRetryableStatus,
   type RetryPolicy,
   retryDelay,
   retryHintMs,
   shouldRetry,
 } from "./retry.js";
+export {
+  ROUTING_FIELDS,
+  type RoutingChoice,
+  type RoutingMechanism,
+  routingMechanism,
+  routingMechanisms,
+  toRouting,
+  withoutRouting,
+} from "./routing.js";
 export {
   createSSEParser,
   DEFAULT_MAX_EVENT_SIZE,

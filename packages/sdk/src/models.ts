@@ -1,4 +1,5 @@
 // The public model catalogue (docs.gloo.com/api-reference/general/overview): `GET /platform/v2/models`, no token needed.
+import { type APIPromise, apiPromise } from "./api-promise.js";
 import { GlooError } from "./errors.js";
 import { requestJSON, type Transport } from "./request.js";
 import type { ModelList, RequestOptions, WithRequestId } from "./types.js";
@@ -21,17 +22,20 @@ export class Models {
    * Lists the models the platform offers; works without credentials.
    * @example const { data } = await gloo.models.list(); console.log(data.map((model) => model.id));
    */
-  async list(options: RequestOptions = {}): Promise<WithRequestId<ModelList>> {
-    const list = await requestJSON<ModelList>(
-      this.#transport,
-      { method: "GET", path: "/platform/v2/models", auth: false },
-      options,
-    );
-    if (!Array.isArray(list.data)) {
-      throw new GlooError(
-        `GET /platform/v2/models answered without a data array; is baseURL (${this.#transport.baseURL}) the platform?`,
-      );
-    }
-    return list;
+  list(options: RequestOptions = {}): APIPromise<WithRequestId<ModelList>> {
+    let answered: Response | undefined;
+    const request = { method: "GET", path: "/platform/v2/models", auth: false } as const;
+    const checked = requestJSON<ModelList>(this.#transport, request, options)
+      .withResponse()
+      .then(({ data, response }) => {
+        answered = response;
+        if (!Array.isArray(data.data)) {
+          throw new GlooError(
+            `GET /platform/v2/models answered without a data array; is baseURL (${this.#transport.baseURL}) the platform?`,
+          );
+        }
+        return data;
+      });
+    return apiPromise(checked, () => answered as Response);
   }
 }

@@ -1,8 +1,11 @@
 // OAuth2 client-credentials token request (RFC 6749 §4.4) against Gloo's `/oauth2/token`
 // (docs.gloo.com/tutorials/authentication), and the AccessToken value that never prints its secret part.
-import { APIConnectionError, APIUserAbortError, OAuthError } from "./errors.js";
+import { APIError, GlooError, OAuthError, type RequestTarget } from "./errors.js";
 import { isRecord } from "./internal/error-body.js";
 import { readBody } from "./internal/read-body.js";
+import { sleep } from "./internal/sleep.js";
+import { type ApiRequest, baseHeaders, send, type Transport } from "./request.js";
+import { DEFAULT_RETRY_POLICY } from "./retry.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
@@ -82,48 +85,82 @@ export interface ClientCredentialsOptions {
   clientId: string;
   clientSecret: string;
   /** @default "api/access" */
-  scope?: string;
+  scope?: string | undefined;
   /** @default globalThis.fetch */
-  fetch?: typeof fetch;
-  signal?: AbortSignal;
-  /** Clock for `expiresAt`. @default Date.now */
-  now?: () => number;
+  fetch?: typeof fetch | undefined;
+  /** Aborts the request and its retry waits. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Milliseconds per attempt.
+   * @default 600_000
+   */
+  timeout?: number | undefined;
+  /**
+   * Retries after a 408, 409, 429, 5xx or connection failure, as for every request.
+   * @default 2
+   */
+  maxRetries?: number | undefined;
+  /** Clock for `expiresAt` and date hints. @default Date.now */
+  now?: (() => number) | undefined;
+  /** Sleep seam for tests (retry waits). @default a setTimeout-based sleep */
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+  /** Randomness seam for tests (retry jitter). @default Math.random */
+  random?: (() => number) | undefined;
 }
 
 /**
  * Requests a token with the client-credentials grant: HTTP Basic credentials, form body
- * `grant_type=client_credentials&scope=api/access`. Failures raise an {@link OAuthError}.
+ * `grant_type=client_credentials&scope=api/access`, sent through the same pipeline as every
+ * request (timeout, signal, retries). The endpoint's OAuth2 refusals (RFC 6749 §5.2) raise an
+ * {@link OAuthError}; any other failing answer an `APIError`, no answer an `APIConnectionError`.
  * @example const token = await requestClientCredentialsToken({ baseURL, clientId, clientSecret });
  */
-export async function requestClientCredentialsToken(options: ClientCredentialsOptions): Promise<AccessToken> {
+export function requestClientCredentialsToken(options: ClientCredentialsOptions): Promise<AccessToken> {
   const now = options.now ?? Date.now;
-  const doFetch = options.fetch ?? globalThis.fetch;
-  const url = `${options.baseURL.replace(/\/+$/, "")}/oauth2/token`;
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const transport: Transport = {
+    baseURL: options.baseURL.replace(/\/+$/, ""),
+    fetch: doFetch,
+    tokens: undefined,
+    headers: NO_HEADERS,
+    maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
+    timeout: options.timeout ?? DEFAULT_TIMEOUT,
+    now,
+    random: options.random ?? Math.random,
+    sleep: options.sleep ?? sleep,
+  };
+  const request: ApiRequest = {
+    method: "POST",
+    path: "/oauth2/token",
+    auth: false,
+    headers: {
+      authorization: basicAuthorization(options.clientId, options.clientSecret),
+      "content-type": "application/x-www-form-urlencoded",
+      accept: "application/json",
+    },
+    body: `grant_type=client_credentials&scope=${formEncode(options.scope ?? "api/access")}`,
+    toError: (status, body, headers, target) => tokenError(status, body, headers, target, options),
+  };
   const startedAt = now();
-  let response: Response;
-  try {
-    response = await doFetch(url, {
-      method: "POST",
-      headers: {
-        authorization: basicAuthorization(options.clientId, options.clientSecret),
-        "content-type": "application/x-www-form-urlencoded",
-        accept: "application/json",
-      },
-      body: `grant_type=client_credentials&scope=${formEncode(options.scope ?? "api/access")}`,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } catch (error) {
-    if (options.signal?.aborted) throw new APIUserAbortError({ cause: error });
-    throw new APIConnectionError({
-      message: `Token request to POST ${url} failed to connect.`,
-      cause: error,
-    });
-  }
-  const body = await readBody(response);
-  const requestId = response.headers.get("x-request-id") ?? undefined;
-  if (!response.ok) throw oauthErrorFrom(response.status, body, requestId, options);
-  return accessTokenFrom(body, response.status, requestId, startedAt);
+  return send(
+    transport,
+    request,
+    options.signal ? { signal: options.signal } : {},
+    async (response, attempt) => {
+      try {
+        const body = await readBody(response);
+        return accessTokenFrom(body, response.status, `${transport.baseURL}${request.path}`, startedAt);
+      } finally {
+        attempt.dispose();
+      }
+    },
+  );
 }
+
+/** The default milliseconds per attempt, the same for the token request as for API calls. */
+export const DEFAULT_TIMEOUT = 600_000;
+
+const NO_HEADERS = baseHeaders({});
 
 // RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding. The encoded text is
 // pure ASCII, so btoa (available in browsers, edge runtimes and Node) needs no UTF-8 step.
@@ -136,23 +173,35 @@ function formEncode(value: string): string {
   return encodeURIComponent(value).replaceAll("%2F", "/");
 }
 
-function oauthErrorFrom(
+// RFC 6749 §5.2: an OAuth2 error is a 400 (or 401 for client authentication) whose JSON body names
+// an `error`; some servers use 403 for a refused scope. Anything else is an ordinary failed request.
+function tokenError(
   status: number,
   body: unknown,
-  requestId: string | undefined,
+  headers: Headers,
+  target: RequestTarget,
   credentials: { clientId: string; clientSecret: string },
-): OAuthError {
-  const record = isRecord(body) ? body : {};
-  const error = typeof record.error === "string" && record.error !== "" ? record.error : `http_${status}`;
-  const description =
-    typeof record.error_description === "string"
-      ? record.error_description
-      : typeof body === "string" && body !== ""
-        ? body
-        : undefined;
-  // Redacted before shortening, so a secret cut in half at the edge cannot slip through.
-  const errorDescription = redact(description, credentials)?.slice(0, 300);
-  return new OAuthError({ status, error, errorDescription, requestId });
+): GlooError {
+  const record = isRecord(body) ? body : undefined;
+  const oauth = (status === 400 || status === 401 || status === 403) && typeof record?.error === "string";
+  if (!oauth || record?.error === "")
+    return APIError.generate(status, redactBody(body, credentials), headers, target);
+  const description = typeof record.error_description === "string" ? record.error_description : undefined;
+  return new OAuthError({
+    status,
+    error: record.error as string,
+    // Redacted before shortening, so a secret cut in half at the edge cannot slip through.
+    errorDescription: redact(description, credentials)?.slice(0, 300),
+    requestId: headers.get("x-request-id") ?? undefined,
+  });
+}
+
+// A non-OAuth answer becomes an APIError whose message quotes its body: redact that too.
+function redactBody(body: unknown, credentials: { clientId: string; clientSecret: string }): unknown {
+  if (typeof body === "string") return redact(body, credentials)?.slice(0, 300);
+  if (body === undefined || credentials.clientSecret === "") return body;
+  const text = JSON.stringify(body);
+  return text.includes(credentials.clientSecret) ? redact(text, credentials)?.slice(0, 300) : body;
 }
 
 // An error page that echoes the request must not carry the secret into our message, whether
@@ -178,19 +227,13 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function accessTokenFrom(
-  body: unknown,
-  status: number,
-  requestId: string | undefined,
-  startedAt: number,
-): AccessToken {
+// A 2xx that is not a token (RFC 6749 §5.1) is no OAuth2 error either: usually the base URL points
+// at some other server. Not retried: the same answer would come back.
+function accessTokenFrom(body: unknown, status: number, url: string, startedAt: number): AccessToken {
   const invalid = (what: string) =>
-    new OAuthError({
-      status,
-      error: "invalid_response",
-      errorDescription: `token response ${what}`,
-      requestId,
-    });
+    new GlooError(
+      `The token endpoint (POST ${url}) answered ${status} with a body that ${what}: is baseURL the platform's root?`,
+    );
   if (!isRecord(body)) throw invalid("is not a JSON object");
   if (typeof body.access_token !== "string" || body.access_token === "") throw invalid("has no access_token");
   const expiresIn = Number(body.expires_in);

@@ -1,19 +1,22 @@
-// The request pipeline every API call goes through: auth header, per-attempt timeout, one token
-// refresh after a 401, and retries as `retry.ts` decides. JSON calls are timed as a whole; stream
-// calls only until the response headers arrive (the stream times its own idle gaps).
-import { APIConnectionError, APIError, APIUserAbortError, GlooError } from "./errors.js";
+// The request pipeline every request goes through, the token request included: auth header,
+// per-attempt timeout (which also covers the wait for the access token), one token refresh after a
+// 401, and retries as `retry.ts` decides. JSON calls are timed as a whole; stream calls only until
+// the response headers arrive (the stream times its own idle gaps).
+import { type APIPromise, apiPromise } from "./api-promise.js";
+import { APIError, APIUserAbortError, GlooError, type RequestTarget } from "./errors.js";
 import { Attempt } from "./internal/attempt.js";
 import { isRecord } from "./internal/error-body.js";
 import { readBody } from "./internal/read-body.js";
 import { attachRequestId } from "./internal/request-id.js";
 import type { AccessToken } from "./oauth.js";
-import { retryDelay, shouldRetry } from "./retry.js";
+import { isRetryableError, retryDelay } from "./retry.js";
 import type { RequestOptions, WithRequestId } from "./types.js";
 
 /** Where tokens come from: a cache that can renew, or a fixed token that cannot. */
 export interface TokenSource {
+  /** Resolves to a valid token; `signal` ends this caller's wait (the shared token request may go on). */
   get(options?: { signal?: AbortSignal }): Promise<AccessToken>;
-  /** The cached token when it is fresh, without waiting: saves the hot path a promise. */
+  /** The cached token while it is valid, without waiting: saves the hot path a promise. */
   peek(): AccessToken | undefined;
   invalidate(token: string): void;
   /** False for a bring-your-own token: a 401 then cannot be cured by refreshing. */
@@ -65,6 +68,10 @@ export interface ApiRequest {
   auth: boolean;
   /** Asks for `text/event-stream` and keeps the body open for the caller. */
   stream?: boolean;
+  /** Headers that replace the JSON ones (the token request sends a form with Basic credentials). */
+  headers?: Readonly<Record<string, string>>;
+  /** Turns a non-2xx answer into its error. @default APIError.generate */
+  toError?: (status: number, body: unknown, headers: Headers, target: RequestTarget) => GlooError;
 }
 
 /** A response whose headers arrived, with the controller that still governs its body. */
@@ -81,9 +88,14 @@ export function requestJSON<T extends object>(
   transport: Transport,
   request: ApiRequest,
   options: RequestOptions = {},
-): Promise<WithRequestId<T>> {
+): APIPromise<WithRequestId<T>> {
+  let answered: Response | undefined;
+  const read = (response: Response, attempt: Attempt, sent: ApiRequest) => {
+    answered = response;
+    return readJSON<T>(response, attempt, sent);
+  };
   // No async layer of its own: the pipeline's promise is the caller's.
-  return send(transport, request, options, readJSON<T>);
+  return apiPromise(send(transport, request, options, read), () => answered as Response);
 }
 
 // The body is read inside the attempt, so the timeout and retries cover it too. A body that is
@@ -131,7 +143,8 @@ export function requestStream(
   });
 }
 
-async function send<R>(
+/** Sends a request through the pipeline; `onSuccess` reads a 2xx answer inside the attempt. */
+export async function send<R>(
   transport: Transport,
   request: ApiRequest,
   options: RequestOptions,
@@ -143,10 +156,12 @@ async function send<R>(
   let refreshed = false;
   for (;;) {
     if (options.signal?.aborted) throw new APIUserAbortError({ cause: options.signal.reason });
-    const token = request.auth
-      ? (transport.tokens?.peek()?.accessToken ?? (await bearerToken(transport, options.signal)))
-      : undefined;
+    // Created before the token is awaited, so the call's timeout and signal bound that wait too.
     const attempt = new Attempt(options.signal, options.timeout ?? transport.timeout);
+    // The cached token needs no promise: the hot path awaits only when there is none.
+    const token = request.auth
+      ? (transport.tokens?.peek()?.accessToken ?? (await waitForToken(transport, attempt)))
+      : undefined;
     let failure: GlooError;
     let headers: Headers | undefined;
     try {
@@ -167,33 +182,29 @@ async function send<R>(
         continue;
       }
       const body = await readBody(response);
-      failure = APIError.generate(response.status, body, response.headers, { method: request.method, url });
+      const target = { method: request.method, url };
+      failure = (request.toError ?? APIError.generate)(response.status, body, response.headers, target);
     } catch (error) {
       failure = attempt.classify(error, `${request.method} ${url}`);
     }
     attempt.dispose();
-    if (!isRetryable(failure, retries, maxRetries)) throw failure;
+    if (retries >= maxRetries || !isRetryableError(failure)) throw failure;
     await transport.sleep(retryDelay(retries, headers, transport), options.signal);
     retries++;
   }
 }
 
-function isRetryable(failure: GlooError, retries: number, maxRetries: number): boolean {
-  if (failure instanceof APIError) {
-    return shouldRetry({ status: failure.status, retryable: failure.retryable }, retries, maxRetries);
-  }
-  // Connection failures and timeouts are retried; aborts, OAuth and parse errors are not.
-  return failure instanceof APIConnectionError && shouldRetry({}, retries, maxRetries);
-}
-
-async function bearerToken(
-  transport: Transport,
-  signal: AbortSignal | undefined,
-): Promise<string | undefined> {
+// A wait for the token that the attempt's timeout and the caller's signal can end. A failed token
+// request is thrown as it is: it was already retried by its own pass through this pipeline.
+async function waitForToken(transport: Transport, attempt: Attempt): Promise<string | undefined> {
   const tokens = transport.tokens;
   if (!tokens) return undefined;
-  const token = await tokens.get(signal ? { signal } : {});
-  return token.accessToken;
+  try {
+    return (await tokens.get({ signal: attempt.controller.signal })).accessToken;
+  } catch (error) {
+    attempt.dispose();
+    throw attempt.classifyWait(error, "the access token");
+  }
 }
 
 // Precedence as before: the client's default headers override `accept`; the body's content type
@@ -205,8 +216,9 @@ function buildHeaders(
   token: string | undefined,
 ): Record<string, string> {
   const base = transport.headers;
-  const headers: Record<string, string> =
-    request.body === undefined
+  const headers: Record<string, string> = request.headers
+    ? { ...request.headers }
+    : request.body === undefined
       ? { ...(request.stream ? base.stream : base.json) }
       : { ...(request.stream ? base.streamWithBody : base.jsonWithBody) };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;

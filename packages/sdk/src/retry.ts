@@ -1,5 +1,6 @@
 // The retry policy, pure and in one place. Numbers follow openai-node: 2 retries,
 // exponential backoff from 0.5 s to 8 s with up to 25 % jitter, server hints honoured up to 60 s.
+import { APIConnectionError, APIError, StreamInterruptedError } from "./errors.js";
 
 /** Tunables of the retry policy. */
 export interface RetryPolicy {
@@ -54,6 +55,19 @@ export function shouldRetry(failure: AttemptFailure, retriesSoFar: number, maxRe
   // The platform's own verdict wins (`retryable` on the AI error object, docs.gloo.com/api-reference/general/errors).
   if (failure.retryable !== undefined) return failure.retryable;
   return failure.status === undefined || isRetryableStatus(failure.status);
+}
+
+/**
+ * Whether the failure an SDK call raised is worth trying again, by the same rules as the
+ * pipeline's own retries: an `APIError` by its status and the platform's `retryable` flag, a
+ * connection failure or timeout yes; an abort, an OAuth refusal, a guard or parse error, and a
+ * stream cut off after chunks were delivered, no. A proxy can answer `x-should-retry` with it.
+ * @example if (isRetryableError(error)) response.headers.set("x-should-retry", "true");
+ */
+export function isRetryableError(error: unknown): boolean {
+  if (error instanceof APIError)
+    return shouldRetry({ status: error.status, retryable: error.retryable }, 0, 1);
+  return error instanceof APIConnectionError && !(error instanceof StreamInterruptedError);
 }
 
 /**

@@ -52,6 +52,29 @@ describe("gloo.chat.completions (v1)", () => {
     expect(texts).toEqual(["Hel", "lo"]);
     expect(platform.apiRequests()[0]?.headers.get("accept")).toBe("text/event-stream");
   });
+
+  it("withResponse() gives the raw response beside the completion, the stream, or the error", async () => {
+    const platform = fakePlatform();
+    platform.reply(
+      Response.json(completionBody(), { headers: { "x-request-id": "r-1", "x-extra": "1" } }),
+      sseReply(textChunks("a"), "r-2"),
+      Response.json({ detail: "bad" }, { status: 400 }),
+    );
+    const gloo = new Gloo(platform.options());
+    const json = await gloo.chat.completions.create({ messages: hello }).withResponse();
+    expect(json.data.choices[0]?.message.content).toBe("Hello");
+    expect(json.response.headers.get("x-extra")).toBe("1");
+    const streamed = await gloo.chat.completions.create({ messages: hello, stream: true }).withResponse();
+    expect(streamed.response).toBe(streamed.data.response);
+    expect(streamed.response.headers.get("x-request-id")).toBe("r-2");
+    expect(await streamed.data.finalText()).toBe("a");
+    await expect(gloo.chat.completions.create({ messages: hello }).withResponse()).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(gloo.chat.completions.create({ messages: [] }).withResponse()).rejects.toBeInstanceOf(
+      RequestValidationError,
+    );
+  });
 });
 
 describe("gloo.v2.chat.completions", () => {

@@ -53,7 +53,6 @@ function openStream(
   options: {
     idleTimeout?: number;
     includeUsage?: boolean;
-    onComplete?: (c: ChatCompletion) => void;
     maxEventSize?: number;
   } = {},
 ) {
@@ -195,15 +194,93 @@ describe("ChatCompletionStream: how a stream ends", () => {
     expect(chunks).toHaveLength(3);
     expect(source.cancelled).toBe(1);
   });
+});
 
-  it("calls onComplete once with the assembled completion", async () => {
+describe("ChatCompletionStream: the public outcome", () => {
+  it("done resolves to the assembled completion however the stream is read", async () => {
     const source = controlledBody();
     source.send(text("x"));
+    source.send(text("y"));
+    source.send(finish());
+    source.send(usageChunk);
+    source.close();
+    const stream = openStream(source);
+    const done = stream.done;
+    expect(await collect(stream.textStream())).toEqual(["x", "y"]);
+    const completion = await done;
+    expect(completion.choices[0]?.message.content).toBe("xy");
+    expect(completion.usage).toEqual(usage);
+    expect(completion.requestId).toBe("req-123");
+    // Asked for after the end, it settles the same way, with the same object.
+    expect(await stream.done).toBe(completion);
+    expect(await stream.finalCompletion()).toBe(completion);
+  });
+
+  it("done rejects with the error the stream failed with, carrying the request id", async () => {
+    const source = controlledBody();
+    source.send(text("partial"));
+    source.fail(new Error("socket hang up"));
+    const stream = openStream(source);
+    const iterated = await collect(stream).catch((e: unknown) => e);
+    expect(iterated).toBeInstanceOf(StreamInterruptedError);
+    await expect(stream.done).rejects.toBe(iterated);
+    expect((iterated as StreamInterruptedError).requestId).toBe("req-123");
+  });
+
+  it("done rejects with APIUserAbortError when the reader leaves before the finish", async () => {
+    const source = controlledBody();
+    source.send(text("a"));
+    const stream = openStream(source);
+    for await (const _ of stream) break;
+    const error = await stream.done.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    expect((error as APIUserAbortError).requestId).toBe("req-123");
+    expect(source.cancelled).toBe(1);
+  });
+
+  it("toReadableStream re-encodes the chunks, and fromReadableStream reads them back", async () => {
+    const source = controlledBody();
+    source.send(text("he"));
+    source.send(text("llo"));
     source.send(finish());
     source.close();
-    const seen: ChatCompletion[] = [];
-    await collect(openStream(source, { onComplete: (c) => seen.push(c) }));
-    expect(seen.map((c) => c.choices[0]?.message.content)).toEqual(["x"]);
+    const copy = ChatCompletionStream.fromReadableStream(
+      openStream(source, { includeUsage: false }).toReadableStream(),
+    );
+    const chunks = await collect(copy);
+    expect(chunks).toEqual([text("he"), text("llo"), finish()]);
+    expect((await copy.done).choices[0]?.message.content).toBe("hello");
+  });
+
+  it("a StreamError survives the trip through toReadableStream as a StreamError", async () => {
+    const source = controlledBody();
+    const platformError = { type: "service_unavailable_error", code: 2002, message: "busy" };
+    source.send(text("partial"));
+    source.send({
+      ...meta,
+      choices: [{ index: 0, delta: {}, finish_reason: "error" }],
+      error: platformError,
+    });
+    const copy = ChatCompletionStream.fromReadableStream(openStream(source).toReadableStream());
+    const error = await copy.finalCompletion().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StreamError);
+    expect((error as StreamError).error).toEqual(platformError);
+  });
+
+  it("fromResponse reads a 2xx event stream and refuses any other status", async () => {
+    const source = controlledBody();
+    source.send(text("ok"));
+    source.send(finish());
+    source.close();
+    const response = new Response(source.stream, {
+      headers: { "content-type": "text/event-stream", "x-request-id": "r-7" },
+    });
+    const stream = ChatCompletionStream.fromResponse(response, { includeUsage: false });
+    expect(await stream.finalText()).toBe("ok");
+    expect(stream.requestId).toBe("r-7");
+    expect(() => ChatCompletionStream.fromResponse(new Response("no", { status: 500 }))).toThrow(
+      "needs a 2xx response, got 500",
+    );
   });
 });
 

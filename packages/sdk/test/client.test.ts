@@ -3,13 +3,18 @@ import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import {
   APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
   AuthenticationError,
   Gloo,
   GlooError,
+  type GlooOptions,
+  NotFoundError,
   OAuthError,
   RateLimitError,
 } from "@gloo-toolkit/sdk";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   BASE_URL,
   CLIENT_SECRET,
@@ -34,16 +39,38 @@ describe("tokens", () => {
     );
   });
 
-  it("renews the token ahead of expiry", async () => {
+  it("renews the token ahead of expiry in the background: callers keep the valid token", async () => {
     let time = 0;
-    const platform = fakePlatform({ tokenTtlSeconds: 3600 });
+    let answerToken: (() => void) | undefined;
+    const tokenReply = (n: number) => Response.json({ access_token: tokenValue(n), expires_in: 3600 });
+    const platform = fakePlatform({
+      tokenReplies: [
+        tokenReply(1),
+        // The renewal hangs until the test answers it.
+        () => new Promise<Response>((resolve) => (answerToken = () => resolve(tokenReply(2)))),
+      ],
+    });
     const gloo = new Gloo(platform.options({ now: () => time, refreshMarginSeconds: 120 }));
     await gloo.chat.completions.create({ messages: hello });
     time = 3_600_000 - 121_000;
     await gloo.chat.completions.create({ messages: hello });
     expect(platform.tokenRequests()).toHaveLength(1);
+    // Past the refresh point, still valid: the call completes with the old token while the
+    // renewal it started is still unanswered.
     time += 2_000;
+    const during = await withinSeconds(5, gloo.chat.completions.create({ messages: hello }));
+    expect(during.choices[0]?.message.content).toBe("Hello");
+    await vi.waitFor(() => expect(answerToken).toBeDefined());
+    expect(platform.tokenRequests()).toHaveLength(2);
+    expect(platform.apiRequests().map((r) => r.headers.get("authorization"))).toEqual([
+      `Bearer ${tokenValue(1)}`,
+      `Bearer ${tokenValue(1)}`,
+      `Bearer ${tokenValue(1)}`,
+    ]);
+    answerToken?.();
+    await vi.waitFor(async () => expect((await gloo.auth.getToken()).accessToken).toBe(tokenValue(2)));
     await gloo.chat.completions.create({ messages: hello });
+    expect(platform.apiRequests().at(-1)?.headers.get("authorization")).toBe(`Bearer ${tokenValue(2)}`);
     expect(platform.tokenRequests()).toHaveLength(2);
   });
 
@@ -298,6 +325,135 @@ describe("secrets never leak", () => {
         inspect(error, { depth: 5 }),
       ];
       for (const form of forms) for (const secret of forbidden) expect(form).not.toContain(secret);
+    }
+  });
+});
+
+/** Resolves as `promise` does, or rejects after `seconds`: a generous bound on a wait, not a timing assertion. */
+function withinSeconds<T>(seconds: number, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still pending after ${seconds} s`)), seconds * 1000);
+  });
+  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A loopback platform whose token endpoint answers as `token` says: "hang" accepts the request and
+ * never answers; a status list answers those statuses in turn, then tokens. Records what it saw.
+ */
+async function loopbackPlatform(token: "hang" | number[]) {
+  const statuses = token === "hang" ? [] : [...token];
+  const seen: string[] = [];
+  let tokenRequestsClosed = 0;
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    req.resume();
+    if (req.url === "/oauth2/token") {
+      res.on("close", () => (tokenRequestsClosed += 1));
+      if (token === "hang") return;
+      const status = statuses.shift();
+      if (status !== undefined) return void res.writeHead(status, { "content-type": "text/plain" }).end("no");
+      res.setHeader("content-type", "application/json");
+      return void res.end(JSON.stringify({ access_token: tokenValue(1), expires_in: 3600 }));
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(completionBody("loopback")));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    baseURL,
+    seen,
+    tokenRequestsClosed: () => tokenRequestsClosed,
+    client: (options: Partial<GlooOptions> = {}) =>
+      new Gloo({ baseURL, clientId: "id", clientSecret: CLIENT_SECRET, ...options }),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe("the token request is an ordinary request (loopback)", () => {
+  it("a token endpoint that never answers: `timeout` ends the call with a timeout error", async () => {
+    const platform = await loopbackPlatform("hang");
+    try {
+      const gloo = platform.client();
+      const call = gloo.chat.completions.create({ messages: hello }, { timeout: 500 });
+      const error = await withinSeconds(
+        5,
+        call.catch((e: unknown) => e),
+      );
+      expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+      expect((error as Error).message).toContain("while waiting for the access token");
+      // Nobody waits for the token any more, so its request was aborted, not left hanging.
+      await vi.waitFor(() => expect(platform.tokenRequestsClosed()).toBe(1));
+      expect(platform.seen).toEqual(["POST /oauth2/token"]);
+    } finally {
+      await platform.close();
+    }
+  });
+
+  it("a token endpoint that never answers: the caller's signal ends the call", async () => {
+    const platform = await loopbackPlatform("hang");
+    try {
+      const gloo = platform.client();
+      const controller = new AbortController();
+      const call = gloo.v2.chat.completions.create(
+        { auto_routing: true, messages: hello },
+        { signal: controller.signal },
+      );
+      await vi.waitFor(() => expect(platform.seen).toEqual(["POST /oauth2/token"]));
+      controller.abort();
+      const error = await withinSeconds(
+        5,
+        call.catch((e: unknown) => e),
+      );
+      expect(error).toBeInstanceOf(APIUserAbortError);
+      await vi.waitFor(() => expect(platform.tokenRequestsClosed()).toBe(1));
+      // An already aborted signal never reaches the network.
+      await expect(
+        gloo.chat.completions.create({ messages: hello }, { signal: controller.signal }),
+      ).rejects.toBeInstanceOf(APIUserAbortError);
+      expect(platform.seen).toHaveLength(1);
+    } finally {
+      await platform.close();
+    }
+  });
+
+  it("a token endpoint answering 503 once, then a token: the call succeeds", async () => {
+    const platform = await loopbackPlatform([503]);
+    try {
+      const gloo = platform.client({ sleep: async () => {} });
+      const completion = await gloo.chat.completions.create({ messages: hello });
+      expect(completion.choices[0]?.message.content).toBe("loopback");
+      expect(platform.seen).toEqual([
+        "POST /oauth2/token",
+        "POST /oauth2/token",
+        "POST /ai/v1/chat/completions",
+      ]);
+    } finally {
+      await platform.close();
+    }
+  });
+
+  it("a 404 from the token endpoint is an APIError with status 404 naming the base URL", async () => {
+    const platform = await loopbackPlatform([404]);
+    try {
+      const error = await platform
+        .client()
+        .chat.completions.create({ messages: hello })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect(error).toBeInstanceOf(APIError);
+      expect((error as APIError).status).toBe(404);
+      expect((error as APIError).message).toContain(platform.baseURL);
+      expect(error).not.toBeInstanceOf(OAuthError);
+      // Not retried (a 404 will not change) and no API request without a token.
+      expect(platform.seen).toEqual(["POST /oauth2/token"]);
+    } finally {
+      await platform.close();
     }
   });
 });

@@ -1,6 +1,13 @@
 import { APIUserAbortError, Conversation, Gloo, GlooError, StreamInterruptedError } from "@gloo-toolkit/sdk";
 import { describe, expect, it } from "vitest";
-import { completionReply, errorReply, fakePlatform, sseReply, textChunks } from "./helpers/fake-platform.js";
+import {
+  BASE_URL,
+  completionReply,
+  errorReply,
+  fakePlatform,
+  sseReply,
+  textChunks,
+} from "./helpers/fake-platform.js";
 
 const sentMessages = (platform: ReturnType<typeof fakePlatform>, index: number) =>
   JSON.parse(platform.apiRequests()[index]?.body ?? "{}");
@@ -174,8 +181,24 @@ describe("Conversation", () => {
         { role: "user", content: "a" },
         { role: "assistant", content: "b" },
       ],
+      api: "v2",
     });
     expect(restored.reset().messages).toEqual([{ role: "system", content: "Be kind." }]);
+  });
+
+  it("toJSON keeps which API the conversation talks to, and fromJSON restores it", async () => {
+    const platform = fakePlatform();
+    const gloo = new Gloo(platform.options());
+    const saved = JSON.stringify(gloo.conversation({ api: "v1" }).user("a").assistant("b"));
+    expect(JSON.parse(saved).api).toBe("v1");
+    await Conversation.fromJSON(saved, gloo).send("c");
+    expect(platform.apiRequests()[0]?.url).toBe(`${BASE_URL}/ai/v1/chat/completions`);
+    // A file written before the field existed means v2, the default.
+    await Conversation.fromJSON({ version: 1, messages: [] }, gloo).send("d");
+    expect(platform.apiRequests()[1]?.url).toBe(`${BASE_URL}/ai/v2/chat/completions`);
+    expect(() => Conversation.fromJSON({ version: 1, messages: [], api: "v3" })).toThrow(
+      'api must be "v1" or "v2"',
+    );
   });
 
   it.each([

@@ -144,13 +144,6 @@ describe("other errors", () => {
     expect(error.message).toContain("GLOO_CLIENT_SECRET");
   });
 
-  it("OAuthError for an answer that is not an OAuth2 error points at the base URL", () => {
-    const error = new OAuthError({ status: 404, error: "http_404" });
-    expect(error.message).toBe(
-      "Token request failed (404) http_404 — the answer was not an OAuth2 error: is baseURL the platform's root (POST <baseURL>/oauth2/token)?",
-    );
-  });
-
   it("StreamError exposes the platform error object", () => {
     const error = new StreamError({
       error: { message: "provider timed out", code: 2001, retryable: true, trace_id: "t1" },

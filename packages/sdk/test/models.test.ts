@@ -33,6 +33,16 @@ describe("gloo.models.list", () => {
     expect(platform.tokenRequests()).toHaveLength(0);
   });
 
+  it("withResponse() hands over the raw response (status, headers) beside the parsed list", async () => {
+    const platform = fakePlatform();
+    platform.reply(Response.json(catalogue, { headers: { date: "Tue, 01 Dec 2026 10:00:00 GMT" } }));
+    const gloo = new Gloo({ baseURL: BASE_URL, fetch: platform.fetch });
+    const { data, response } = await gloo.models.list().withResponse();
+    expect(data.data).toHaveLength(1);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("date")).toBe("Tue, 01 Dec 2026 10:00:00 GMT");
+  });
+
   it("says so when the answer is not a catalogue", async () => {
     const platform = fakePlatform();
     platform.reply(Response.json({ hello: "world" }));

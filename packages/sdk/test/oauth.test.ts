@@ -2,7 +2,12 @@ import { inspect } from "node:util";
 import {
   AccessToken,
   APIConnectionError,
+  AuthenticationError,
+  BadRequestError,
+  GlooError,
+  InternalServerError,
   maskToken,
+  NotFoundError,
   OAuthError,
   requestClientCredentialsToken,
 } from "@gloo-toolkit/sdk";
@@ -19,12 +24,17 @@ function recordingFetch(response: () => Response) {
   return { fetch: fetch as typeof globalThis.fetch, seen };
 }
 
+const sleeps: number[] = [];
 const options = (fetch: typeof globalThis.fetch) => ({
   baseURL: "https://platform.test/",
   clientId: "my id",
   clientSecret: SECRET,
   fetch,
   now: () => 1_000_000,
+  random: () => 0,
+  sleep: async (ms: number) => {
+    sleeps.push(ms);
+  },
 });
 
 describe("requestClientCredentialsToken", () => {
@@ -67,9 +77,11 @@ describe("requestClientCredentialsToken", () => {
       typeof body === "string" ? new Response(body) : Response.json(body),
     );
     const error = await requestClientCredentialsToken(options(fetch)).catch((e) => e);
-    expect(error).toBeInstanceOf(OAuthError);
-    expect(error.error).toBe("invalid_response");
+    // A 2xx that is not a token is no OAuth2 error (RFC 6749 §5.2), and not worth retrying.
+    expect(error).toBeInstanceOf(GlooError);
+    expect(error).not.toBeInstanceOf(OAuthError);
     expect(error.message).toContain(why);
+    expect(error.message).toContain("POST https://platform.test/oauth2/token");
   });
 
   it("raises RFC 6749 errors and never echoes the secret", async () => {
@@ -96,10 +108,59 @@ describe("requestClientCredentialsToken", () => {
         ),
     );
     const error = await requestClientCredentialsToken(options(fetch)).catch((e) => e);
-    expect(error.error).toBe("http_401");
-    expect(error.errorDescription).toBe(
+    // Not an OAuth2 error body, so an ordinary APIError with a numeric status.
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.status).toBe(401);
+    expect(error.message).toContain(
       "Bad request. Authorization: Basic [redacted] body: client_secret=[redacted]",
     );
+    expect(`${error.message} ${JSON.stringify(error)} ${JSON.stringify(error.body)}`).not.toContain(
+      encodeURIComponent(SECRET),
+    );
+  });
+
+  it("a 400 with an OAuth2 body is an OAuthError; a 400 without one a BadRequestError", async () => {
+    const oauth = recordingFetch(() => Response.json({ error: "invalid_scope" }, { status: 400 }));
+    const refused = await requestClientCredentialsToken(options(oauth.fetch)).catch((e) => e);
+    expect(refused).toBeInstanceOf(OAuthError);
+    expect(refused.error).toBe("invalid_scope");
+    const plain = recordingFetch(() => Response.json({ detail: "bad form" }, { status: 400 }));
+    const error = await requestClientCredentialsToken(options(plain.fetch)).catch((e) => e);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.status).toBe(400);
+    expect(oauth.seen).toHaveLength(1);
+    expect(plain.seen).toHaveLength(1);
+  });
+
+  it("a 503 once is retried like any request, then the token arrives", async () => {
+    const replies = [
+      new Response("down", { status: 503 }),
+      Response.json({ access_token: "abc", expires_in: 60 }),
+    ];
+    const { fetch, seen } = recordingFetch(() => replies.shift() as Response);
+    sleeps.length = 0;
+    const token = await requestClientCredentialsToken(options(fetch));
+    expect(token.accessToken).toBe("abc");
+    expect(seen).toHaveLength(2);
+    expect(sleeps).toEqual([500]);
+  });
+
+  it("a 503 every time ends as an InternalServerError with status 503 after the retries", async () => {
+    const { fetch, seen } = recordingFetch(() => new Response("down", { status: 503 }));
+    const error = await requestClientCredentialsToken(options(fetch)).catch((e) => e);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error.status).toBe(503);
+    expect(seen).toHaveLength(3);
+  });
+
+  it("a 404 is a NotFoundError whose message names the token endpoint under the base URL", async () => {
+    const { fetch, seen } = recordingFetch(() => new Response("Not Found", { status: 404 }));
+    const error = await requestClientCredentialsToken(options(fetch)).catch((e) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.status).toBe(404);
+    expect(error.message).toContain("https://platform.test/oauth2/token");
+    expect(error.target).toEqual({ method: "POST", url: "https://platform.test/oauth2/token" });
+    expect(seen).toHaveLength(1);
   });
 
   it("turns a network failure into an APIConnectionError", async () => {
@@ -107,6 +168,9 @@ describe("requestClientCredentialsToken", () => {
       throw new TypeError("fetch failed");
     }) as typeof globalThis.fetch;
     await expect(requestClientCredentialsToken(options(fetch))).rejects.toBeInstanceOf(APIConnectionError);
+    await expect(requestClientCredentialsToken({ ...options(fetch), maxRetries: 0 })).rejects.toThrow(
+      "POST https://platform.test/oauth2/token failed: fetch failed.",
+    );
   });
 });
 

@@ -1,8 +1,15 @@
 import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
   DEFAULT_RETRY_POLICY,
+  isRetryableError,
   isRetryableStatus,
+  OAuthError,
   retryDelay,
   retryHintMs,
+  StreamInterruptedError,
   shouldRetry,
 } from "@gloo-toolkit/sdk";
 import { describe, expect, it } from "vitest";
@@ -89,5 +96,21 @@ describe("retryDelay", () => {
       maxDelayMs: 8000,
       maxHintMs: 60_000,
     });
+  });
+});
+
+describe("isRetryableError", () => {
+  const headers = new Headers();
+  it("follows the pipeline's rules for every kind of failure", () => {
+    expect(isRetryableError(APIError.generate(503, {}, headers))).toBe(true);
+    expect(isRetryableError(APIError.generate(429, {}, headers))).toBe(true);
+    expect(isRetryableError(APIError.generate(404, {}, headers))).toBe(false);
+    expect(isRetryableError(APIError.generate(503, { error: { retryable: false } }, headers))).toBe(false);
+    expect(isRetryableError(new APIConnectionError())).toBe(true);
+    expect(isRetryableError(new APIConnectionTimeoutError())).toBe(true);
+    expect(isRetryableError(new StreamInterruptedError())).toBe(false);
+    expect(isRetryableError(new APIUserAbortError())).toBe(false);
+    expect(isRetryableError(new OAuthError({ status: 400, error: "invalid_client" }))).toBe(false);
+    expect(isRetryableError(new Error("anything else"))).toBe(false);
   });
 });

@@ -39,6 +39,7 @@ export function describeError(error: unknown): ErrorMessage {
   if (error instanceof FailureError)
     return { ...plain(error.message, error.hint, ExitCode.failure), requestId: error.requestId };
   if (error instanceof OAuthError) return describeOAuth(error);
+  if (error instanceof APIError && error.target?.url.endsWith(TOKEN_PATH)) return describeTokenFailure(error);
   if (error instanceof APIError) return describeAPI(error);
   if (error instanceof RequestValidationError) {
     return plain(
@@ -94,11 +95,7 @@ function describeOAuth(error: OAuthError): ErrorMessage {
     invalid_scope:
       'The client is not allowed the "api/access" scope; create credentials with API access in Gloo AI Studio.',
     unauthorized_client: "This client may not use the client_credentials grant; check it in Gloo AI Studio.",
-    invalid_response:
-      "The token endpoint answered with something other than a token: is GLOO_BASE the platform (or the emulator)?",
   };
-  const status = /^http_(\d{3})$/.exec(error.error)?.[1];
-  if (status !== undefined) return describeNonOAuthAnswer(error, Number(status), detail);
   return {
     message: sentence(`the token request failed: ${error.error}${detail}`),
     hint: hints[error.error] ?? doctor,
@@ -107,22 +104,29 @@ function describeOAuth(error: OAuthError): ErrorMessage {
   };
 }
 
-// The token endpoint answered an error status without an OAuth error body: usually the base URL
+// The SDK's token endpoint, under the base URL (the platform's documented `POST /oauth2/token`).
+const TOKEN_PATH = "/oauth2/token";
+
+// The token endpoint answered an error status without an OAuth2 error body: usually the base URL
 // is not the platform's root (a 404 or 405 from some other server), or the endpoint failed.
-function describeNonOAuthAnswer(error: OAuthError, status: number, detail: string): ErrorMessage {
+function describeTokenFailure(error: APIError): ErrorMessage {
+  const status = error.status;
   const base =
     "Check GLOO_BASE (or --base): it must be the platform's root, such as https://platform.ai.gloo.com, or the emulator's URL, with no path.";
   const [what, hint] =
     status === 404 || status === 405
-      ? [`there is no OAuth2 token endpoint at this base URL (HTTP ${status})`, base]
-      : status >= 500
+      ? [`there is no OAuth2 token endpoint at this base URL (HTTP ${status}: ${error.message})`, base]
+      : status >= 500 || status === 429
         ? [
-            `the token endpoint failed (HTTP ${status})`,
+            `the token endpoint failed after retries (HTTP ${status}: ${error.message})`,
             "The platform's side failed; try again in a moment. If it persists, check GLOO_BASE (or --base).",
           ]
-        : [`the token endpoint answered HTTP ${status}, which is not an OAuth2 error`, base];
+        : [
+            `the token endpoint answered HTTP ${status}, which is not an OAuth2 error (${error.message})`,
+            base,
+          ];
   return {
-    message: sentence(`the token request failed: ${what}${detail}`),
+    message: sentence(`the token request failed: ${what}`),
     hint,
     requestId: error.requestId,
     exitCode: ExitCode.failure,

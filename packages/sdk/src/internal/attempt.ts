@@ -9,9 +9,11 @@ export class Attempt {
   #timedOut = false;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort: (() => void) | undefined;
+  readonly #timeoutMs: number;
 
   constructor(signal: AbortSignal | undefined, timeoutMs: number) {
     this.#signal = signal;
+    this.#timeoutMs = timeoutMs;
     if (signal) {
       this.#onAbort = () => this.controller.abort(signal.reason);
       signal.addEventListener("abort", this.#onAbort, { once: true });
@@ -36,6 +38,20 @@ export class Attempt {
   dispose(): void {
     clearTimeout(this.#timer);
     if (this.#onAbort) this.#signal?.removeEventListener("abort", this.#onAbort);
+  }
+
+  /**
+   * The error for a wait (for the access token) that failed: the timeout or the caller's abort
+   * if one of them ended it, else what the awaited work itself failed with.
+   */
+  classifyWait(error: unknown, what: string): unknown {
+    if (this.#timedOut)
+      return new APIConnectionTimeoutError({
+        message: `Request timed out after ${this.#timeoutMs} ms while waiting for ${what}.`,
+        cause: error,
+      });
+    if (this.#signal?.aborted) return new APIUserAbortError({ cause: this.#signal.reason });
+    return error;
   }
 
   /** Turns whatever fetch or a body read threw into the SDK's error for it. */

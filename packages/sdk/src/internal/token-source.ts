@@ -1,9 +1,8 @@
 // Turns the client's auth options (credentials, a token provider, or a fixed token) into the one
 // TokenSource the request pipeline uses.
-import { APIConnectionError, GlooError, OAuthError } from "../errors.js";
+import { GlooError } from "../errors.js";
 import { AccessToken, requestClientCredentialsToken } from "../oauth.js";
 import type { TokenSource } from "../request.js";
-import { retryDelay, shouldRetry } from "../retry.js";
 import { TokenCache } from "../token-cache.js";
 import type { TokenProviderResult } from "../types.js";
 
@@ -17,6 +16,8 @@ export interface TokenSourceOptions {
   scope?: string | undefined;
   refreshMarginSeconds: number;
   maxRetries: number;
+  /** Milliseconds per attempt of the token request. */
+  timeout: number;
   fetch: typeof fetch;
   now: () => number;
   random: () => number;
@@ -78,7 +79,9 @@ function providerFetcher(
   };
 }
 
-function credentialsFetcher(options: TokenSourceOptions): () => Promise<AccessToken> {
+// The token request goes through the request pipeline, with the client's timeout and retry policy;
+// the cache aborts it through `signal` when no caller waits for it any more.
+function credentialsFetcher(options: TokenSourceOptions): (signal: AbortSignal) => Promise<AccessToken> {
   const { clientId, clientSecret } = options;
   if (!clientId || !clientSecret) {
     // Raised on first use, not in the constructor: the model catalogue needs no credentials.
@@ -89,34 +92,18 @@ function credentialsFetcher(options: TokenSourceOptions): () => Promise<AccessTo
         ),
       );
   }
-  const request = () =>
+  return (signal) =>
     requestClientCredentialsToken({
       baseURL: options.baseURL,
       clientId,
       clientSecret,
+      scope: options.scope,
       fetch: options.fetch,
+      signal,
+      timeout: options.timeout,
+      maxRetries: options.maxRetries,
       now: options.now,
-      ...(options.scope === undefined ? {} : { scope: options.scope }),
+      sleep: options.sleep,
+      random: options.random,
     });
-  return () => withTokenRetries(request, options);
-}
-
-// Token requests are retried like API calls on connection failures, 429 and 5xx; an RFC 6749
-// error such as invalid_client (a 400/401) is final, since retrying cannot fix credentials.
-async function withTokenRetries(
-  request: () => Promise<AccessToken>,
-  options: TokenSourceOptions,
-): Promise<AccessToken> {
-  for (let retries = 0; ; retries++) {
-    try {
-      return await request();
-    } catch (error) {
-      const status = error instanceof OAuthError ? error.status : undefined;
-      const transient =
-        error instanceof APIConnectionError || (status !== undefined && (status === 429 || status >= 500));
-      if (!transient || !shouldRetry(status === undefined ? {} : { status }, retries, options.maxRetries))
-        throw error;
-      await options.sleep(retryDelay(retries, undefined, options));
-    }
-  }
 }
