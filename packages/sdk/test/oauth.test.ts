@@ -200,18 +200,19 @@ describe("masking", () => {
     // The old sequential replaceAll gave "Cli[r[redacted]dact[redacted]d]nt…" for a one-letter secret.
     const short = options(recordingFetch(answer("Client e is not allowed; secret e rejected")).fetch);
     const shortError = await requestClientCredentialsToken({ ...short, clientSecret: "e" }).catch((e) => e);
-    expect(shortError.errorDescription).toBe("Client [redacted] is not allowed; secret [redacted] rejected");
+    expect(shortError.body).toBe("Client [redacted] is not allowed; secret [redacted] rejected");
+    expect(shortError.message).toContain("Client [redacted] is not allowed; secret [redacted] rejected");
     const word = options(recordingFetch(answer("Client credentials rejected")).fetch);
     const wordError = await requestClientCredentialsToken({ ...word, clientSecret: "e" }).catch((e) => e);
-    expect(wordError.errorDescription).toBe("Client credentials rejected");
+    expect(wordError.body).toBe("Client credentials rejected");
     const long = options(recordingFetch(answer(`bad secret ${SECRET}, sent as ${SECRET}`)).fetch);
     const longError = await requestClientCredentialsToken(long).catch((e) => e);
-    expect(longError.errorDescription).toBe("bad secret [redacted], sent as [redacted]");
+    expect(longError.body).toBe("bad secret [redacted], sent as [redacted]");
     // A secret of 8 characters or more is redacted wherever it appears, even glued to other text.
     const glued = options(recordingFetch(answer("id=my-idlongsecret1x")).fetch);
     const gluedError = await requestClientCredentialsToken({ ...glued, clientSecret: "longsecret1" }).catch(
       (e) => e,
     );
-    expect(gluedError.errorDescription).toBe("id=my-id[redacted]x");
+    expect(gluedError.body).toBe("id=my-id[redacted]x");
   });
 });
