@@ -2,7 +2,9 @@
 // `npm test` builds first; run `npx tsc -b` before running this file alone.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createEmulator, type RunningServer, serve } from "@gloo-toolkit/servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -103,6 +105,31 @@ afterAll(async () => {
 });
 
 describe("gloo (spawned)", () => {
+  it("reuses one token across five gloo chat runs through the cache on disk (mode 0600, no secret)", async () => {
+    const emulator = createEmulator({ seed: 1 });
+    const server = await serve(emulator.fetch, { port: 0 });
+    try {
+      const cache = await tempDir();
+      const env = { ...credentials, GLOO_BASE: server.url, XDG_CACHE_HOME: cache };
+      for (const word of ["ONE", "TWO", "THREE", "FOUR", "FIVE"]) {
+        const run = await gloo(["chat", `Reply with only: ${word}`], env);
+        expect(run).toMatchObject({ code: 0, stdout: `${word}\n` });
+      }
+      expect(emulator.tokensIssued).toBe(1);
+      const file = join(cache, "gloo", "tokens.json");
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      const text = await readFile(file, "utf8");
+      expect(text).not.toContain(EMULATOR_SECRET);
+      expect(text).toContain(`${server.url} emulator-client`);
+      // Cleared, the next run asks the token endpoint again.
+      expect((await gloo(["token", "--clear"], env)).stdout).toContain("Token cache cleared");
+      await gloo(["chat", "Reply with only: SIX"], env);
+      expect(emulator.tokensIssued).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("runs the quickstart on the embedded emulator with no credentials and exits 0", async () => {
     const run = await gloo(["quickstart"], { NO_COLOR: "1" });
     expect(run.stderr).toBe("");

@@ -92,7 +92,7 @@ export const command: Command = {
       readSettings(ctx.env, { base: args.values.base, model: args.values.model }),
     );
     const request = buildChatRequest(withChosenModel(args.values, settings), prompt, settings.model);
-    const client = createClient(ctx, settings);
+    const client = createClient(ctx, settings, { tokenCache: true });
     const streaming = wantsStream(ctx, args.values, request.body.n);
     const started = performance.now();
     const completion = await (streaming

@@ -60,7 +60,7 @@ export const command: Command = {
     // On v2 the documented default is auto-routing; a chosen model (--model, GLOO_MODEL) selects that model instead.
     const model = api === "v2" && !settings.modelChosen ? undefined : settings.model;
     const session = createReplSession({
-      create: conversationFactory(createClient(ctx, settings), api),
+      create: conversationFactory(createClient(ctx, settings, { tokenCache: true }), api),
       model,
       system: values.system,
       stdout: ctx.stdout,
