@@ -29,6 +29,10 @@ const commands: Record<string, { summary: string; load: () => Promise<{ command:
     summary: "Write the Postman collection and environment",
     load: () => import("./commands/postman.js"),
   },
+  config: {
+    summary: "Defaults in the config file: get, set, unset, list, path",
+    load: () => import("./commands/config.js"),
+  },
 };
 
 export interface MainOptions {
@@ -109,9 +113,17 @@ export async function main(options: MainOptions): Promise<number> {
   }
   const cwd = options.cwd ?? process.cwd();
   const { loadEnv } = await import("./internal/env-file.js");
+  const { loadUserConfig } = await import("./internal/config.js");
+  let user: Awaited<ReturnType<typeof loadUserConfig>>;
+  try {
+    user = await loadUserConfig(name, await loadEnv(options.env ?? process.env, cwd));
+  } catch (error) {
+    return await report(error, stderr, false, new AbortController().signal);
+  }
   const ctx: CommandContext = {
     argv: rest,
-    env: await loadEnv(options.env ?? process.env, cwd),
+    env: user.env,
+    config: user.config,
     stdin: options.stdin ?? process.stdin,
     stdout,
     stderr,

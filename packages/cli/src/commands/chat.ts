@@ -18,6 +18,7 @@ import {
   createAnonymousClient,
   createClient,
 } from "../internal/client.js";
+import { withConfigFlags } from "../internal/config.js";
 import { readSettings, requireCredentials, type Settings } from "../internal/credentials.js";
 import { closest } from "../internal/did-you-mean.js";
 import { describeError, isUnknownModelError } from "../internal/error-message.js";
@@ -91,7 +92,8 @@ export const command: Command = {
     const settings = requireCredentials(
       readSettings(ctx.env, { base: args.values.base, model: args.values.model }),
     );
-    const request = buildChatRequest(withChosenModel(args.values, settings), prompt, settings.model);
+    const values = withConfigFlags(args.values, ctx.config ?? {}, settings.modelChosen);
+    const request = buildChatRequest(withChosenModel(values, settings), prompt, settings.model);
     const client = createClient(ctx, settings, { tokenCache: true });
     const streaming = wantsStream(ctx, args.values, request.body.n);
     const started = performance.now();

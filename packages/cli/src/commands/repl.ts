@@ -51,8 +51,9 @@ export const command: Command = {
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
-    const values = args.values;
-    const api = values.api ?? "v1";
+    const config = ctx.config ?? {};
+    const values = { ...args.values, system: args.values.system ?? config.system?.toString() };
+    const api = values.api ?? config.api?.toString() ?? "v1";
     if (api !== "v1" && api !== "v2") throw new UsageError(`--api must be v1 or v2, got "${api}".`);
     const settings = requireCredentials(readSettings(ctx.env, { base: values.base, model: values.model }));
     const interactive = ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;

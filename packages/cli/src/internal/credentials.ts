@@ -77,7 +77,8 @@ const missingHint = [
   "point GLOO_BASE at it with the credentials it prints.",
 ].join("\n");
 
-function checkBaseURL(value: string, source: string): string {
+/** Checks a base URL (`source` names where it came from in the message) and drops trailing slashes. */
+export function checkBaseURL(value: string, source: string): string {
   let url: URL;
   try {
     url = new URL(value);
