@@ -29,6 +29,10 @@ const commands: Record<string, { summary: string; load: () => Promise<{ command:
     summary: "Write the Postman collection and environment",
     load: () => import("./commands/postman.js"),
   },
+  logs: {
+    summary: "The exchanges chat and repl recorded: search, filter, JSON",
+    load: () => import("./commands/logs.js"),
+  },
   config: {
     summary: "Defaults in the config file: get, set, unset, list, path",
     load: () => import("./commands/config.js"),

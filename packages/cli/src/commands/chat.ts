@@ -4,6 +4,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionCreateParamsV2NonStreaming,
   ChatCompletionCreateParamsV2Streaming,
+  ChatCompletionMessageParam,
   ChatCompletionStream,
   Gloo,
   WithRequestId,
@@ -11,6 +12,13 @@ import type {
 import type { Command, CommandContext } from "../context.js";
 import { FailureError, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
+import {
+  exchangeToContinue,
+  historyOf,
+  newConversationId,
+  openExchangeLog,
+  recordExchange,
+} from "../internal/chat-log.js";
 import { buildChatRequest, type ChatRequest, MODEL_FAMILIES, TRADITIONS } from "../internal/chat-request.js";
 import {
   connectionOptionHelp,
@@ -19,9 +27,15 @@ import {
   createClient,
 } from "../internal/client.js";
 import { withConfigFlags } from "../internal/config.js";
-import { readSettings, requireCredentials, type Settings } from "../internal/credentials.js";
+import {
+  type Credentials,
+  readSettings,
+  requireCredentials,
+  type Settings,
+} from "../internal/credentials.js";
 import { closest } from "../internal/did-you-mean.js";
 import { describeError, isUnknownModelError } from "../internal/error-message.js";
+import type { Exchange } from "../internal/exchange-log.js";
 import { readAll } from "../internal/line-reader.js";
 import { formatDuration, startSpinner, writeStreamed } from "../internal/output.js";
 
@@ -38,6 +52,9 @@ const options = {
   "auto-routing": { type: "boolean" },
   "model-family": { type: "string" },
   tradition: { type: "string" },
+  continue: { type: "boolean", short: "c" },
+  cid: { type: "string" },
+  "no-log": { type: "boolean" },
   ...connectionOptions,
 } as const;
 
@@ -59,6 +76,9 @@ const spec: CommandSpec<typeof options> = {
     "auto-routing": "v2: let Gloo pick the model (the default on v2 without --model or --model-family)",
     "model-family": `v2: route within a family: ${MODEL_FAMILIES.join(", ")}`,
     tradition: `v2: answer from a tradition: ${TRADITIONS.join(", ")}`,
+    continue: "Continue the latest conversation (its history comes from the log)",
+    cid: "Continue the conversation with this id (see gloo logs)",
+    "no-log": "Do not record this exchange in the log",
     ...connectionOptionHelp,
   },
   valueNames: {
@@ -70,12 +90,14 @@ const spec: CommandSpec<typeof options> = {
     api: "v1|v2",
     "model-family": "FAMILY",
     tradition: "TRADITION",
+    cid: "ID",
   },
   examples: [
     'gloo chat "Explain the seven seals in two concise sentences."',
     'gloo chat --system "Answer in French." --temperature 0 "Who wrote Romans?"',
     'git log -1 --format=%B | gloo chat "Summarise this commit message."',
     'gloo chat --api v2 --model-family anthropic --tradition catholic "What is grace?"',
+    'gloo chat -c "And in one word?"',
     'gloo chat --json --n 3 --temperature 0 "Say ONE word that is exactly SUN." | jq ".choices[].message.content"',
   ],
   allowPositionals: true,
@@ -94,25 +116,78 @@ export const command: Command = {
     );
     const values = withConfigFlags(args.values, ctx.config ?? {}, settings.modelChosen);
     const request = buildChatRequest(withChosenModel(values, settings), prompt, settings.model);
-    const client = createClient(ctx, settings, { tokenCache: true });
+    const log = openExchangeLog(ctx, settings, args.values["no-log"] === true);
+    const previous = await exchangeToContinue(log, args.values);
+    if (previous !== undefined) request.body.messages = continued(previous, request.body.messages);
     const streaming = wantsStream(ctx, args.values, request.body.n);
+    const record = {
+      command: "chat" as const,
+      api: request.api,
+      cid: previous?.cid ?? newConversationId(),
+      body: request.body,
+    };
     const started = performance.now();
-    const completion = await (streaming
-      ? streamReply(ctx, client, request)
-      : wholeReply(ctx, client, request, args.values.json === true)
-    ).catch(async (error: unknown) => {
-      throw isUnknownModelError(error) ? await withModelSuggestions(ctx, settings, error) : error;
-    });
+    const completion = await send(ctx, settings, request, streaming, args.values.json === true).catch(
+      async (error: unknown) => {
+        await recordExchange(ctx, settings, log, {
+          ...record,
+          latencyMs: performance.now() - started,
+          error,
+        });
+        throw error;
+      },
+    );
+    const latencyMs = performance.now() - started;
+    await recordExchange(ctx, settings, log, { ...record, ...outcomeOf(completion), latencyMs });
     if (completion.choices.some((choice) => choice.finish_reason === "length"))
       ctx.stderr.write(cutShortNotice(request.body.max_tokens));
     if (args.values.verbose === true) {
       ctx.stderr.write(
-        `request id: ${completion.requestId ?? "(none)"}, ${formatDuration(performance.now() - started)}, ${request.api}\n`,
+        `request id: ${completion.requestId ?? "(none)"}, ${formatDuration(latencyMs)}, ${request.api}, conversation ${record.cid}\n`,
       );
     }
     return 0;
   },
 };
+
+async function send(
+  ctx: CommandContext,
+  settings: Credentials,
+  request: ChatRequest,
+  streaming: boolean,
+  json: boolean,
+): Promise<WithRequestId<ChatCompletion>> {
+  const client = createClient(ctx, settings, { tokenCache: true });
+  try {
+    return await (streaming ? streamReply(ctx, client, request) : wholeReply(ctx, client, request, json));
+  } catch (error) {
+    throw isUnknownModelError(error) ? await withModelSuggestions(ctx, settings, error) : error;
+  }
+}
+
+// The history so far, then this turn; a system prompt given now replaces the conversation's.
+function continued(previous: Exchange, messages: ChatCompletionMessageParam[]): ChatCompletionMessageParam[] {
+  const given = messages.filter((message) => message.role === "system");
+  const system: ChatCompletionMessageParam[] =
+    given.length > 0 || previous.system === undefined
+      ? given
+      : [{ role: "system", content: previous.system }];
+  return [...system, ...historyOf(previous), ...messages.filter((message) => message.role !== "system")];
+}
+
+function outcomeOf(completion: WithRequestId<ChatCompletion>) {
+  const first = completion.choices.find((choice) => choice.index === 0) ?? completion.choices[0];
+  const usage = completion.usage ?? undefined;
+  return {
+    reply: first?.message.content ?? undefined,
+    finishReason: first?.finish_reason,
+    model: completion.model,
+    routed: (completion as { routing?: unknown }).routing,
+    usage:
+      usage === undefined ? undefined : { prompt: usage.prompt_tokens, completion: usage.completion_tokens },
+    requestId: completion.requestId,
+  };
+}
 
 // Like simonw's `llm`: piped input is part of the message. With a prompt argument the piped text
 // follows it (`cat notes.md | gloo chat "Summarise"`); without one it is the prompt. A terminal's
@@ -184,11 +259,19 @@ function createStream(
 ): Promise<ChatCompletionStream> {
   return request.api === "v2"
     ? client.v2.chat.completions.create(
-        { ...request.body, stream: true } as ChatCompletionCreateParamsV2Streaming,
+        {
+          ...request.body,
+          stream: true,
+          stream_options: { include_usage: true },
+        } as ChatCompletionCreateParamsV2Streaming,
         { signal },
       )
     : client.chat.completions.create(
-        { ...request.body, stream: true } as ChatCompletionCreateParamsStreaming,
+        {
+          ...request.body,
+          stream: true,
+          stream_options: { include_usage: true },
+        } as ChatCompletionCreateParamsStreaming,
         { signal },
       );
 }

@@ -1,13 +1,22 @@
+import type { ChatCompletionMessageParam } from "@gloo-toolkit/sdk";
 import type { Command, CommandContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
+import {
+  type ExchangeRecord,
+  exchangeToContinue,
+  historyOf,
+  newConversationId,
+  openExchangeLog,
+  recordExchange,
+} from "../internal/chat-log.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
 import { type LineReader, pipedLineReader, terminalLineReader } from "../internal/line-reader.js";
 import { colorEnabled, createStyle } from "../internal/output.js";
 import { conversationFactory } from "../internal/repl-conversation.js";
 import { openReplHistory } from "../internal/repl-history.js";
-import { createReplSession, type ReplSession } from "../internal/repl-session.js";
+import { createReplSession, type ReplSession, type ReplTurn } from "../internal/repl-session.js";
 import { userDirs } from "../internal/user-dirs.js";
 
 const options = {
@@ -15,6 +24,9 @@ const options = {
   model: { type: "string", short: "m" },
   api: { type: "string" },
   "warn-tokens": { type: "string" },
+  continue: { type: "boolean", short: "c" },
+  cid: { type: "string" },
+  "no-log": { type: "boolean" },
   ...connectionOptions,
 } as const;
 
@@ -35,14 +47,18 @@ const spec: CommandSpec<typeof options> = {
     model: "Model id (default: $GLOO_MODEL; on v2 without it, auto-routing)",
     api: "v1 or v2 (default v1)",
     "warn-tokens": "Warn when usage.prompt_tokens exceeds this (default 8000)",
+    continue: "Continue the latest conversation (its history comes from the log)",
+    cid: "Continue the conversation with this id (see gloo logs)",
+    "no-log": "Do not record the turns in the log",
     ...connectionOptionHelp,
   },
-  valueNames: { system: "TEXT", model: "ID", api: "v1|v2", "warn-tokens": "N" },
+  valueNames: { system: "TEXT", model: "ID", api: "v1|v2", "warn-tokens": "N", cid: "ID" },
   examples: [
     "gloo repl",
     'gloo repl --system "Answer in one sentence."',
     "printf 'Who wrote Romans?\\nWhen?\\n/usage\\n' | gloo repl",
     "gloo repl --api v2 --model gloo-anthropic-claude-haiku-4.5",
+    "gloo repl -c",
   ],
 };
 
@@ -60,7 +76,15 @@ export const command: Command = {
     const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
     // On v2 the documented default is auto-routing; a chosen model (--model, GLOO_MODEL) selects that model instead.
     const model = api === "v2" && !settings.modelChosen ? undefined : settings.model;
+    const log = openExchangeLog(ctx, settings, values["no-log"] === true);
+    const previous = await exchangeToContinue(log, values);
+    const cid = previous?.cid ?? newConversationId();
     const session = createReplSession({
+      initial:
+        previous === undefined
+          ? undefined
+          : { version: 1, system: values.system ?? previous.system, messages: historyOf(previous) },
+      onTurn: (turn) => recordExchange(ctx, settings, log, turnRecord(api, cid, turn)),
       create: conversationFactory(createClient(ctx, settings, { tokenCache: true }), api),
       model,
       system: values.system,
@@ -97,6 +121,26 @@ export const command: Command = {
     return ctx.stdin.isTTY === true ? ExitCode.ok : session.exitCode();
   },
 };
+
+function turnRecord(api: "v1" | "v2", cid: string, turn: ReplTurn): ExchangeRecord {
+  const system = turn.system === undefined ? [] : [{ role: "system", content: turn.system }];
+  const routing = turn.model === undefined ? { auto_routing: true } : { model: turn.model };
+  return {
+    command: "repl",
+    api,
+    cid,
+    body: { ...routing, messages: [...system, ...turn.messages] as ChatCompletionMessageParam[] },
+    reply: turn.reply,
+    model: turn.model,
+    usage:
+      turn.usage === undefined
+        ? undefined
+        : { prompt: turn.usage.promptTokens, completion: turn.usage.completionTokens },
+    requestId: turn.requestId,
+    latencyMs: turn.latencyMs,
+    error: turn.error,
+  };
+}
 
 async function loop(ctx: CommandContext, session: ReplSession, reader: LineReader): Promise<void> {
   const stop = () => reader.close();

@@ -37,6 +37,19 @@ export interface ReplConversation {
 /** Builds a conversation: empty, or from a saved `toJSON()` form (throws a clear error when invalid). */
 export type ConversationFactory = (saved?: unknown) => ReplConversation;
 
+/** One turn as it ended, for the log: the conversation sent, and the reply or the error. */
+export interface ReplTurn {
+  system: string | undefined;
+  /** The messages sent (system prompt excluded), this turn's user message last. */
+  messages: { role: string; content?: unknown }[];
+  model: string | undefined;
+  reply?: string | undefined;
+  usage?: ReplUsage | undefined;
+  requestId?: string | undefined;
+  latencyMs: number;
+  error?: unknown;
+}
+
 /** What the session needs from its surroundings. */
 export interface ReplSessionOptions {
   create: ConversationFactory;
@@ -55,6 +68,10 @@ export interface ReplSessionOptions {
   warnTokens: number;
   /** After each reply, print its request id, tokens and time to stderr. */
   verbose?: boolean | undefined;
+  /** A conversation to start from (`gloo repl -c`), in the `toJSON()` form. */
+  initial?: unknown;
+  /** Told of each turn that reached the platform (answered or failed), e.g. to log it. */
+  onTurn?: ((turn: ReplTurn) => Promise<void>) | undefined;
 }
 
 /** A running REPL: feed it lines, interrupt the reply in progress. */
@@ -84,7 +101,8 @@ export interface ReplState {
 export function createReplSession(options: ReplSessionOptions): ReplSession {
   const state: ReplState = {
     conversation: options.create(
-      options.system === undefined ? undefined : { version: 1, system: options.system, messages: [] },
+      options.initial ??
+        (options.system === undefined ? undefined : { version: 1, system: options.system, messages: [] }),
     ),
     model: options.model,
     last: undefined,
@@ -112,10 +130,18 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
       );
       await writeStreamed(answer.text, options.stdout);
       record(state, answer.usage(), io, options.warnTokens, trimBudget);
+      await options.onTurn?.(answered(state, answer, performance.now() - started));
       if (options.verbose === true) io.note(details(answer, performance.now() - started));
     } catch (error) {
       // A failed or cancelled turn leaves no trace: the next message must not follow a dangling user turn.
       state.conversation = options.create(snapshot);
+      if (!controller.signal.aborted && !options.signal.aborted)
+        await options.onTurn?.({
+          ...sent(snapshot, text),
+          model: state.model,
+          latencyMs: performance.now() - started,
+          error,
+        });
       if (options.signal.aborted) throw error;
       if (controller.signal.aborted) return io.warn("(reply cancelled)");
       // The session goes on; print what main would, and keep its exit code for the end.
@@ -153,6 +179,30 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
     },
     exitCode: () => worst,
   };
+}
+
+// The conversation as saved (`toJSON()`: version, system, messages) with the reply split off.
+function answered(state: ReplState, answer: ReplReply, latencyMs: number): ReplTurn {
+  const saved = state.conversation.toJSON() as {
+    system?: string;
+    messages: { role: string; content?: unknown }[];
+  };
+  const last = saved.messages.at(-1);
+  const reply = last?.role === "assistant" && typeof last.content === "string" ? last.content : undefined;
+  return {
+    system: saved.system,
+    messages: reply === undefined ? saved.messages : saved.messages.slice(0, -1),
+    model: state.model,
+    reply,
+    usage: answer.usage(),
+    requestId: answer.requestId,
+    latencyMs,
+  };
+}
+
+function sent(snapshot: unknown, text: string): Pick<ReplTurn, "system" | "messages"> {
+  const saved = snapshot as { system?: string; messages: { role: string; content?: unknown }[] };
+  return { system: saved.system, messages: [...saved.messages, { role: "user", content: text }] };
 }
 
 // Quickstart, "Common Pitfalls": watch usage.prompt_tokens — every turn resends the whole history.
