@@ -8,6 +8,7 @@
 import { fork } from "node:child_process";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
+import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { machineLine, ratio, writeSection } from "./lib/report.mjs";
 
@@ -76,9 +77,10 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   try {
     const clients = await makeClients(base);
+    const loadAtStart = os.loadavg()[0];
     const json = await compare(clients.json, quick ? 300 : 6000, quick ? 50 : 500);
     const streams = await compare(clients.stream, quick ? 100 : 2000, quick ? 20 : 200);
-    const markdown = report(json, streams);
+    const markdown = report(json, streams, [loadAtStart, os.loadavg()[0]]);
     console.log(markdown);
     if (!quick) await writeSection("sdk", markdown);
   } finally {
@@ -243,13 +245,14 @@ function markdownTable(header, rows) {
   return [line(header), rule, ...rows.map(line)].join("\n");
 }
 
-function report(json, streams) {
+function report(json, streams, load) {
   return [
     "## SDK overhead (`bench/sdk.mjs`)",
     "",
     "Run: `npx tsc -b && integrations/node_modules/node/bin/node bench/sdk.mjs` (openai 7 needs Node ≥ 22).",
     machineLine(),
     `One local node:http server (in a child process) answers a small JSON completion and a ${STREAM_CHUNKS}-chunk SSE stream; the clients take turns in rounds of 50 sequential requests, after warm-up, over keep-alive connections. The SDK's token is cached (fetched once before timing).`,
+    `The machine was shared with other work during the run (1-minute load average ${load.map((value) => value.toFixed(1)).join(" at the start, ")} at the end): absolute times are noisy; the interleaved rounds keep the ratios comparable.`,
     "",
     table(`JSON completion (${json[0].n} requests each)`, json, 1.1),
     "",

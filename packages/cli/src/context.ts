@@ -21,7 +21,7 @@ export interface CommandContext {
   stderr: Output;
   /** Working directory, for `.env` and relative paths. */
   cwd: string;
-  /** Aborted on SIGINT/SIGTERM (or by a test) — commands stop and return 130. */
+  /** Aborted on SIGINT/SIGTERM (or by a test), with the signal's name as reason — commands stop; `main` exits 130 or 143. */
   signal: AbortSignal;
   /** Injected fetch (tests); defaults to the global fetch. */
   fetch: typeof fetch;

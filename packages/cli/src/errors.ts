@@ -4,7 +4,16 @@ export const ExitCode = {
   failure: 1,
   usage: 2,
   interrupted: 130,
+  terminated: 143,
 } as const;
+
+/**
+ * The exit code of a command stopped by its signal: 143 when `main` aborted it for SIGTERM (the
+ * abort reason is the signal's name), else 130 (SIGINT, Ctrl-C, or a test's abort).
+ */
+export function interruptedExitCode(signal: AbortSignal): number {
+  return signal.reason === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted;
+}
 
 /** A mistake in how the command was called or configured: exit 2, message only, no stack. */
 export class UsageError extends Error {

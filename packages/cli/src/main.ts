@@ -1,5 +1,5 @@
 import type { Command, CommandContext, Input, Output } from "./context.js";
-import { ExitCode, FailureError, UsageError } from "./errors.js";
+import { ExitCode, FailureError, interruptedExitCode, UsageError } from "./errors.js";
 import { wantsHelp } from "./internal/args.js";
 
 /** Commands load lazily so `gloo --help` and `gloo --version` start fast. */
@@ -151,8 +151,9 @@ async function report(
   signal: AbortSignal,
 ): Promise<number> {
   if (signal.aborted) {
-    stderr.write("Interrupted.\n");
-    return ExitCode.interrupted;
+    const code = interruptedExitCode(signal);
+    stderr.write(code === ExitCode.terminated ? "Terminated.\n" : "Interrupted.\n");
+    return code;
   }
   if (error instanceof UsageError || (error instanceof FailureError && error.requestId === undefined)) {
     stderr.write(`gloo: ${error.message}\n${error.hint === undefined ? "" : `${error.hint}\n`}`);
@@ -201,12 +202,29 @@ function isSystemError(error: unknown): boolean {
   return error instanceof Error && typeof (error as { syscall?: unknown }).syscall === "string";
 }
 
-/** Process wiring for `bin.js`: real argv, env and streams; SIGINT/SIGTERM abort the command. */
+// How long a command has to wind down after SIGINT/SIGTERM before the process exits anyway, so
+// that it always ends within a second whatever it waits on (a socket, a server's close).
+const WIND_DOWN_MS = 700;
+
+/**
+ * Process wiring for `bin.js`: real argv, env and streams. SIGINT/SIGTERM abort the command (the
+ * abort reason is the signal's name); a second signal, or a command still running after
+ * `WIND_DOWN_MS`, ends the process at once with 130 (SIGINT) or 143 (SIGTERM).
+ */
 export function run(): void {
   const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
-    controller.abort();
+  let finished = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = signal === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted;
+    if (controller.signal.aborted) process.exit(code);
+    controller.abort(signal);
+    // Unref'd: a process with nothing left to do exits by itself, with the command's code. One that
+    // is still busy (a command that has not returned, or a socket kept open) is ended here.
+    setTimeout(() => {
+      if (finished) process.exit();
+      process.stderr.write(code === ExitCode.terminated ? "Terminated.\n" : "Interrupted.\n");
+      process.exit(code);
+    }, WIND_DOWN_MS).unref();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -222,6 +240,7 @@ export function run(): void {
   process.stderr.on("error", (error) => onBrokenPipe(error, () => {}));
   main({ argv: process.argv.slice(2), signal: controller.signal }).then(
     (code) => {
+      finished = true;
       process.exitCode = code;
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);

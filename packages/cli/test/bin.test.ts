@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFile, stat } from "node:fs/promises";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -78,6 +79,53 @@ async function glooWithReaderLeaving(
     );
     child.stdin.end();
   });
+}
+
+/**
+ * Runs `gloo ARGV…`, sends `signal` once `ready` resolves (the command is then waiting on the
+ * network), and reports how it ended; a child still running 5 s after the signal is killed.
+ */
+async function glooInterrupted(
+  argv: string[],
+  env: Record<string, string>,
+  ready: Promise<void>,
+  signal: "SIGINT" | "SIGTERM",
+): Promise<CliRun & { endedInTime: boolean }> {
+  const child = await spawnGloo(argv, env);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end();
+  const closed = once(child, "close") as Promise<[number | null]>;
+  await ready;
+  child.kill(signal);
+  const bound = new Promise<"late">((resolve) => setTimeout(() => resolve("late"), 5_000).unref());
+  const ended = await Promise.race([closed, bound]);
+  if (ended === "late") child.kill("SIGKILL");
+  const [code] = await closed;
+  const run = { code: code ?? -1, stdout, stderr };
+  runs.push(run);
+  return { ...run, endedInTime: ended !== "late" };
+}
+
+/** A platform whose token endpoint accepts requests and never answers; `asked` resolves on the first. */
+async function silentTokenEndpoint() {
+  let asked!: () => void;
+  const askedOnce = new Promise<void>((resolve) => (asked = resolve));
+  const server = createHttpServer((request) => {
+    request.resume();
+    asked();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    asked: askedOnce,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 /** A loopback port with nothing listening: bind one, then close it. */
@@ -235,6 +283,59 @@ describe("gloo (spawned)", () => {
     child.stderr.destroy();
     const [code] = (await once(child, "close")) as [number | null];
     expect(code).toBe(0);
+  });
+
+  it.each([
+    ["SIGINT", 130, "Interrupted."],
+    ["SIGTERM", 143, "Terminated."],
+  ] as const)(
+    "`gloo chat` waiting on a token endpoint that never answers ends on %s with %i, no stack",
+    async (signal, code, said) => {
+      const platform = await silentTokenEndpoint();
+      try {
+        const run = await glooInterrupted(
+          ["chat", "hi"],
+          { ...credentials, GLOO_BASE: platform.url },
+          platform.asked,
+          signal,
+        );
+        expect(run.endedInTime).toBe(true);
+        expect(run.code).toBe(code);
+        expect(run.stderr).toBe(`${said}\n`);
+      } finally {
+        await platform.close();
+      }
+    },
+  );
+
+  it("`gloo chat` with its token, waiting on a reply that does not come, ends on SIGTERM with 143, no stack", async () => {
+    let asked!: () => void;
+    const replyAsked = new Promise<void>((resolve) => (asked = resolve));
+    const emulator = createEmulator({ seed: 1 });
+    // The emulator answers the token; the completion is held until the client goes away.
+    const lagging = await serve(
+      (request) => {
+        if (!request.url.endsWith("/chat/completions")) return emulator.fetch(request);
+        asked();
+        return new Promise<Response>((resolve) =>
+          request.signal.addEventListener("abort", () => resolve(new Response(null, { status: 499 }))),
+        );
+      },
+      { port: 0 },
+    );
+    try {
+      const run = await glooInterrupted(
+        ["chat", "--stream", "hi"],
+        { ...credentials, GLOO_BASE: lagging.url },
+        replyAsked,
+        "SIGTERM",
+      );
+      expect(run.endedInTime).toBe(true);
+      expect(run.code).toBe(143);
+      expect(run.stderr).toBe("Terminated.\n");
+    } finally {
+      await lagging.close();
+    }
   });
 
   it("never printed the client secret or a token in any other run", () => {

@@ -30,7 +30,8 @@ describe("buildChatRequest", () => {
     expect(buildChatRequest({ api: "v2", model: "m" }, "P", "m").body).toMatchObject({ model: "m" });
     expect(buildChatRequest({ "model-family": "OpenAI" }, "P", model)).toMatchObject({
       api: "v2",
-      body: { model_family: "OpenAI" },
+      // Any case is accepted; the family is sent as the docs spell it.
+      body: { model_family: "openai" },
     });
     expect(() => buildChatRequest({ "model-family": "openai", model: "m" }, "P", "m")).toThrow(
       "--model and --model-family",

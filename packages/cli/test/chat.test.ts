@@ -54,6 +54,20 @@ describe("gloo chat", () => {
     expect(bodies.at(-1)).toMatchObject({ stream: false });
   });
 
+  it("the spinner on a terminal says what it waits for: the OAuth token, then the first reply token", async () => {
+    const { env, fetch } = recording();
+    const run = await runCli(["chat", "Reply with only: T"], { env, fetch, tty: true });
+    const token = run.stderr.indexOf("waiting for the OAuth token…");
+    const reply = run.stderr.indexOf("waiting for the first reply token…");
+    expect(token).toBeGreaterThanOrEqual(0);
+    expect(reply).toBeGreaterThan(token);
+    expect(run.stderr.endsWith("\r\u001b[2K")).toBe(true);
+    const whole = await runCli(["chat", "--no-stream", "Reply with only: T"], { env, fetch, tty: true });
+    expect(whole.stderr.indexOf("waiting for the reply…")).toBeGreaterThan(
+      whole.stderr.indexOf("waiting for the OAuth token…"),
+    );
+  });
+
   it("ends the line of a stream that fails mid-way before the error is printed", async () => {
     const { env, fetch } = recording();
     const failing: typeof globalThis.fetch = (input, init) => {
@@ -92,7 +106,7 @@ describe("gloo chat", () => {
     expect(bodies.at(-1)).toMatchObject({ auto_routing: true, tradition: "catholic" });
     expect(bodies.at(-1)).not.toHaveProperty("model");
     await runCli(["chat", "--model-family", "Open Source", "Reply with only: F"], { env, fetch });
-    expect(bodies.at(-1)).toMatchObject({ model_family: "Open Source" });
+    expect(bodies.at(-1)).toMatchObject({ model_family: "open source" });
     const clash = await runCli(["chat", "--auto-routing", "--model", "m", "hi"], { env, fetch });
     expect(clash.code).toBe(2);
     expect(clash.stderr).toContain("v2 takes one routing choice, got --auto-routing and --model");

@@ -12,14 +12,9 @@
  * dropped connection, in this phase ends the stream cleanly: the content is already complete. Before every choice has finished, any end raises (a `[DONE]` too): a
  * stream never ends silently short.
  */
-import {
-  APIConnectionTimeoutError,
-  APIUserAbortError,
-  GlooError,
-  StreamError,
-  StreamInterruptedError,
-} from "./errors.js";
+import { APIConnectionTimeoutError, APIUserAbortError, GlooError, StreamInterruptedError } from "./errors.js";
 import { attachRequestId } from "./internal/request-id.js";
+import { encodeStreamEvents } from "./internal/stream-encode.js";
 import { decodeStreamEvent } from "./internal/stream-event.js";
 import { IdleTimer } from "./internal/stream-idle-timer.js";
 import { createSSEParser, type ServerSentEvent, type SSEParser } from "./sse.js";
@@ -182,31 +177,13 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   }
 
   /**
-   * The rest of the stream re-encoded as server-sent events (`data: {chunk}`; a `StreamError` as
-   * `event: error`), to send on as a response body; `fromReadableStream` reads it back. Reading it
-   * reads this stream; cancelling it closes this stream.
+   * The stream re-encoded as server-sent events (`data: {chunk}`; a `StreamError` as
+   * `event: error`), to send on as a response body; `fromReadableStream` reads it back. It reads
+   * this stream in place of a `for await` (a stream is read once); cancelling it closes this stream.
+   * @example return new Response(stream.toReadableStream(), { headers: { "content-type": "text/event-stream" } });
    */
   toReadableStream(): ReadableStream<Uint8Array> {
-    const encoder = new TextEncoder();
-    const iterator = this[Symbol.asyncIterator]();
-    return new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const result = await iterator.next();
-          if (result.done) controller.close();
-          else controller.enqueue(encoder.encode(`data: ${JSON.stringify(result.value)}\n\n`));
-        } catch (error) {
-          if (!(error instanceof StreamError)) throw error;
-          controller.enqueue(
-            encoder.encode(`event: error\ndata: ${JSON.stringify({ error: error.error })}\n\n`),
-          );
-          controller.close();
-        }
-      },
-      async cancel() {
-        await iterator.return?.();
-      },
-    });
+    return encodeStreamEvents(this[Symbol.asyncIterator]());
   }
 
   /** Closes the connection; a pending or later read raises `APIUserAbortError`. */

@@ -384,7 +384,7 @@ export type WithRequestId<T> = T & { readonly requestId: string | undefined };
 export interface RequestOptions {
   /** Aborts the call (and an open stream). */
   signal?: AbortSignal | undefined;
-  /** Milliseconds for the whole JSON request, or until a stream's response headers arrive. */
+  /** Milliseconds for each attempt of a JSON request, or until a stream's response headers arrive; includes the wait for the token. */
   timeout?: number | undefined;
   /** Milliseconds allowed between two stream chunks. */
   idleTimeout?: number | undefined;

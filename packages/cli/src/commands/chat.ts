@@ -1,9 +1,5 @@
 import type {
   ChatCompletion,
-  ChatCompletionCreateParamsNonStreaming,
-  ChatCompletionCreateParamsStreaming,
-  ChatCompletionCreateParamsV2NonStreaming,
-  ChatCompletionCreateParamsV2Streaming,
   ChatCompletionMessageParam,
   ChatCompletionStream,
   Gloo,
@@ -119,7 +115,7 @@ export const command: Command = {
     const log = openExchangeLog(ctx, settings, args.values["no-log"] === true);
     const previous = await exchangeToContinue(log, args.values);
     if (previous !== undefined) request.body.messages = continued(previous, request.body.messages);
-    const streaming = wantsStream(ctx, args.values, request.body.n);
+    const streaming = wantsStream(ctx, args.values, request.body.n ?? undefined);
     const record = {
       command: "chat" as const,
       api: request.api,
@@ -251,7 +247,8 @@ function wantsStream(ctx: CommandContext, values: Values, n: number | undefined)
   return values.stream === true || ctx.stdout.isTTY === true;
 }
 
-// The body was assembled from validated flags; the SDK's own guard checks it again before sending.
+// The body was assembled from validated flags and is typed for its endpoint; the SDK's own guard
+// checks it again before sending.
 function createStream(
   client: Gloo,
   request: ChatRequest,
@@ -259,19 +256,11 @@ function createStream(
 ): Promise<ChatCompletionStream> {
   return request.api === "v2"
     ? client.v2.chat.completions.create(
-        {
-          ...request.body,
-          stream: true,
-          stream_options: { include_usage: true },
-        } as ChatCompletionCreateParamsV2Streaming,
+        { ...request.body, stream: true, stream_options: { include_usage: true } },
         { signal },
       )
     : client.chat.completions.create(
-        {
-          ...request.body,
-          stream: true,
-          stream_options: { include_usage: true },
-        } as ChatCompletionCreateParamsStreaming,
+        { ...request.body, stream: true, stream_options: { include_usage: true } },
         { signal },
       );
 }
@@ -282,14 +271,26 @@ function createWhole(
   signal: AbortSignal,
 ): Promise<WithRequestId<ChatCompletion>> {
   return request.api === "v2"
-    ? client.v2.chat.completions.create(
-        { ...request.body, stream: false } as ChatCompletionCreateParamsV2NonStreaming,
-        { signal },
-      )
-    : client.chat.completions.create(
-        { ...request.body, stream: false } as ChatCompletionCreateParamsNonStreaming,
-        { signal },
-      );
+    ? client.v2.chat.completions.create({ ...request.body, stream: false }, { signal })
+    : client.chat.completions.create({ ...request.body, stream: false }, { signal });
+}
+
+// The spinner says what is awaited: first the OAuth token (fetched once, then cached for the
+// call), then the first token of the reply or the whole reply.
+async function awaitWithSpinner<T>(
+  ctx: CommandContext,
+  client: Gloo,
+  replyWait: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the OAuth token…");
+  try {
+    await client.auth.getToken({ signal: ctx.signal });
+    spinner.update(replyWait);
+    return await call();
+  } finally {
+    spinner.stop();
+  }
 }
 
 async function streamReply(
@@ -297,8 +298,9 @@ async function streamReply(
   client: Gloo,
   request: ChatRequest,
 ): Promise<WithRequestId<ChatCompletion>> {
-  const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the first token…");
-  const stream = await createStream(client, request, ctx.signal).finally(() => spinner.stop());
+  const stream = await awaitWithSpinner(ctx, client, "waiting for the first reply token…", () =>
+    createStream(client, request, ctx.signal),
+  );
   await writeStreamed(stream.textStream(), ctx.stdout);
   return stream.finalCompletion();
 }
@@ -309,8 +311,9 @@ async function wholeReply(
   request: ChatRequest,
   json: boolean,
 ): Promise<WithRequestId<ChatCompletion>> {
-  const spinner = startSpinner(ctx.stderr, ctx.env, "waiting for the reply…");
-  const completion = await createWhole(client, request, ctx.signal).finally(() => spinner.stop());
+  const completion = await awaitWithSpinner(ctx, client, "waiting for the reply…", () =>
+    createWhole(client, request, ctx.signal),
+  );
   if (json) {
     ctx.stdout.write(`${JSON.stringify(completion, null, 2)}\n`);
     return completion;

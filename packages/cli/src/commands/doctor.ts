@@ -1,6 +1,11 @@
 import type { Command } from "../context.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
-import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
+import {
+  connectionOptionHelp,
+  connectionOptions,
+  createAnonymousClient,
+  createClient,
+} from "../internal/client.js";
 import { readSettings } from "../internal/credentials.js";
 import { diagnose, type Finding, type Verdict } from "../internal/diagnosis.js";
 import { colorEnabled, createStyle, type Style } from "../internal/output.js";
@@ -45,8 +50,8 @@ export const command: Command = {
     const findings = await diagnose(
       {
         settings,
-        fetch: ctx.fetch,
         signal: ctx.signal,
+        anonymousClient: () => createAnonymousClient(ctx, settings),
         client: (credentials) => createClient(ctx, credentials),
         legacy: args.values.legacy === true,
       },

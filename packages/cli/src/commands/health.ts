@@ -1,7 +1,7 @@
 import { access, constants, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Command, CommandContext } from "../context.js";
-import { UsageError } from "../errors.js";
+import { interruptedExitCode, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
@@ -212,7 +212,7 @@ function junitReport(results: CheckResult[]): string {
 
 function summarise(ctx: CommandContext, results: CheckResult[], style: Style): number {
   const failed = results.filter((result) => !result.ok);
-  if (ctx.signal.aborted) return 130;
+  if (ctx.signal.aborted) return interruptedExitCode(ctx.signal);
   if (failed.length === 0) {
     ctx.stderr.write(`${style.green(`All ${results.length} checks passed.`)}\n`);
     return 0;

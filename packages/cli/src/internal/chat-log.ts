@@ -13,7 +13,7 @@ export interface ExchangeRecord {
   api: Exchange["api"];
   cid: string;
   /** The request body as sent. */
-  body: Record<string, unknown> & { messages: ChatCompletionMessageParam[] };
+  body: { messages: ChatCompletionMessageParam[] };
   reply?: string | undefined;
   model?: string | undefined;
   routed?: unknown;
@@ -90,7 +90,7 @@ async function exchangeOf(
   settings: Settings,
   record: ExchangeRecord,
 ): Promise<Exchange> {
-  const { body } = record;
+  const body = record.body as { messages: ChatCompletionMessageParam[] } & Record<string, unknown>;
   const system = body.messages.find((message) => message.role === "system");
   const price =
     record.model === undefined || record.usage === undefined

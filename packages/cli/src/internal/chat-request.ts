@@ -1,7 +1,16 @@
 import {
+  type ChatCompletionCreateParamsBase,
+  type ChatCompletionCreateParamsCommon,
+  type ChatCompletionCreateParamsV2Base,
   type ChatCompletionMessageParam,
+  type ChatCompletionRouting,
+  type ModelFamily,
+  type RoutingChoice,
+  type RoutingMechanism,
+  routingMechanisms,
   MODEL_FAMILIES as SDK_MODEL_FAMILIES,
   type Tradition,
+  toRouting,
 } from "@gloo-toolkit/sdk";
 import { UsageError } from "../errors.js";
 import { numberFlag } from "./args.js";
@@ -12,9 +21,13 @@ export const TRADITIONS: readonly Tradition[] = ["evangelical", "catholic", "mai
 /** The v2 `model_family` values (the SDK's list), matched case-insensitively by the platform. */
 export const MODEL_FAMILIES: readonly string[] = SDK_MODEL_FAMILIES;
 
-/** Returns `value` when it is one of {@link MODEL_FAMILIES} (any case); else a `UsageError` naming `flag` and listing them. */
-export function checkModelFamily(flag: string, value: string): string {
-  if (MODEL_FAMILIES.includes(value.toLowerCase())) return value;
+/**
+ * The family `value` names (any case), spelt as the docs spell it in requests; else a
+ * `UsageError` naming `flag` and listing the families.
+ */
+export function checkModelFamily(flag: string, value: string): ModelFamily {
+  const family = SDK_MODEL_FAMILIES.find((known) => known === value.toLowerCase());
+  if (family !== undefined) return family;
   throw new UsageError(
     `${flag} must be one of ${MODEL_FAMILIES.join(", ")}; got "${value}".`,
     `For example: ${flag} anthropic, or ${flag} "open source" (quoted, it is two words).`,
@@ -34,11 +47,10 @@ export interface ChatFlags {
   tradition?: string | undefined;
 }
 
-/** A chat completion request ready to send: which endpoint, and the body. */
-export interface ChatRequest {
-  api: "v1" | "v2";
-  body: Record<string, unknown> & { messages: ChatCompletionMessageParam[]; n?: number };
-}
+/** A chat completion request ready to send: which endpoint, and its typed body (no stream field). */
+export type ChatRequest =
+  | { api: "v1"; body: ChatCompletionCreateParamsBase }
+  | { api: "v2"; body: ChatCompletionCreateParamsV2Base & ChatCompletionRouting };
 
 /**
  * Builds the request from `gloo chat`'s flags: the system prompt and the prompt as messages,
@@ -50,7 +62,7 @@ export function buildChatRequest(values: ChatFlags, prompt: string, model: strin
     { role: "user", content: prompt },
   ];
   const api = resolveApi(values);
-  const body: ChatRequest["body"] = { messages };
+  const body: ChatCompletionCreateParamsCommon = { messages };
   const maxTokens = numberFlag("max-tokens", values["max-tokens"], { integer: true, min: 1 });
   const temperature = numberFlag("temperature", values.temperature, { min: 0, max: api === "v2" ? 2 : 1 });
   const n = numberFlag("n", values.n, { integer: true, min: 1 });
@@ -58,7 +70,7 @@ export function buildChatRequest(values: ChatFlags, prompt: string, model: strin
   if (temperature !== undefined) body.temperature = temperature;
   if (n !== undefined) body.n = n;
   if (api === "v1") return { api, body: { ...body, model } };
-  return { api, body: { ...body, ...routing(values, model) } };
+  return { api, body: { ...body, ...routing(values, model), ...tradition(values) } };
 }
 
 function resolveApi(values: ChatFlags): "v1" | "v2" {
@@ -71,29 +83,33 @@ function resolveApi(values: ChatFlags): "v1" | "v2" {
   return api;
 }
 
-// v2 takes exactly one routing mechanism (Completions V2 reference): say which flags clash, locally.
-function routing(values: ChatFlags, model: string): Record<string, unknown> {
-  const chosen = [
-    values["auto-routing"] === true ? "--auto-routing" : undefined,
-    values.model !== undefined ? "--model" : undefined,
-    values["model-family"] !== undefined ? "--model-family" : undefined,
-  ].filter((flag) => flag !== undefined);
+const ROUTING_FLAGS: Record<RoutingMechanism, string> = {
+  auto_routing: "--auto-routing",
+  model: "--model",
+  model_family: "--model-family",
+};
+
+// v2 takes exactly one routing mechanism (the SDK's definition): say which flags clash, locally.
+function routing(values: ChatFlags, model: string): ChatCompletionRouting {
+  const family = values["model-family"];
+  const choice: RoutingChoice = {
+    auto_routing: values["auto-routing"],
+    model: values.model === undefined ? undefined : model,
+    model_family: family === undefined ? undefined : checkModelFamily("--model-family", family),
+  };
+  const chosen = routingMechanisms(choice);
   if (chosen.length > 1)
     throw new UsageError(
-      `v2 takes one routing choice, got ${chosen.join(" and ")}.`,
+      `v2 takes one routing choice, got ${chosen.map((mechanism) => ROUTING_FLAGS[mechanism]).join(" and ")}.`,
       "Keep one of --auto-routing, --model or --model-family.",
     );
-  const tradition = values.tradition;
-  if (tradition !== undefined && !TRADITIONS.includes(tradition as Tradition)) {
-    throw new UsageError(`--tradition must be one of ${TRADITIONS.join(", ")}; got "${tradition}".`);
+  return toRouting(chosen.length === 0 ? { auto_routing: true } : choice);
+}
+
+function tradition(values: ChatFlags): { tradition?: Tradition } {
+  const tradition = TRADITIONS.find((known) => known === values.tradition);
+  if (values.tradition !== undefined && tradition === undefined) {
+    throw new UsageError(`--tradition must be one of ${TRADITIONS.join(", ")}; got "${values.tradition}".`);
   }
-  const family = values["model-family"];
-  if (family !== undefined) checkModelFamily("--model-family", family);
-  const route =
-    values.model !== undefined
-      ? { model }
-      : family !== undefined
-        ? { model_family: family }
-        : { auto_routing: true };
-  return tradition === undefined ? route : { ...route, tradition };
+  return tradition === undefined ? {} : { tradition };
 }

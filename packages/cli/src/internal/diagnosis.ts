@@ -1,4 +1,10 @@
-import { type AccessToken, type Gloo, PermissionDeniedError } from "@gloo-toolkit/sdk";
+import {
+  type AccessToken,
+  APIConnectionError,
+  APIError,
+  type Gloo,
+  PermissionDeniedError,
+} from "@gloo-toolkit/sdk";
 import { type Credentials, hasCredentials, type Settings } from "./credentials.js";
 import { DOCTOR_HINT, describeError } from "./error-message.js";
 import { tokenClaims, tokenScope } from "./jwt-claims.js";
@@ -19,8 +25,9 @@ export interface Finding {
 /** What the diagnosis needs. */
 export interface DiagnosisContext {
   settings: Settings;
-  fetch: typeof fetch;
   signal: AbortSignal;
+  /** A client for the endpoints that need no credentials (the catalogue the base check reads). */
+  anonymousClient: () => Gloo;
   /** Builds the authenticated client once the credentials are known to be present. */
   client: (credentials: Credentials) => Gloo;
   /** Try the legacy chat endpoint, which creates a chat on the platform each time. @default false */
@@ -57,44 +64,50 @@ export async function diagnose(
   return findings;
 }
 
+// The catalogue needs no credentials, so it shows whether the base URL is the platform; its
+// response's Date header is the server's clock for the skew check.
 async function checkBase(
   ctx: DiagnosisContext,
 ): Promise<{ finding: Finding; serverDate: number | undefined }> {
   const url = `${ctx.settings.baseURL}/platform/v2/models`;
+  const title = "base URL reachable";
+  const notPlatform =
+    "The host answers but not like the platform: check GLOO_BASE is the platform's root URL, with no path.";
   try {
-    const response = await ctx.fetch(url, {
-      signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(15_000)]),
-    });
-    await response.body?.cancel();
-    const date = Date.parse(response.headers.get("date") ?? "");
+    const { response } = await ctx
+      .anonymousClient()
+      .models.list({ signal: ctx.signal, timeout: 15_000, maxRetries: 0 })
+      .withResponse();
     const finding: Finding = {
       id: "base",
-      title: "base URL reachable",
-      verdict: response.ok ? "ok" : "warn",
+      title,
+      verdict: "ok",
       detail: `GET ${url} answered ${response.status}`,
     };
-    if (!response.ok)
-      finding.advice =
-        "The host answers but not like the platform: check GLOO_BASE is the platform's root URL, with no path.";
-    return { finding, serverDate: Number.isNaN(date) ? undefined : date };
+    return { finding, serverDate: dateOf(response.headers) };
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    const cause =
-      error instanceof Error && error.cause instanceof Error
-        ? ` (${(error.cause as { code?: string }).code ?? error.cause.message})`
-        : "";
+    if (error instanceof APIError) {
+      const detail = `GET ${url} answered ${error.status}`;
+      const finding: Finding = { id: "base", title, verdict: "warn", detail, advice: notPlatform };
+      return { finding, serverDate: dateOf(error.headers) };
+    }
+    if (!(error instanceof APIConnectionError)) {
+      const detail = `GET ${url} answered, but not with the model catalogue: ${describeError(error).message}`;
+      return {
+        finding: { id: "base", title, verdict: "warn", detail, advice: notPlatform },
+        serverDate: undefined,
+      };
+    }
     const advice = `Check GLOO_BASE (now ${ctx.settings.baseURL}), your network and any proxy; offline, run \`gloo emulator\` and point GLOO_BASE at it.`;
-    return {
-      finding: {
-        id: "base",
-        title: "base URL reachable",
-        verdict: "fail",
-        detail: `GET ${url} failed: ${(error as Error).message}${cause}`,
-        advice,
-      },
-      serverDate: undefined,
-    };
+    const detail = describeError(error).message;
+    return { finding: { id: "base", title, verdict: "fail", detail, advice }, serverDate: undefined };
   }
+}
+
+function dateOf(headers: Headers): number | undefined {
+  const date = Date.parse(headers.get("date") ?? "");
+  return Number.isNaN(date) ? undefined : date;
 }
 
 function checkCredentials(settings: Settings): Finding {

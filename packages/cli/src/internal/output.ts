@@ -68,8 +68,11 @@ export function startSpinner(
   timer.unref();
   let stopped = false;
   return {
+    // Drawn at once: the wait it names may end before the next frame.
     update(next) {
+      if (stopped) return;
       label = next;
+      draw();
     },
     stop() {
       if (stopped) return;

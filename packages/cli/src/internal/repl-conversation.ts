@@ -9,7 +9,7 @@ export function conversationFactory(client: Gloo, api: "v1" | "v2"): Conversatio
   return (saved) => {
     const base =
       saved === undefined ? new Conversation({ client, api }) : Conversation.fromJSON(saved, client);
-    // fromJSON keeps no `api`: rebuild with it so a loaded conversation talks to the same endpoint.
+    // A saved file names its own API; the REPL keeps talking to the one it was started with.
     const conversation = saved === undefined ? base : new Conversation({ ...initOf(base), client, api });
     return adapt(conversation);
   };
@@ -34,16 +34,15 @@ function adapt(conversation: Conversation): ReplConversation {
       const params = { ...(model === undefined ? {} : { model }), stream_options: { include_usage: true } };
       const stream = await conversation.stream(text, params, { signal });
       let usage: ReplUsage | undefined;
+      // The text as the SDK gives it; once it has all arrived, the stream's outcome has the usage.
       async function* deltas(): AsyncGenerator<string> {
-        for await (const chunk of stream) {
-          if (chunk.usage != null)
-            usage = {
-              promptTokens: chunk.usage.prompt_tokens,
-              completionTokens: chunk.usage.completion_tokens,
-            };
-          const content = chunk.choices.find((choice) => choice.index === 0)?.delta?.content;
-          if (typeof content === "string" && content !== "") yield content;
-        }
+        yield* stream.textStream();
+        const completion = await stream.done;
+        if (completion.usage != null)
+          usage = {
+            promptTokens: completion.usage.prompt_tokens,
+            completionTokens: completion.usage.completion_tokens,
+          };
       }
       return { text: deltas(), usage: () => usage, requestId: stream.requestId };
     },
