@@ -33,6 +33,10 @@ const commands: Record<string, { summary: string; load: () => Promise<{ command:
     summary: "The exchanges chat and repl recorded: search, filter, JSON",
     load: () => import("./commands/logs.js"),
   },
+  templates: {
+    summary: "Saved system prompts and parameters for gloo chat -t: list, show, edit",
+    load: () => import("./commands/templates.js"),
+  },
   config: {
     summary: "Defaults in the config file: get, set, unset, list, path",
     load: () => import("./commands/config.js"),

@@ -1,18 +1,14 @@
-import type {
-  ChatCompletion,
-  ChatCompletionMessageParam,
-  ChatCompletionStream,
-  Gloo,
-  WithRequestId,
-} from "@gloo-toolkit/sdk";
+import type { ChatCompletion, ChatCompletionStream, Gloo, WithRequestId } from "@gloo-toolkit/sdk";
 import type { Command, CommandContext } from "../context.js";
 import { FailureError, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
+import { parseRequestOptions, readAttachments } from "../internal/chat-inputs.js";
 import {
+  continued,
   exchangeToContinue,
-  historyOf,
   newConversationId,
   openExchangeLog,
+  outcomeOf,
   recordExchange,
 } from "../internal/chat-log.js";
 import { buildChatRequest, type ChatRequest, MODEL_FAMILIES, TRADITIONS } from "../internal/chat-request.js";
@@ -31,15 +27,15 @@ import {
 } from "../internal/credentials.js";
 import { closest } from "../internal/did-you-mean.js";
 import { describeError, isUnknownModelError } from "../internal/error-message.js";
-import type { Exchange } from "../internal/exchange-log.js";
 import { readAll } from "../internal/line-reader.js";
 import { formatDuration, startSpinner, writeStreamed } from "../internal/output.js";
+import { type TemplateStore, templateOf, templateStoreFor, withTemplate } from "../internal/templates.js";
 
 const options = {
   system: { type: "string", short: "s" },
   model: { type: "string", short: "m" },
   "max-tokens": { type: "string" },
-  temperature: { type: "string", short: "t" },
+  temperature: { type: "string" },
   n: { type: "string" },
   json: { type: "boolean" },
   stream: { type: "boolean" },
@@ -48,6 +44,10 @@ const options = {
   "auto-routing": { type: "boolean" },
   "model-family": { type: "string" },
   tradition: { type: "string" },
+  template: { type: "string", short: "t" },
+  save: { type: "string" },
+  option: { type: "string", short: "o", multiple: true },
+  attach: { type: "string", short: "a", multiple: true },
   continue: { type: "boolean", short: "c" },
   cid: { type: "string" },
   "no-log": { type: "boolean" },
@@ -72,6 +72,10 @@ const spec: CommandSpec<typeof options> = {
     "auto-routing": "v2: let Gloo pick the model (the default on v2 without --model or --model-family)",
     "model-family": `v2: route within a family: ${MODEL_FAMILIES.join(", ")}`,
     tradition: `v2: answer from a tradition: ${TRADITIONS.join(", ")}`,
+    template: "Use a saved template: its system prompt and parameters (flags given win)",
+    save: "Save the system prompt and parameters given as template NAME, and send nothing",
+    option: "Any request parameter, value as JSON when it is JSON: -o top_p=0.9 -o 'stop=[\"END\"]'",
+    attach: "Add a text file's content (with its name) to the prompt; repeatable",
     continue: "Continue the latest conversation (its history comes from the log)",
     cid: "Continue the conversation with this id (see gloo logs)",
     "no-log": "Do not record this exchange in the log",
@@ -87,6 +91,10 @@ const spec: CommandSpec<typeof options> = {
     "model-family": "FAMILY",
     tradition: "TRADITION",
     cid: "ID",
+    template: "NAME",
+    save: "NAME",
+    option: "KEY=VALUE",
+    attach: "FILE",
   },
   examples: [
     'gloo chat "Explain the seven seals in two concise sentences."',
@@ -94,6 +102,9 @@ const spec: CommandSpec<typeof options> = {
     'git log -1 --format=%B | gloo chat "Summarise this commit message."',
     'gloo chat --api v2 --model-family anthropic --tradition catholic "What is grace?"',
     'gloo chat -c "And in one word?"',
+    'gloo chat --system "Answer in French." --temperature 0 --save french && gloo chat -t french "Hello"',
+    'gloo chat -a notes.md -a todo.txt "What is left to do?"',
+    'gloo chat -o top_p=0.5 -o \'stop=["."]\' "Name a fruit"',
     'gloo chat --json --n 3 --temperature 0 "Say ONE word that is exactly SUN." | jq ".choices[].message.content"',
   ],
   allowPositionals: true,
@@ -106,12 +117,23 @@ export const command: Command = {
   help: () => helpText(spec),
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
-    const prompt = await readPrompt(ctx, args.positionals);
-    const settings = requireCredentials(
-      readSettings(ctx.env, { base: args.values.base, model: args.values.model }),
+    const templates = () => templateStoreFor(ctx.env);
+    const template =
+      args.values.template === undefined ? undefined : await templates().read(args.values.template);
+    const given = template === undefined ? args.values : withTemplate(args.values, template);
+    // -o options given now win over the template's.
+    const extra = { ...template?.options, ...parseRequestOptions(args.values.option ?? []) };
+    if (args.values.save !== undefined)
+      return save(ctx, templates(), args.values.save, given, extra, args.positionals);
+    const prompt = await readPrompt(
+      ctx,
+      args.positionals,
+      await readAttachments(ctx.cwd, args.values.attach ?? []),
     );
-    const values = withConfigFlags(args.values, ctx.config ?? {}, settings.modelChosen);
+    const settings = requireCredentials(readSettings(ctx.env, { base: given.base, model: given.model }));
+    const values = withConfigFlags(given, ctx.config ?? {}, settings.modelChosen);
     const request = buildChatRequest(withChosenModel(values, settings), prompt, settings.model);
+    Object.assign(request.body, extra);
     const log = openExchangeLog(ctx, settings, args.values["no-log"] === true);
     const previous = await exchangeToContinue(log, args.values);
     if (previous !== undefined) request.body.messages = continued(previous, request.body.messages);
@@ -161,34 +183,36 @@ async function send(
   }
 }
 
-// The history so far, then this turn; a system prompt given now replaces the conversation's.
-function continued(previous: Exchange, messages: ChatCompletionMessageParam[]): ChatCompletionMessageParam[] {
-  const given = messages.filter((message) => message.role === "system");
-  const system: ChatCompletionMessageParam[] =
-    given.length > 0 || previous.system === undefined
-      ? given
-      : [{ role: "system", content: previous.system }];
-  return [...system, ...historyOf(previous), ...messages.filter((message) => message.role !== "system")];
-}
-
-function outcomeOf(completion: WithRequestId<ChatCompletion>) {
-  const first = completion.choices.find((choice) => choice.index === 0) ?? completion.choices[0];
-  const usage = completion.usage ?? undefined;
-  return {
-    reply: first?.message.content ?? undefined,
-    finishReason: first?.finish_reason,
-    model: completion.model,
-    routed: (completion as { routing?: unknown }).routing,
-    usage:
-      usage === undefined ? undefined : { prompt: usage.prompt_tokens, completion: usage.completion_tokens },
-    requestId: completion.requestId,
-  };
+// `--save NAME` (as llm's): keep the system prompt and parameters given, send nothing.
+async function save(
+  ctx: CommandContext,
+  templates: TemplateStore,
+  name: string,
+  values: Values,
+  options: Record<string, unknown>,
+  positionals: string[],
+): Promise<number> {
+  if (positionals.length > 0)
+    throw new UsageError(
+      "--save stores a template and sends nothing: drop the prompt.",
+      `Then: gloo chat -t ${name} "PROMPT"`,
+    );
+  const template = templateOf(values, options);
+  if (Object.keys(template).length === 0)
+    throw new UsageError("--save needs something to keep: --system, --model, --temperature, -o key=value, …");
+  const path = await templates.write(name, template);
+  ctx.stdout.write(`Saved template ${name} (${path}). Use it: gloo chat -t ${name} "PROMPT"\n`);
+  return 0;
 }
 
 // Like simonw's `llm`: piped input is part of the message. With a prompt argument the piped text
 // follows it (`cat notes.md | gloo chat "Summarise"`); without one it is the prompt. A terminal's
 // stdin is never read: that would wait for typing the user did not mean to give.
-async function readPrompt(ctx: CommandContext, positionals: string[]): Promise<string> {
+async function readPrompt(
+  ctx: CommandContext,
+  positionals: string[],
+  attachments: string[],
+): Promise<string> {
   if (positionals.length > 1) {
     throw new UsageError(
       "give the prompt as one argument (quote it).",
@@ -198,7 +222,7 @@ async function readPrompt(ctx: CommandContext, positionals: string[]): Promise<s
   const [given] = positionals;
   const piped = given === "-" || ctx.stdin.isTTY !== true ? (await readAll(ctx.stdin)).trim() : "";
   const argument = given === "-" ? "" : (given ?? "").trim();
-  const prompt = [argument, piped].filter((part) => part !== "").join("\n\n");
+  const prompt = [argument, piped, ...attachments].filter((part) => part !== "").join("\n\n");
   if (prompt === "") {
     throw new UsageError(
       given === "-" ? "stdin was empty: there is no prompt to send." : "no prompt given.",

@@ -1,4 +1,4 @@
-import type { ChatCompletionMessageParam } from "@gloo-toolkit/sdk";
+import type { ChatCompletion, ChatCompletionMessageParam, WithRequestId } from "@gloo-toolkit/sdk";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import type { Settings } from "./credentials.js";
@@ -123,5 +123,33 @@ async function exchangeOf(
       failure === undefined
         ? undefined
         : { message: failure.message, ...(typeof status === "number" ? { status } : {}) },
+  };
+}
+
+/** The history so far, then this turn's messages; a system prompt given now replaces the conversation's. */
+export function continued(
+  previous: Exchange,
+  messages: ChatCompletionMessageParam[],
+): ChatCompletionMessageParam[] {
+  const given = messages.filter((message) => message.role === "system");
+  const system: ChatCompletionMessageParam[] =
+    given.length > 0 || previous.system === undefined
+      ? given
+      : [{ role: "system", content: previous.system }];
+  return [...system, ...historyOf(previous), ...messages.filter((message) => message.role !== "system")];
+}
+
+/** What a completion tells the log: the reply of choice 0, model, routing, usage, request id. */
+export function outcomeOf(completion: WithRequestId<ChatCompletion>) {
+  const first = completion.choices.find((choice) => choice.index === 0) ?? completion.choices[0];
+  const usage = completion.usage ?? undefined;
+  return {
+    reply: first?.message.content ?? undefined,
+    finishReason: first?.finish_reason,
+    model: completion.model,
+    routed: (completion as { routing?: unknown }).routing,
+    usage:
+      usage === undefined ? undefined : { prompt: usage.prompt_tokens, completion: usage.completion_tokens },
+    requestId: completion.requestId,
   };
 }

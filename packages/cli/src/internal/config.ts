@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
-import { numberFlag } from "./args.js";
+import { type NumberFlagRule, numberFlag } from "./args.js";
 import { type ChatFlags, checkModelFamily, TRADITIONS } from "./chat-request.js";
 import { checkBaseURL } from "./credentials.js";
 import { readIfExists, writePrivateFile } from "./private-file.js";
@@ -41,6 +41,17 @@ const nonEmpty =
     throw new UsageError(`${key} cannot be empty; \`gloo config unset ${key}\` removes it.`);
   };
 
+// numberFlag's checks, naming the key rather than a flag.
+const number =
+  (key: string, rule: NumberFlagRule) =>
+  (text: string): number => {
+    try {
+      return numberFlag(key, text, rule) ?? Number.NaN;
+    } catch (error) {
+      throw new UsageError((error as Error).message.replace(/^--/, ""));
+    }
+  };
+
 /** The keys the config file may hold, what each means and how its value is checked. */
 export const CONFIG_KEYS = {
   base: {
@@ -58,11 +69,11 @@ export const CONFIG_KEYS = {
   system: { help: "system prompt for gloo chat and gloo repl", parse: nonEmpty("system") },
   temperature: {
     help: "sampling temperature (v1 takes 0–1, v2 0–2)",
-    parse: (text: string) => numberFlag("temperature", text, { min: 0, max: 2 }) ?? 0,
+    parse: number("temperature", { min: 0, max: 2 }),
   },
   "max-tokens": {
     help: "upper bound on a reply's tokens",
-    parse: (text: string) => numberFlag("max-tokens", text, { integer: true, min: 1 }) ?? 1,
+    parse: number("max-tokens", { integer: true, min: 1 }),
   },
   log: { help: "record exchanges in the log (true or false; default true)", parse: flag("log") },
 } satisfies Record<string, KeySpec>;
@@ -142,7 +153,7 @@ export class ConfigFile {
 
   #broken(reason: string): UsageError {
     return new UsageError(
-      `the config file ${this.path} cannot be used: ${reason}.`,
+      `the config file ${this.path} cannot be used: ${reason.replace(/\.$/, "")}.`,
       "Fix or remove it; `gloo config set KEY VALUE` writes it correctly.",
     );
   }
