@@ -228,4 +228,43 @@ describe("createReplSession", () => {
     await repl.handle("/load ~/saved.json");
     expect(repl.exitCode()).toBe(0);
   });
+
+  it("sends the last message again on /retry, dropping the reply it replaces", async () => {
+    const { repl, fake, stdout, stderr } = await session();
+    await repl.handle("/retry");
+    expect(stderr.text()).toContain("Nothing to retry yet");
+    await repl.handle("first");
+    await repl.handle("second");
+    await repl.handle("/retry");
+    expect(fake.calls.map((call) => call.text)).toEqual(["first", "second", "second"]);
+    await repl.handle("/save retried.json");
+    expect(stdout.text()).toContain("Saved 4 messages");
+  });
+
+  it("copies the last reply through the terminal (OSC 52) on /copy, and refuses on a pipe", async () => {
+    const fake = fakeFactory();
+    const stdout = capture(true);
+    const stderr = capture();
+    const repl = createReplSession({
+      create: fake.create,
+      model: "m-1",
+      stdout,
+      stderr,
+      style: createStyle(false),
+      cwd: await tempDir(),
+      signal: new AbortController().signal,
+      warnTokens: 1000,
+    });
+    await repl.handle("/copy");
+    expect(stderr.text()).toContain("No reply to copy yet.");
+    await repl.handle("héllo");
+    await repl.handle("/copy");
+    expect(stdout.text()).toContain(`\u001b]52;c;${Buffer.from("echo: héllo").toString("base64")}\u0007`);
+    expect(stderr.text()).toContain("(copied 11 characters to the clipboard)");
+    const piped = await session();
+    await piped.repl.handle("hi");
+    await piped.repl.handle("/copy");
+    expect(piped.stderr.text()).toContain("/copy needs a terminal");
+    expect(piped.repl.exitCode()).toBe(2);
+  });
 });

@@ -117,4 +117,24 @@ describe.skipIf(!tmux)("gloo repl at a terminal (tmux)", () => {
     },
     slow,
   );
+
+  it(
+    "copies the last reply to the terminal's clipboard on /copy, and sends the last message again on /retry",
+    async () => {
+      terminal = await openTerminal(["repl"], await env(server.url));
+      await terminal.waitFor(/you›\s*$/m);
+      await terminal.keys(["Reply with only: COPIED"], true);
+      await terminal.keys(["Enter"]);
+      await terminal.waitFor(/^COPIED$/m);
+      await terminal.keys(["/copy"], true);
+      await terminal.keys(["Enter"]);
+      await terminal.waitFor(/copied 6 characters to the clipboard/);
+      expect(await terminal.clipboard()).toBe("COPIED");
+      await terminal.keys(["/retry"], true);
+      await terminal.keys(["Enter"]);
+      await terminal.waitFor(/^COPIED\n[\s\S]*^COPIED$/m);
+      expect(prompts).toEqual(["Reply with only: COPIED", "Reply with only: COPIED"]);
+    },
+    slow,
+  );
 });

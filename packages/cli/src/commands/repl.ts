@@ -31,13 +31,13 @@ const options = {
 } as const;
 
 const spec: CommandSpec<typeof options> = {
-  usage: "gloo repl [--system TEXT] [--model ID] [--api v1|v2] [--base URL]",
+  usage: "gloo repl [-c | --cid ID] [--system TEXT] [--model ID] [--api v1|v2] [--no-log] [--base URL]",
   description:
     "Multi-turn chat. The API is stateless, so the history is kept here and sent whole each turn.\n" +
     "Replies stream; Ctrl-C stops a reply and keeps the session; Ctrl-C at an empty prompt, Ctrl-D or\n" +
     "/exit leaves. A paste is one message; end a line with \\ to continue the message on the next. The\n" +
     "up arrow recalls earlier lines, also from past sessions ($XDG_DATA_HOME/gloo/repl-history.json).\n" +
-    "Type /help for /system, /model, /reset, /trim, /save, /load, /usage. Reads piped stdin too.\n" +
+    "Type /help for /system, /model, /retry, /copy, /reset, /trim, /save, /load, /usage. Reads piped stdin too.\n" +
     "Exit status: 0 at a terminal, where you see each error and carry on. With stdin piped or redirected,\n" +
     "errors do not stop the input, but the status reports them: 2 if a line was a mistake (unknown\n" +
     "/command, bad argument, failed /save or /load), else 1 if a turn failed, else 0; 130 if interrupted.",

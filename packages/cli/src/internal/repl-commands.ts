@@ -22,6 +22,8 @@ const helpText = `Commands:
   /trim [TOKENS] drop the oldest turns until the history fits TOKENS
   /save FILE     save the conversation as JSON
   /load FILE     load a conversation saved with /save
+  /retry         send your last message again (its reply is dropped)
+  /copy          copy the last reply to the clipboard (through the terminal)
   /usage         token counts so far
   /help          this list
   /exit          leave (so do Ctrl-D and Ctrl-C at an empty prompt)
@@ -33,7 +35,7 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 export function slashCommands(
   state: ReplState,
   io: ReplIO,
-  options: Pick<ReplSessionOptions, "create" | "cwd" | "home">,
+  options: Pick<ReplSessionOptions, "create" | "cwd" | "home" | "stdout">,
   trimBudget: number,
 ): Record<string, SlashCommand> {
   return {
@@ -53,9 +55,28 @@ export function slashCommands(
     },
     trim: (arg) => trim(state, io, arg === "" ? trimBudget : Number(arg)),
     usage: () => io.say(usageText(state)),
+    copy: () => copy(state, io, options),
     save: (arg) => save(state, io, userPath(options, arg), arg),
     load: (arg) => load(state, io, options.create, userPath(options, arg), arg),
   };
+}
+
+// OSC 52 asks the terminal itself to set the clipboard: it works over SSH and inside tmux (with
+// set-clipboard on), with no clipboard program to find. A pipe is no terminal to ask.
+function copy(state: ReplState, io: ReplIO, options: Pick<ReplSessionOptions, "stdout">): void {
+  const saved = state.conversation.toJSON() as { messages: { role: string; content?: unknown }[] };
+  const last = saved.messages.at(-1);
+  if (last?.role !== "assistant" || typeof last.content !== "string") {
+    io.mistake("No reply to copy yet.");
+    return;
+  }
+  if (options.stdout.isTTY !== true) {
+    io.mistake("/copy needs a terminal: it asks the terminal to set the clipboard.");
+    return;
+  }
+  const base64 = Buffer.from(last.content, "utf8").toString("base64");
+  options.stdout.write(`\u001b]52;c;${base64}\u0007`);
+  io.note(`(copied ${plural(last.content.length, "character")} to the clipboard)`);
 }
 
 function trim(state: ReplState, io: ReplIO, budget: number): void {

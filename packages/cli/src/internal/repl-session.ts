@@ -167,6 +167,12 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
       }
       const [, name = "", arg = ""] = /^\/(\S*)\s*([\s\S]*)$/.exec(input) ?? [];
       if (name === "exit" || name === "quit") return "exit";
+      if (name === "retry") {
+        const text = takeBackLastTurn(state, options.create);
+        if (text === undefined) io.mistake("Nothing to retry yet: /retry sends your last message again.");
+        else await reply(text);
+        return "continue";
+      }
       const run = commands[name];
       if (run === undefined) io.mistake(`Unknown command /${name}; /help lists the commands.`);
       else await run(arg.trim());
@@ -179,6 +185,17 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
     },
     exitCode: () => worst,
   };
+}
+
+// /retry: drop the last exchange (the reply and the user message before it) and return that
+// message to send again; a failed turn already left no trace, so its message is the last one kept.
+function takeBackLastTurn(state: ReplState, create: ConversationFactory): string | undefined {
+  const saved = state.conversation.toJSON() as { messages: { role: string; content?: unknown }[] };
+  const lastUser = saved.messages.findLastIndex((message) => message.role === "user");
+  const text = saved.messages[lastUser]?.content;
+  if (lastUser === -1 || typeof text !== "string") return undefined;
+  state.conversation = create({ ...saved, messages: saved.messages.slice(0, lastUser) });
+  return text;
 }
 
 // The conversation as saved (`toJSON()`: version, system, messages) with the reply split off.

@@ -24,6 +24,8 @@ export interface Terminal {
   keys(keys: string[], literal?: boolean): Promise<void>;
   /** Pastes `text` as a terminal does: bracketed when the program asked for it. */
   paste(text: string): Promise<void>;
+  /** The newest tmux paste buffer: what a program put on the clipboard (OSC 52; set-clipboard is on). */
+  clipboard(): Promise<string>;
   /** The screen's text (and scrollback). */
   screen(): Promise<string>;
   /** Waits until the screen matches (bounded generously: the machine may be busy). */
@@ -43,6 +45,7 @@ export async function openTerminal(argv: string[], env: Record<string, string>):
   const gloo = ["env", "-i", ...assignments, process.execPath, bin, ...argv.map(quote)].join(" ");
   const command = `cd ${quote(dir)} && ${gloo}; echo "[gloo exited $?]"; sleep 600`;
   await tmux(["-f", "/dev/null", "new-session", "-d", "-s", "gloo", "-x", "120", "-y", "40", command]);
+  await tmux(["set-option", "-g", "set-clipboard", "on"]);
   const screen = async () => (await tmux(["capture-pane", "-p", "-J", "-S", "-200", "-t", "gloo"])).stdout;
   return {
     keys: async (keys, literal = false) =>
@@ -51,6 +54,7 @@ export async function openTerminal(argv: string[], env: Record<string, string>):
       await tmux(["set-buffer", "-b", "clip", text]);
       await tmux(["paste-buffer", "-p", "-b", "clip", "-t", "gloo"]);
     },
+    clipboard: async () => (await tmux(["show-buffer"])).stdout,
     screen,
     async waitFor(pattern, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
