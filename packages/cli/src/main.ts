@@ -3,7 +3,7 @@ import { ExitCode, FailureError, interruptedExitCode, UsageError } from "./error
 import { wantsHelp } from "./internal/args.js";
 
 /** Commands load lazily so `gloo --help` and `gloo --version` start fast. */
-const commands: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+export const commands: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
   quickstart: {
     summary: "Run the platform quickstart end to end (embedded emulator without credentials)",
     load: () => import("./commands/quickstart.js"),
@@ -36,6 +36,10 @@ const commands: Record<string, { summary: string; load: () => Promise<{ command:
   templates: {
     summary: "Saved system prompts and parameters for gloo chat -t: list, show, edit",
     load: () => import("./commands/templates.js"),
+  },
+  completion: {
+    summary: "Shell completion: gloo completion bash|zsh|fish",
+    load: () => import("./commands/completion.js"),
   },
   config: {
     summary: "Defaults in the config file: get, set, unset, list, path",
