@@ -25,6 +25,8 @@ export interface CommandContext {
   signal: AbortSignal;
   /** Injected fetch (tests); defaults to the global fetch. */
   fetch: typeof fetch;
+  /** `--quiet`: results and errors only; no spinners, notices or summaries on stderr. */
+  quiet?: boolean | undefined;
   /** The config file's settings (README, "Config"); `base` and `model` are already in `env`. */
   config?: GlooConfig | undefined;
 }

@@ -69,7 +69,8 @@ function usage(): string {
     "Commands:",
     ...lines,
     "",
-    "Run `gloo <command> --help` for a command's options and examples.",
+    "Run `gloo <command> --help` for a command's options and examples. Every command also takes",
+    "--quiet (-q): results and errors only, no spinners or notices.",
     "Credentials come from GLOO_CLIENT_ID / GLOO_CLIENT_SECRET (or a .env file).",
     "",
   ].join("\n");
@@ -85,6 +86,16 @@ async function version(): Promise<string> {
 
 // Flags every command takes may come before its name too (`gloo --verbose chat …`): move them after it.
 const GLOBAL_FLAGS = new Set(["--verbose", "--quiet", "-q", "--no-log"]);
+
+// `--quiet` / `-q` (any command, before a `--`): removed from argv, it becomes `ctx.quiet`.
+function takeQuiet(argv: string[]): boolean {
+  const end = argv.indexOf("--") === -1 ? argv.length : argv.indexOf("--");
+  const at = argv.slice(0, end).findIndex((arg) => arg === "--quiet" || arg === "-q");
+  if (at === -1) return false;
+  argv.splice(at, 1);
+  takeQuiet(argv);
+  return true;
+}
 
 function withGlobalFlagsMoved(argv: readonly string[]): string[] {
   let start = 0;
@@ -132,13 +143,16 @@ export async function main(options: MainOptions): Promise<number> {
   } catch (error) {
     return await report(error, stderr, false, new AbortController().signal);
   }
+  const quiet = takeQuiet(rest);
   const ctx: CommandContext = {
     argv: rest,
+    quiet,
     env: user.env,
     config: user.config,
     stdin: options.stdin ?? process.stdin,
     stdout,
-    stderr,
+    // Quiet: stderr is for errors only, so no spinner is drawn on it (spinners need a terminal).
+    stderr: quiet ? { write: (chunk: string) => stderr.write(chunk), isTTY: false } : stderr,
     cwd,
     signal: options.signal ?? new AbortController().signal,
     fetch: options.fetch ?? globalThis.fetch,

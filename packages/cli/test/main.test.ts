@@ -154,4 +154,24 @@ describe("main", () => {
     expect(run.stderr).toContain("gloo: unknown option --temprature. Did you mean --temperature?");
     expect(run.stderr).not.toContain("To specify a positional argument");
   });
+
+  it("--quiet (anywhere before --) leaves results and errors only: no notices, no spinner", async () => {
+    const { env, fetch } = emulated();
+    const prompt = "Explain the seven seals in two concise sentences.";
+    const loud = await runCli(["chat", "--max-tokens", "3", prompt], { env, fetch, tty: true });
+    expect(loud.stderr).toContain("cut short at --max-tokens 3");
+    expect(loud.stderr).toContain("waiting for");
+    for (const argv of [
+      ["--quiet", "chat"],
+      ["chat", "-q"],
+    ]) {
+      const quiet = await runCli([...argv, "--max-tokens", "3", prompt], { env, fetch, tty: true });
+      expect(quiet.code).toBe(0);
+      expect(quiet.stdout).not.toBe("");
+      expect(quiet.stderr).toBe("");
+    }
+    const failing = await runCli(["chat", "-q", "--model", "nope", "hi"], { env, fetch });
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toContain("gloo: unknown model");
+  });
 });

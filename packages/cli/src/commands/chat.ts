@@ -157,7 +157,7 @@ export const command: Command = {
     );
     const latencyMs = performance.now() - started;
     await recordExchange(ctx, settings, log, { ...record, ...outcomeOf(completion), latencyMs });
-    if (completion.choices.some((choice) => choice.finish_reason === "length"))
+    if (ctx.quiet !== true && completion.choices.some((choice) => choice.finish_reason === "length"))
       ctx.stderr.write(cutShortNotice(request.body.max_tokens));
     if (args.values.verbose === true) {
       ctx.stderr.write(

@@ -67,7 +67,8 @@ export const command: Command = {
       for (const exchange of found) ctx.stdout.write(`${JSON.stringify(exchange)}\n`);
       return 0;
     }
-    if (found.length === 0) ctx.stderr.write(`No exchanges${keep === all ? "" : " match"} in ${log.path}.\n`);
+    if (found.length === 0 && ctx.quiet !== true)
+      ctx.stderr.write(`No exchanges${keep === all ? "" : " match"} in ${log.path}.\n`);
     const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
     for (const exchange of found) ctx.stdout.write(render(exchange, style, values.verbose === true));
     return 0;

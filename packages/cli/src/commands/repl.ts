@@ -96,8 +96,9 @@ export const command: Command = {
       signal: ctx.signal,
       warnTokens: numberFlag("warn-tokens", values["warn-tokens"], { integer: true, min: 1 }) ?? 8000,
       verbose: values.verbose,
+      quiet: ctx.quiet,
     });
-    if (interactive)
+    if (interactive && ctx.quiet !== true)
       ctx.stdout.write(
         `${style.bold("gloo repl")} — ${model ?? "auto-routing"} at ${settings.baseURL}. /help lists commands; Ctrl-D leaves.\n`,
       );

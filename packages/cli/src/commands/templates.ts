@@ -67,7 +67,8 @@ async function list(
   const templates = await Promise.all(names.map(async (name) => ({ name, ...(await store.read(name)) })));
   if (json) return write(ctx, JSON.stringify(templates, null, 2));
   if (names.length === 0) {
-    ctx.stderr.write(`No templates in ${store.dir}. Save one: gloo chat --system "…" --save NAME\n`);
+    if (ctx.quiet !== true)
+      ctx.stderr.write(`No templates in ${store.dir}. Save one: gloo chat --system "…" --save NAME\n`);
     return 0;
   }
   const width = Math.max(...names.map((name) => name.length));

@@ -45,7 +45,7 @@ export function bashScript(commands: CommandInfo[]): string {
       files.length > 0
         ? `      case "$prev" in ${files.join("|")}) COMPREPLY=($(compgen -f -- "$cur")); return;; esac`
         : undefined,
-      `      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "${words.join(" ")} --help" -- "$cur"));`,
+      `      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "${words.join(" ")} --quiet --help" -- "$cur"));`,
       actions === ""
         ? undefined
         : `      elif [[ $COMP_CWORD -eq 2 ]]; then COMPREPLY=($(compgen -W "${actions}" -- "$cur"));`,
@@ -89,7 +89,8 @@ export function zshScript(commands: CommandInfo[]): string {
       command.actions === undefined
         ? "'*:file:_files'"
         : `'1:action:(${command.actions.join(" ")})' '*:file:_files'`;
-    return `    ${command.name}) _arguments -s ${[...specs, rest].join(" \\\n        ")} ;;`;
+    const quiet = "'(-q --quiet)'{-q,--quiet}'[results and errors only]'";
+    return `    ${command.name}) _arguments -s ${[...specs, quiet, rest].join(" \\\n        ")} ;;`;
   });
   return `#compdef gloo
 # gloo completion for zsh: source <(gloo completion zsh), or save as _gloo in a directory of $fpath
@@ -116,7 +117,11 @@ const fishText = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g,
 
 /** fish: `gloo completion fish | source`, or save as `~/.config/fish/completions/gloo.fish`. */
 export function fishScript(commands: CommandInfo[]): string {
-  const lines = ["# gloo completion for fish: gloo completion fish | source", "complete -c gloo -f"];
+  const lines = [
+    "# gloo completion for fish: gloo completion fish | source",
+    "complete -c gloo -f",
+    "complete -c gloo -n 'not __fish_use_subcommand' -l quiet -s q -d 'results and errors only'",
+  ];
   for (const command of commands)
     lines.push(
       `complete -c gloo -n __fish_use_subcommand -a ${command.name} -d ${fishText(command.summary)}`,

@@ -68,6 +68,8 @@ export interface ReplSessionOptions {
   warnTokens: number;
   /** After each reply, print its request id, tokens and time to stderr. */
   verbose?: boolean | undefined;
+  /** Drop notes (dimmed details such as /copy's confirmation); warnings and errors stay. */
+  quiet?: boolean | undefined;
   /** A conversation to start from (`gloo repl -c`), in the `toJSON()` form. */
   initial?: unknown;
   /** Told of each turn that reached the platform (answered or failed), e.g. to log it. */
@@ -256,7 +258,9 @@ function details(answer: ReplReply, elapsedMs: number): string {
 function replIO(options: ReplSessionOptions, failed: (code: number) => void): ReplIO {
   const warn = (text: string) => void options.stderr.write(`${options.style.yellow(text)}\n`);
   return {
-    note: (text) => void options.stderr.write(`${options.style.dim(text)}\n`),
+    note: (text) => {
+      if (options.quiet !== true) options.stderr.write(`${options.style.dim(text)}\n`);
+    },
     say: (text) => void options.stdout.write(`${text}\n`),
     warn,
     mistake: (text) => {
