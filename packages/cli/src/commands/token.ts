@@ -74,7 +74,7 @@ function render(token: AccessToken, json: boolean, show: boolean, style: Style):
   if (json) {
     const data = {
       tokenType: token.tokenType,
-      expiresIn: token.expiresIn,
+      expiresIn: Math.round(token.expiresIn),
       expiresAt,
       scope,
       length: token.accessToken.length,
@@ -83,6 +83,6 @@ function render(token: AccessToken, json: boolean, show: boolean, style: Style):
     return `${JSON.stringify(data, null, 2)}\n`;
   }
   if (show) return `${token.accessToken}\n`;
-  const facts = `${token.accessToken.length} chars, ${token.tokenType}, expires in ${token.expiresIn} s (${expiresAt})`;
+  const facts = `${token.accessToken.length} chars, ${token.tokenType}, expires in ${Math.round(token.expiresIn)} s (${expiresAt})`;
   return `${style.green("Token acquired")}: ${facts}${scope === undefined ? "" : `, scope ${scope}`}\n${style.dim(shown)}\n`;
 }
