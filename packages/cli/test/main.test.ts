@@ -174,4 +174,15 @@ describe("main", () => {
     expect(failing.code).toBe(1);
     expect(failing.stderr).toContain("gloo: unknown model");
   });
+
+  it.each(["logs", "config", "templates", "completion"])(
+    "gloo %s --help shows usage, options and examples; it reads local files only (no --base)",
+    async (name) => {
+      const run = await runCli([name, "--help"]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^Usage: gloo ${name}`));
+      expect(run.stdout).toMatch(/Examples:\n {2}\S/);
+      expect(run.stdout).not.toContain("--base");
+    },
+  );
 });

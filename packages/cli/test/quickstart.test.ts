@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emulated, expectNoLeaks, runCli } from "./helpers/cli.js";
+import { emulated, expectNoLeaks, runCli, tempDir } from "./helpers/cli.js";
 
 describe("gloo quickstart", () => {
   it("runs end to end on an embedded emulator when no credentials are set, and says so", async () => {
@@ -84,5 +84,14 @@ describe("gloo quickstart", () => {
   it("suggests the next commands as this installation runs them (npx in a checkout)", async () => {
     const run = await runCli(["quickstart"], { env: {} });
     expect(run.stdout).toContain('Next: npx gloo chat "Who wrote Romans?"');
+  });
+
+  it("names the config file when its base URL is set without credentials", async () => {
+    const env = { XDG_CONFIG_HOME: await tempDir() };
+    await runCli(["config", "set", "base", "http://127.0.0.1:8790"], { env });
+    const run = await runCli(["quickstart"], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("the config file sets base http://127.0.0.1:8790 but GLOO_CLIENT_ID");
+    expect(run.stderr).toContain("gloo config unset base");
   });
 });

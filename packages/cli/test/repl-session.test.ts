@@ -68,10 +68,10 @@ function fakeFactory(options: { promptTokens?: number; gate?: Promise<void>; fai
 
 async function session(
   options: Parameters<typeof fakeFactory>[0] = {},
-  extra: { warnTokens?: number; signal?: AbortSignal; verbose?: boolean } = {},
+  extra: { warnTokens?: number; signal?: AbortSignal; verbose?: boolean; tty?: boolean; home?: string } = {},
 ) {
   const fake = fakeFactory(options);
-  const stdout = capture();
+  const stdout = capture(extra.tty);
   const stderr = capture();
   const cwd = await tempDir();
   const repl = createReplSession({
@@ -81,6 +81,7 @@ async function session(
     stderr,
     style: createStyle(false),
     cwd,
+    home: extra.home,
     signal: extra.signal ?? new AbortController().signal,
     warnTokens: extra.warnTokens ?? 1000,
     verbose: extra.verbose,
@@ -207,19 +208,7 @@ describe("createReplSession", () => {
 
   it("expands ~ in /save and /load to the home directory", async () => {
     const home = await tempDir();
-    const fake = fakeFactory();
-    const stderr = capture();
-    const repl = createReplSession({
-      create: fake.create,
-      model: "m-1",
-      stdout: capture(),
-      stderr,
-      style: createStyle(false),
-      cwd: await tempDir(),
-      home,
-      signal: new AbortController().signal,
-      warnTokens: 1000,
-    });
+    const { repl, stderr } = await session({}, { home });
     await repl.handle("hello");
     await repl.handle("/save ~/saved.json");
     expect(stderr.text()).toBe("");
@@ -242,19 +231,7 @@ describe("createReplSession", () => {
   });
 
   it("copies the last reply through the terminal (OSC 52) on /copy, and refuses on a pipe", async () => {
-    const fake = fakeFactory();
-    const stdout = capture(true);
-    const stderr = capture();
-    const repl = createReplSession({
-      create: fake.create,
-      model: "m-1",
-      stdout,
-      stderr,
-      style: createStyle(false),
-      cwd: await tempDir(),
-      signal: new AbortController().signal,
-      warnTokens: 1000,
-    });
+    const { repl, stdout, stderr } = await session({}, { tty: true });
     await repl.handle("/copy");
     expect(stderr.text()).toContain("No reply to copy yet.");
     await repl.handle("héllo");

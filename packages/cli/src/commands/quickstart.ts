@@ -58,7 +58,8 @@ export const command: Command = {
     const args = parseCommandArgs(spec, ctx.argv);
     const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
     const settings = readSettings(ctx.env, { base: args.values.base, model: args.values.model });
-    const { credentials, emulator } = await chooseTarget(settings, baseSource(args.values.base, ctx.env));
+    const source = baseSource(args.values.base, ctx.env, ctx.config?.base);
+    const { credentials, emulator } = await chooseTarget(settings, source);
     try {
       ctx.stdout.write(banner(credentials, emulator, style));
       const client = createClient(ctx, credentials);
@@ -73,16 +74,21 @@ export const command: Command = {
 function baseSource(
   flag: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
-): "--base" | "GLOO_BASE" | undefined {
+  configured: unknown,
+): BaseSource {
   if ((flag ?? "").trim() !== "") return "--base";
-  return (env.GLOO_BASE ?? "").trim() === "" ? undefined : "GLOO_BASE";
+  if ((env.GLOO_BASE ?? "").trim() === "") return undefined;
+  // main put the config file's base into GLOO_BASE when nothing else set it.
+  return configured !== undefined && env.GLOO_BASE === String(configured) ? "config" : "GLOO_BASE";
 }
+
+type BaseSource = "--base" | "GLOO_BASE" | "config" | undefined;
 
 // As the README says: the platform with credentials, else an embedded emulator. A base URL without
 // credentials is a half-configured platform, not a wish for the emulator: say so, naming its source.
 async function chooseTarget(
   settings: Settings,
-  source: "--base" | "GLOO_BASE" | undefined,
+  source: BaseSource,
 ): Promise<{ credentials: Credentials; emulator: EmbeddedEmulator | undefined }> {
   if (hasCredentials(settings)) return { credentials: settings, emulator: undefined };
   // One of the pair set is a half-configured platform too (a typo in the other name, say): the
@@ -100,6 +106,12 @@ async function chooseTarget(
     throw new UsageError(
       `GLOO_BASE is set to ${settings.baseURL} but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not.`,
       `${setBoth}, or unset GLOO_BASE (in the environment or .env) to run the quickstart on the embedded emulator.`,
+    );
+  }
+  if (source === "config") {
+    throw new UsageError(
+      `the config file sets base ${settings.baseURL} but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not set.`,
+      `${setBoth}, or \`gloo config unset base\` to run the quickstart on the embedded emulator.`,
     );
   }
   const emulator = await startEmbeddedEmulator();
