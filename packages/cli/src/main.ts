@@ -70,7 +70,7 @@ function usage(): string {
     ...lines,
     "",
     "Run `gloo <command> --help` for a command's options and examples. Every command also takes",
-    "--quiet (-q): results and errors only, no spinners or notices.",
+    "--quiet: results and errors only, no spinners or notices (`gloo -q CMD` for short).",
     "Credentials come from GLOO_CLIENT_ID / GLOO_CLIENT_SECRET (or a .env file).",
     "",
   ].join("\n");
@@ -87,10 +87,10 @@ async function version(): Promise<string> {
 // Flags every command takes may come before its name too (`gloo --verbose chat …`): move them after it.
 const GLOBAL_FLAGS = new Set(["--verbose", "--quiet", "-q", "--no-log"]);
 
-// `--quiet` / `-q` (any command, before a `--`): removed from argv, it becomes `ctx.quiet`.
+// `--quiet` (any command, anywhere before a `--`): removed from argv, it becomes `ctx.quiet`.
 function takeQuiet(argv: string[]): boolean {
   const end = argv.indexOf("--") === -1 ? argv.length : argv.indexOf("--");
-  const at = argv.slice(0, end).findIndex((arg) => arg === "--quiet" || arg === "-q");
+  const at = argv.slice(0, end).indexOf("--quiet");
   if (at === -1) return false;
   argv.splice(at, 1);
   takeQuiet(argv);
@@ -101,7 +101,9 @@ function withGlobalFlagsMoved(argv: readonly string[]): string[] {
   let start = 0;
   while (start < argv.length && GLOBAL_FLAGS.has(argv[start] ?? "")) start++;
   if (start === 0 || start === argv.length) return [...argv];
-  return [argv[start] ?? "", ...argv.slice(0, start), ...argv.slice(start + 1)];
+  // `-q` is short for --quiet only here, before the name: after it, a command's own -q may mean another flag.
+  const flags = argv.slice(0, start).map((flag) => (flag === "-q" ? "--quiet" : flag));
+  return [argv[start] ?? "", ...flags, ...argv.slice(start + 1)];
 }
 
 /** Runs one `gloo` invocation and returns its exit code; owns the mapping of errors to messages. */

@@ -155,7 +155,7 @@ describe("main", () => {
     expect(run.stderr).not.toContain("To specify a positional argument");
   });
 
-  it("--quiet (anywhere before --) leaves results and errors only: no notices, no spinner", async () => {
+  it("--quiet (anywhere before --, or -q before the command) leaves results and errors only: no notices, no spinner", async () => {
     const { env, fetch } = emulated();
     const prompt = "Explain the seven seals in two concise sentences.";
     const loud = await runCli(["chat", "--max-tokens", "3", prompt], { env, fetch, tty: true });
@@ -163,14 +163,15 @@ describe("main", () => {
     expect(loud.stderr).toContain("waiting for");
     for (const argv of [
       ["--quiet", "chat"],
-      ["chat", "-q"],
+      ["-q", "chat"],
+      ["chat", "--quiet"],
     ]) {
       const quiet = await runCli([...argv, "--max-tokens", "3", prompt], { env, fetch, tty: true });
-      expect(quiet.code).toBe(0);
+      expect(quiet.code, `${argv.join(" ")}: ${quiet.stderr}`).toBe(0);
       expect(quiet.stdout).not.toBe("");
       expect(quiet.stderr).toBe("");
     }
-    const failing = await runCli(["chat", "-q", "--model", "nope", "hi"], { env, fetch });
+    const failing = await runCli(["chat", "--quiet", "--model", "nope", "hi"], { env, fetch });
     expect(failing.code).toBe(1);
     expect(failing.stderr).toContain("gloo: unknown model");
   });

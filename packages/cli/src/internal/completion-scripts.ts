@@ -89,7 +89,7 @@ export function zshScript(commands: CommandInfo[]): string {
       command.actions === undefined
         ? "'*:file:_files'"
         : `'1:action:(${command.actions.join(" ")})' '*:file:_files'`;
-    const quiet = "'(-q --quiet)'{-q,--quiet}'[results and errors only]'";
+    const quiet = "'--quiet[results and errors only]'";
     return `    ${command.name}) _arguments -s ${[...specs, quiet, rest].join(" \\\n        ")} ;;`;
   });
   return `#compdef gloo
@@ -120,7 +120,7 @@ export function fishScript(commands: CommandInfo[]): string {
   const lines = [
     "# gloo completion for fish: gloo completion fish | source",
     "complete -c gloo -f",
-    "complete -c gloo -n 'not __fish_use_subcommand' -l quiet -s q -d 'results and errors only'",
+    "complete -c gloo -n 'not __fish_use_subcommand' -l quiet -d 'results and errors only'",
   ];
   for (const command of commands)
     lines.push(
