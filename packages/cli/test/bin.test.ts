@@ -153,6 +153,32 @@ afterAll(async () => {
 });
 
 describe("gloo (spawned)", () => {
+  it("sends piped stdin after the prompt argument (echo … | gloo chat PROMPT)", async () => {
+    const emulator = createEmulator({ seed: 1 });
+    const prompts: string[] = [];
+    const server = await serve(
+      async (request) => {
+        if (request.url.endsWith("/chat/completions")) {
+          const body = (await request.clone().json()) as { messages: { content: string }[] };
+          prompts.push(body.messages.at(-1)?.content ?? "");
+        }
+        return emulator.fetch(request);
+      },
+      { port: 0 },
+    );
+    try {
+      const run = await gloo(
+        ["chat", "Summarise"],
+        { ...credentials, GLOO_BASE: server.url },
+        "file content\n",
+      );
+      expect(run.code).toBe(0);
+      expect(prompts).toEqual(["Summarise\n\nfile content"]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("reuses one token across five gloo chat runs through the cache on disk (mode 0600, no secret)", async () => {
     const emulator = createEmulator({ seed: 1 });
     const server = await serve(emulator.fetch, { port: 0 });

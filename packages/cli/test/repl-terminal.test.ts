@@ -137,4 +137,15 @@ describe.skipIf(!tmux)("gloo repl at a terminal (tmux)", () => {
     },
     slow,
   );
+
+  it(
+    "gloo chat at a terminal does not wait for stdin: only piped input is read",
+    async () => {
+      terminal = await openTerminal(["chat", "Reply with only: AT-A-TERMINAL"], await env(server.url));
+      const screen = await terminal.waitFor(/\[gloo exited \d+\]/);
+      expect(screen).toMatch(/^AT-A-TERMINAL\n\[gloo exited 0\]/m);
+      expect(prompts).toEqual(["Reply with only: AT-A-TERMINAL"]);
+    },
+    slow,
+  );
 });
