@@ -5,6 +5,7 @@ import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.j
 import { parseRequestOptions, readAttachments } from "../internal/chat-inputs.js";
 import {
   continued,
+  type ExchangeRecord,
   exchangeToContinue,
   newConversationId,
   openExchangeLog,
@@ -27,6 +28,7 @@ import {
 } from "../internal/credentials.js";
 import { closest } from "../internal/did-you-mean.js";
 import { describeError, isUnknownModelError } from "../internal/error-message.js";
+import type { ExchangeLog } from "../internal/exchange-log.js";
 import { readAll } from "../internal/line-reader.js";
 import { formatDuration, startSpinner, writeStreamed } from "../internal/output.js";
 import { type TemplateStore, templateOf, templateStoreFor, withTemplate } from "../internal/templates.js";
@@ -125,59 +127,80 @@ export const command: Command = {
     const extra = { ...template?.options, ...parseRequestOptions(args.values.option ?? []) };
     if (args.values.save !== undefined)
       return save(ctx, templates(), args.values.save, given, extra, args.positionals);
-    const prompt = await readPrompt(
-      ctx,
-      args.positionals,
-      await readAttachments(ctx.cwd, args.values.attach ?? []),
-    );
-    const settings = requireCredentials(readSettings(ctx.env, { base: given.base, model: given.model }));
-    const values = withConfigFlags(given, ctx.config ?? {}, settings.modelChosen);
-    const request = buildChatRequest(withChosenModel(values, settings), prompt, settings.model);
-    Object.assign(request.body, extra);
-    const log = openExchangeLog(ctx, settings, args.values["no-log"] === true);
-    const previous = await exchangeToContinue(log, args.values);
-    if (previous !== undefined) request.body.messages = continued(previous, request.body.messages);
-    const streaming = wantsStream(ctx, args.values, request.body.n ?? undefined);
-    const record = {
-      command: "chat" as const,
-      api: request.api,
-      cid: previous?.cid ?? newConversationId(),
-      body: request.body,
-    };
+    const plan = await planChat(ctx, args.positionals, given, extra);
     const started = performance.now();
-    const completion = await send(ctx, settings, request, streaming, args.values.json === true).catch(
-      async (error: unknown) => {
-        await recordExchange(ctx, settings, log, {
-          ...record,
-          latencyMs: performance.now() - started,
-          error,
-        });
-        throw error;
-      },
-    );
+    const completion = await send(ctx, plan, args.values.json === true).catch(async (error: unknown) => {
+      await recordExchange(ctx, plan.settings, plan.log, {
+        ...plan.record,
+        latencyMs: performance.now() - started,
+        error,
+      });
+      throw error;
+    });
     const latencyMs = performance.now() - started;
-    await recordExchange(ctx, settings, log, { ...record, ...outcomeOf(completion), latencyMs });
+    await recordExchange(ctx, plan.settings, plan.log, {
+      ...plan.record,
+      ...outcomeOf(completion),
+      latencyMs,
+    });
     if (ctx.quiet !== true && completion.choices.some((choice) => choice.finish_reason === "length"))
-      ctx.stderr.write(cutShortNotice(request.body.max_tokens));
-    if (args.values.verbose === true) {
+      ctx.stderr.write(cutShortNotice(plan.request.body.max_tokens));
+    if (given.verbose === true) {
       ctx.stderr.write(
-        `request id: ${completion.requestId ?? "(none)"}, ${formatDuration(latencyMs)}, ${request.api}, conversation ${record.cid}\n`,
+        `request id: ${completion.requestId ?? "(none)"}, ${formatDuration(latencyMs)}, ${plan.request.api}, conversation ${plan.record.cid}\n`,
       );
     }
     return 0;
   },
 };
 
+/** One chat completion to send: the request, how to print it, and where and as what it is logged. */
+interface ChatPlan {
+  settings: Credentials;
+  request: ChatRequest;
+  streaming: boolean;
+  log: ExchangeLog | undefined;
+  record: Pick<ExchangeRecord, "command" | "api" | "cid" | "body">;
+}
+
+// The prompt (argument, stdin, attachments), the settings (flags > environment > .env > config),
+// the request with its -o parameters, and the history when continuing a logged conversation.
+async function planChat(
+  ctx: CommandContext,
+  positionals: string[],
+  values: Values,
+  extra: Record<string, unknown>,
+): Promise<ChatPlan> {
+  const attachments = await readAttachments(ctx.cwd, values.attach ?? []);
+  const prompt = await readPrompt(ctx, positionals, attachments);
+  const settings = requireCredentials(readSettings(ctx.env, { base: values.base, model: values.model }));
+  const configured = withConfigFlags(values, ctx.config ?? {}, settings.modelChosen);
+  const request = buildChatRequest(withChosenModel(configured, settings), prompt, settings.model);
+  Object.assign(request.body, extra);
+  const log = openExchangeLog(ctx, settings, values["no-log"] === true);
+  const previous = await exchangeToContinue(log, values);
+  if (previous !== undefined) request.body.messages = continued(previous, request.body.messages);
+  const cid = previous?.cid ?? newConversationId();
+  return {
+    settings,
+    request,
+    streaming: wantsStream(ctx, values, request.body.n ?? undefined),
+    log,
+    record: { command: "chat", api: request.api, cid, body: request.body },
+  };
+}
+
 async function send(
   ctx: CommandContext,
-  settings: Credentials,
-  request: ChatRequest,
-  streaming: boolean,
+  plan: ChatPlan,
   json: boolean,
 ): Promise<WithRequestId<ChatCompletion>> {
+  const { settings, request } = plan;
   const client = createClient(ctx, settings, { tokenCache: true });
   try {
-    return await (streaming ? streamReply(ctx, client, request) : wholeReply(ctx, client, request, json));
+    return await (plan.streaming
+      ? streamReply(ctx, client, request)
+      : wholeReply(ctx, client, request, json));
   } catch (error) {
     throw isUnknownModelError(error) ? await withModelSuggestions(ctx, settings, error) : error;
   }
