@@ -105,6 +105,8 @@ describe("gloo chat", () => {
     expect(urls.at(-1)).toBe("/ai/v2/chat/completions");
     expect(bodies.at(-1)).toMatchObject({ auto_routing: true, tradition: "catholic" });
     expect(bodies.at(-1)).not.toHaveProperty("model");
+    const verbose = await runCli(["chat", "--api", "v2", "--verbose", "Reply with only: V2"], { env, fetch });
+    expect(verbose.stderr).toMatch(/, v2, auto-routed to \S+, conversation /);
     await runCli(["chat", "--model-family", "Open Source", "Reply with only: F"], { env, fetch });
     expect(bodies.at(-1)).toMatchObject({ model_family: "open source" });
     const clash = await runCli(["chat", "--auto-routing", "--model", "m", "hi"], { env, fetch });

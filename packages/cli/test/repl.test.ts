@@ -130,4 +130,25 @@ describe("gloo repl (piped stdin)", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("GLOO_CLIENT_ID and GLOO_CLIENT_SECRET are not set");
   });
+
+  it("routes v2 turns to GLOO_MODEL (or the config's model), auto-routing only without one", async () => {
+    const { env, fetch: inner } = emulated();
+    const bodies: Record<string, unknown>[] = [];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.url.endsWith("/chat/completions")) bodies.push(await request.clone().json());
+      return inner(request);
+    };
+    const model = "gloo-anthropic-claude-haiku-4.5";
+    const stdin = "Reply with only: R\n";
+    await runCli(["repl", "--api", "v2"], { env: { ...env, GLOO_MODEL: model }, fetch, stdin });
+    expect(bodies.at(-1)).toMatchObject({ model });
+    expect(bodies.at(-1)).not.toHaveProperty("auto_routing");
+    const config = { XDG_CONFIG_HOME: await tempDir() };
+    await runCli(["config", "set", "model", model], { env: config });
+    await runCli(["repl", "--api", "v2"], { env: { ...env, ...config }, fetch, stdin });
+    expect(bodies.at(-1)).toMatchObject({ model });
+    await runCli(["repl", "--api", "v2"], { env, fetch, stdin });
+    expect(bodies.at(-1)).toMatchObject({ auto_routing: true });
+  });
 });

@@ -147,7 +147,7 @@ export const command: Command = {
       ctx.stderr.write(cutShortNotice(plan.request.body.max_tokens));
     if (given.verbose === true) {
       ctx.stderr.write(
-        `request id: ${completion.requestId ?? "(none)"}, ${formatDuration(latencyMs)}, ${plan.request.api}, conversation ${plan.record.cid}\n`,
+        `request id: ${completion.requestId ?? "(none)"}, ${formatDuration(latencyMs)}, ${plan.request.api}${routingNote(plan.request, completion)}, conversation ${plan.record.cid}\n`,
       );
     }
     return 0;
@@ -371,6 +371,15 @@ async function wholeReply(
     ctx.stdout.write(many ? `[${choice.index}] ${text}\n` : `${text}\n`);
   }
   return completion;
+}
+
+// On v2, say how the model was chosen: auto-routing and family routing pick one the user did not name.
+function routingNote(request: ChatRequest, completion: ChatCompletion): string {
+  if (request.api === "v1") return "";
+  const body = request.body as { auto_routing?: boolean; model_family?: string };
+  if (body.auto_routing === true) return `, auto-routed to ${completion.model}`;
+  if (body.model_family !== undefined) return `, ${body.model_family} family routed to ${completion.model}`;
+  return "";
 }
 
 // finish_reason "length": the reply stopped at the token limit, not where the model meant to.
