@@ -135,7 +135,7 @@ describe("continuing a conversation", () => {
     const [first, second] = await exchanges(gloo);
     expect(second?.cid).toBe(first?.cid);
     await gloo(["chat", "Reply with only: OTHER"]);
-    await gloo(["chat", "--cid", first?.cid ?? "", "Reply with only: THIRD"]);
+    await gloo(["chat", "--no-log", "--cid", first?.cid ?? "", "Reply with only: THIRD"]);
     expect(bodies.at(-1)?.messages.map((m) => m.content)).toEqual([
       "Be brief.",
       "Reply with only: FIRST",
@@ -144,6 +144,8 @@ describe("continuing a conversation", () => {
       "SECOND",
       "Reply with only: THIRD",
     ]);
+    // --no-log read the history but wrote nothing.
+    expect((await exchanges(gloo)).map((e) => e.reply)).toEqual(["FIRST", "SECOND", "OTHER"]);
   });
 
   it("continues in gloo repl -c, and logs the repl's turns", async () => {
@@ -168,7 +170,9 @@ describe("continuing a conversation", () => {
     expect(none.stderr).toContain("there is no earlier conversation to continue");
     const unknown = await gloo(["chat", "--cid", "c-nope", "hi"]);
     expect(unknown.stderr).toContain("no conversation c-nope in the log");
-    const off = await gloo(["chat", "--no-log", "-c", "hi"]);
-    expect(off.stderr).toContain("there is no log to continue from");
+    const { fetch } = emulated();
+    const homeless = await runCli(["chat", "-c", "hi"], { env: emulated().env, fetch });
+    expect(homeless.code).toBe(2);
+    expect(homeless.stderr).toContain("there is no log to continue from");
   });
 });

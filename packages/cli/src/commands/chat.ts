@@ -178,7 +178,7 @@ async function planChat(
   const request = buildChatRequest(withChosenModel(configured, settings), prompt, settings.model);
   Object.assign(request.body, extra);
   const log = openExchangeLog(ctx, settings, values["no-log"] === true);
-  const previous = await exchangeToContinue(log, values);
+  const previous = await exchangeToContinue(ctx, values);
   if (previous !== undefined) request.body.messages = continued(previous, request.body.messages);
   const cid = previous?.cid ?? newConversationId();
   return {

@@ -77,7 +77,7 @@ export const command: Command = {
     // On v2 the documented default is auto-routing; a chosen model (--model, GLOO_MODEL) selects that model instead.
     const model = api === "v2" && !settings.modelChosen ? undefined : settings.model;
     const log = openExchangeLog(ctx, settings, values["no-log"] === true);
-    const previous = await exchangeToContinue(log, values);
+    const previous = await exchangeToContinue(ctx, values);
     const cid = previous?.cid ?? newConversationId();
     const session = createReplSession({
       initial:

@@ -37,18 +37,18 @@ export function openExchangeLog(
 
 /**
  * The exchange `-c` (the latest conversation) or `--cid ID` continues; the API is stateless, so
- * the history comes from the log. A `UsageError` when there is none, or the log is off.
+ * the history comes from the log (read even under `--no-log`, which only stops this turn being
+ * written). A `UsageError` when there is none, or no data directory to hold a log.
  */
 export async function exchangeToContinue(
-  log: ExchangeLog | undefined,
+  ctx: CommandContext,
   flags: { continue?: boolean | undefined; cid?: string | undefined },
 ): Promise<Exchange | undefined> {
   if (flags.continue !== true && flags.cid === undefined) return undefined;
-  if (log === undefined)
-    throw new UsageError(
-      "there is no log to continue from: it is off (--no-log, `gloo config set log false`, or no HOME / XDG_DATA_HOME).",
-    );
-  const found = await log.last(flags.cid);
+  const dir = userDirs(ctx.env).data;
+  if (dir === undefined)
+    throw new UsageError("there is no log to continue from: neither XDG_DATA_HOME nor HOME is set.");
+  const found = await new ExchangeLog(dir).last(flags.cid);
   if (found !== undefined) return found;
   throw new UsageError(
     flags.cid === undefined
