@@ -144,6 +144,8 @@ describe("continuing a conversation", () => {
       "SECOND",
       "Reply with only: THIRD",
     ]);
+    // A search matches an exchange's own turn, not the history it resent.
+    expect((await exchanges(gloo, ["--search", "only: first"])).map((e) => e.reply)).toEqual(["FIRST"]);
     // --no-log read the history but wrote nothing.
     expect((await exchanges(gloo)).map((e) => e.reply)).toEqual(["FIRST", "SECOND", "OTHER"]);
   });

@@ -26,7 +26,7 @@ const spec: CommandSpec<typeof options> = {
   options,
   optionHelp: {
     count: "How many exchanges (the latest; default 10, 0 for all)",
-    search: "Only exchanges whose prompt, system prompt or reply contains TEXT (any case)",
+    search: "Only exchanges whose prompt (this turn's), system prompt or reply contains TEXT (any case)",
     model: "Only exchanges with this model (asked for or answering)",
     since: "Only exchanges since a time: 30m, 2h, 7d, or an ISO date",
     cid: "Only this conversation",
@@ -94,11 +94,11 @@ function filter(values: {
     (search === undefined || textOf(exchange).toLowerCase().includes(search));
 }
 
+// This exchange's own turn: a continued conversation resends the earlier turns, which must not
+// make every later exchange match what was said at the start.
 function textOf(exchange: Exchange): string {
-  const messages = exchange.messages.map((message) =>
-    typeof message.content === "string" ? message.content : "",
-  );
-  return [exchange.system ?? "", ...messages, exchange.reply ?? ""].join("\n");
+  const last = exchange.messages.at(-1)?.content;
+  return [exchange.system ?? "", typeof last === "string" ? last : "", exchange.reply ?? ""].join("\n");
 }
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
