@@ -161,7 +161,14 @@ describe("continuing a conversation", () => {
       "Reply with only: NEXT",
     ]);
     const last = (await exchanges(gloo)).at(-1);
-    expect(last).toMatchObject({ command: "repl", reply: "NEXT", usage: { prompt: expect.any(Number) } });
+    expect(last).toMatchObject({
+      command: "repl",
+      reply: "NEXT",
+      routing: { model: "us.meta.llama3-3-70b-instruct-v1:0" },
+      model: "us.meta.llama3-3-70b-instruct-v1:0",
+      usage: { prompt: expect.any(Number) },
+      costUSD: expect.any(Number),
+    });
     expect(last?.cid).toBe((await exchanges(gloo))[0]?.cid);
   });
 

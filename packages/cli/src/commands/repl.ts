@@ -125,7 +125,7 @@ export const command: Command = {
 
 function turnRecord(api: "v1" | "v2", cid: string, turn: ReplTurn): ExchangeRecord {
   const system = turn.system === undefined ? [] : [{ role: "system", content: turn.system }];
-  const routing = turn.model === undefined ? { auto_routing: true } : { model: turn.model };
+  const routing = turn.asked === undefined ? { auto_routing: true } : { model: turn.asked };
   return {
     command: "repl",
     api,

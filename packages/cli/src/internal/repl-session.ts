@@ -15,6 +15,8 @@ export interface ReplReply {
   text: AsyncIterable<string>;
   /** Resolves after `text` is exhausted. */
   usage(): ReplUsage | undefined;
+  /** Resolves after `text` is exhausted: the model that answered (v2 routing may pick it). */
+  model?(): string | undefined;
   /** The response's `x-request-id`, for `--verbose` and support. */
   requestId: string | undefined;
 }
@@ -42,7 +44,10 @@ export interface ReplTurn {
   system: string | undefined;
   /** The messages sent (system prompt excluded), this turn's user message last. */
   messages: { role: string; content?: unknown }[];
-  model: string | undefined;
+  /** The model asked for; undefined means v2 auto-routing. */
+  asked: string | undefined;
+  /** The model that answered, when known. */
+  model?: string | undefined;
   reply?: string | undefined;
   usage?: ReplUsage | undefined;
   requestId?: string | undefined;
@@ -140,7 +145,7 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
       if (!controller.signal.aborted && !options.signal.aborted)
         await options.onTurn?.({
           ...sent(snapshot, text),
-          model: state.model,
+          asked: state.model,
           latencyMs: performance.now() - started,
           error,
         });
@@ -211,7 +216,8 @@ function answered(state: ReplState, answer: ReplReply, latencyMs: number): ReplT
   return {
     system: saved.system,
     messages: reply === undefined ? saved.messages : saved.messages.slice(0, -1),
-    model: state.model,
+    asked: state.model,
+    model: answer.model?.() ?? state.model,
     reply,
     usage: answer.usage(),
     requestId: answer.requestId,
