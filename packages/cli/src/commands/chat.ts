@@ -59,7 +59,11 @@ const options = {
 const spec: CommandSpec<typeof options> = {
   usage: 'gloo chat "PROMPT" [options]   (or: … | gloo chat ["PROMPT"] [options])',
   description:
-    "Sends one chat completion and prints the reply. Streams to a terminal by default. Piped input is sent\nafter the prompt, or as the prompt when there is none (`-` says so explicitly). v1 (/ai/v1/chat/completions) unless --api v2 or a v2 routing flag is given.",
+    "Sends one chat completion and prints the reply. Streams to a terminal by default. Piped input is\n" +
+    "sent after the prompt, or as the prompt when there is none (`-` says so explicitly); inside a\n" +
+    "`while read` loop, give gloo chat `< /dev/null` so it leaves the loop's input alone.\n" +
+    "v1 (/ai/v1/chat/completions) unless --api v2 or a v2 routing flag is given. Each exchange is\n" +
+    "logged (gloo logs); -c continues the latest conversation.",
   options,
   optionHelp: {
     system: "System prompt",
