@@ -1,3 +1,5 @@
+import type { GlooConfig } from "./internal/config.js";
+
 /** What a command gets from `main`: every I/O seam is injected so tests can drive commands in-process. */
 export interface Output {
   write(chunk: string): unknown;
@@ -23,6 +25,10 @@ export interface CommandContext {
   signal: AbortSignal;
   /** Injected fetch (tests); defaults to the global fetch. */
   fetch: typeof fetch;
+  /** `--quiet`: results and errors only; no spinners, notices or summaries on stderr. */
+  quiet?: boolean | undefined;
+  /** The config file's settings (README, "Config"); `base` and `model` are already in `env`. */
+  config?: GlooConfig | undefined;
 }
 
 export interface Command {

@@ -30,8 +30,11 @@ export class UsageError extends Error {
 export class FailureError extends Error {
   override name = "FailureError";
   readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
+  /** The platform's request id, when the failure was its answer. */
+  readonly requestId: string | undefined;
+  constructor(message: string, hint?: string, requestId?: string) {
     super(message);
     this.hint = hint;
+    this.requestId = requestId;
   }
 }

@@ -3,7 +3,7 @@ import { ExitCode, FailureError, interruptedExitCode, UsageError } from "./error
 import { wantsHelp } from "./internal/args.js";
 
 /** Commands load lazily so `gloo --help` and `gloo --version` start fast. */
-const commands: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+export const commands: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
   quickstart: {
     summary: "Run the platform quickstart end to end (embedded emulator without credentials)",
     load: () => import("./commands/quickstart.js"),
@@ -33,6 +33,22 @@ const commands: Record<string, { summary: string; load: () => Promise<{ command:
     summary: "Write the Postman collection and environment",
     load: () => import("./commands/postman.js"),
   },
+  logs: {
+    summary: "The exchanges chat and repl recorded: search, filter, JSON",
+    load: () => import("./commands/logs.js"),
+  },
+  templates: {
+    summary: "Saved system prompts and parameters for gloo chat -t: list, show, edit",
+    load: () => import("./commands/templates.js"),
+  },
+  completion: {
+    summary: "Shell completion: gloo completion bash|zsh|fish",
+    load: () => import("./commands/completion.js"),
+  },
+  config: {
+    summary: "Defaults in the config file: get, set, unset, list, path",
+    load: () => import("./commands/config.js"),
+  },
 };
 
 export interface MainOptions {
@@ -57,7 +73,8 @@ function usage(): string {
     "Commands:",
     ...lines,
     "",
-    "Run `gloo <command> --help` for a command's options and examples.",
+    "Run `gloo <command> --help` for a command's options and examples. Every command also takes",
+    "--quiet: results and errors only, no spinners or notices (`gloo -q CMD` for short).",
     "Credentials come from GLOO_CLIENT_ID / GLOO_CLIENT_SECRET (or a .env file).",
     "",
   ].join("\n");
@@ -71,14 +88,43 @@ async function version(): Promise<string> {
   return pkg.version;
 }
 
+// Flags every command takes may come before its name too (`gloo --verbose chat …`): move them after it.
+const GLOBAL_FLAGS = new Set(["--verbose", "--quiet", "-q", "--no-log"]);
+
+// `--quiet` (any command, anywhere before a `--`): removed from argv, it becomes `ctx.quiet`.
+function takeQuiet(argv: string[]): boolean {
+  const end = argv.indexOf("--") === -1 ? argv.length : argv.indexOf("--");
+  const at = argv.slice(0, end).indexOf("--quiet");
+  if (at === -1) return false;
+  argv.splice(at, 1);
+  takeQuiet(argv);
+  return true;
+}
+
+function withGlobalFlagsMoved(argv: readonly string[]): string[] {
+  let start = 0;
+  while (start < argv.length && GLOBAL_FLAGS.has(argv[start] ?? "")) start++;
+  if (start === 0 || start === argv.length) return [...argv];
+  // `-q` is short for --quiet only here, before the name: after it, a command's own -q may mean another flag.
+  const flags = argv.slice(0, start).map((flag) => (flag === "-q" ? "--quiet" : flag));
+  return [argv[start] ?? "", ...flags, ...argv.slice(start + 1)];
+}
+
 /** Runs one `gloo` invocation and returns its exit code; owns the mapping of errors to messages. */
 export async function main(options: MainOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const [name, ...rest] = options.argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  const [name, ...rest] = withGlobalFlagsMoved(options.argv);
+  if (name === undefined) {
+    // A mistake, so the usage goes where mistakes go: stderr, exit 2.
+    stderr.write(usage());
+    return ExitCode.usage;
+  }
+  if (name === "help" && rest[0] !== undefined && !rest[0].startsWith("-"))
+    return main({ ...options, argv: [rest[0], "--help"] });
+  if (name === "--help" || name === "-h" || name === "help") {
     stdout.write(usage());
-    return name === undefined ? ExitCode.usage : ExitCode.ok;
+    return ExitCode.ok;
   }
   if (name === "--version" || name === "-v") {
     stdout.write(`${await version()}\n`);
@@ -96,12 +142,23 @@ export async function main(options: MainOptions): Promise<number> {
   }
   const cwd = options.cwd ?? process.cwd();
   const { loadEnv } = await import("./internal/env-file.js");
+  const { loadUserConfig } = await import("./internal/config.js");
+  let user: Awaited<ReturnType<typeof loadUserConfig>>;
+  try {
+    user = await loadUserConfig(name, await loadEnv(options.env ?? process.env, cwd));
+  } catch (error) {
+    return await report(error, stderr, false, new AbortController().signal);
+  }
+  const quiet = takeQuiet(rest);
   const ctx: CommandContext = {
     argv: rest,
-    env: await loadEnv(options.env ?? process.env, cwd),
+    quiet,
+    env: user.env,
+    config: user.config,
     stdin: options.stdin ?? process.stdin,
     stdout,
-    stderr,
+    // Quiet: stderr is for errors only, so no spinner is drawn on it (spinners need a terminal).
+    stderr: quiet ? { write: (chunk: string) => stderr.write(chunk), isTTY: false } : stderr,
     cwd,
     signal: options.signal ?? new AbortController().signal,
     fetch: options.fetch ?? globalThis.fetch,
@@ -126,7 +183,7 @@ async function report(
     stderr.write(code === ExitCode.terminated ? "Terminated.\n" : "Interrupted.\n");
     return code;
   }
-  if (error instanceof UsageError || error instanceof FailureError) {
+  if (error instanceof UsageError || (error instanceof FailureError && error.requestId === undefined)) {
     stderr.write(`gloo: ${error.message}\n${error.hint === undefined ? "" : `${error.hint}\n`}`);
     return error instanceof UsageError ? ExitCode.usage : ExitCode.failure;
   }

@@ -2,8 +2,10 @@
 // `npm test` builds first; run `npx tsc -b` before running this file alone.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFile, stat } from "node:fs/promises";
 import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createEmulator, type RunningServer, serve } from "@gloo-toolkit/servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,10 +14,21 @@ import { type CliRun, EMULATOR_SECRET, expectNoLeaks, tempDir } from "./helpers/
 const bin = fileURLToPath(new URL("../bin.js", import.meta.url));
 const runs: CliRun[] = [];
 
-/** `gloo ARGV…` spawned in a fresh temporary directory, with only PATH and `env` set. */
+/**
+ * `gloo ARGV…` spawned in a fresh temporary directory, with only PATH, `env` and fresh XDG
+ * directories set, so neither the user's home nor a developer's token cache changes a result.
+ */
 async function spawnGloo(argv: string[], env: Record<string, string>) {
   const cwd = await tempDir();
-  return spawn(process.execPath, [bin, ...argv], { cwd, env: { PATH: process.env.PATH ?? "", ...env } });
+  const dirs = {
+    XDG_CONFIG_HOME: await tempDir(),
+    XDG_CACHE_HOME: await tempDir(),
+    XDG_DATA_HOME: await tempDir(),
+  };
+  return spawn(process.execPath, [bin, ...argv], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", ...dirs, ...env },
+  });
 }
 
 async function gloo(argv: string[], env: Record<string, string>, stdin = ""): Promise<CliRun> {
@@ -140,6 +153,57 @@ afterAll(async () => {
 });
 
 describe("gloo (spawned)", () => {
+  it("sends piped stdin after the prompt argument (echo … | gloo chat PROMPT)", async () => {
+    const emulator = createEmulator({ seed: 1 });
+    const prompts: string[] = [];
+    const server = await serve(
+      async (request) => {
+        if (request.url.endsWith("/chat/completions")) {
+          const body = (await request.clone().json()) as { messages: { content: string }[] };
+          prompts.push(body.messages.at(-1)?.content ?? "");
+        }
+        return emulator.fetch(request);
+      },
+      { port: 0 },
+    );
+    try {
+      const run = await gloo(
+        ["chat", "Summarise"],
+        { ...credentials, GLOO_BASE: server.url },
+        "file content\n",
+      );
+      expect(run.code).toBe(0);
+      expect(prompts).toEqual(["Summarise\n\nfile content"]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reuses one token across five gloo chat runs through the cache on disk (mode 0600, no secret)", async () => {
+    const emulator = createEmulator({ seed: 1 });
+    const server = await serve(emulator.fetch, { port: 0 });
+    try {
+      const cache = await tempDir();
+      const env = { ...credentials, GLOO_BASE: server.url, XDG_CACHE_HOME: cache };
+      for (const word of ["ONE", "TWO", "THREE", "FOUR", "FIVE"]) {
+        const run = await gloo(["chat", `Reply with only: ${word}`], env);
+        expect(run).toMatchObject({ code: 0, stdout: `${word}\n` });
+      }
+      expect(emulator.tokensIssued).toBe(1);
+      const file = join(cache, "gloo", "tokens.json");
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      const text = await readFile(file, "utf8");
+      expect(text).not.toContain(EMULATOR_SECRET);
+      expect(text).toContain(`${server.url} emulator-client`);
+      // Cleared, the next run asks the token endpoint again.
+      expect((await gloo(["token", "--clear"], env)).stdout).toContain("Token cache cleared");
+      await gloo(["chat", "Reply with only: SIX"], env);
+      expect(emulator.tokensIssued).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("runs the quickstart on the embedded emulator with no credentials and exits 0", async () => {
     const run = await gloo(["quickstart"], { NO_COLOR: "1" });
     expect(run.stderr).toBe("");

@@ -138,6 +138,8 @@ describe("gloo chat", () => {
     expect(urls.at(-1)).toBe("/ai/v2/chat/completions");
     expect(bodies.at(-1)).toMatchObject({ auto_routing: true, tradition: "catholic" });
     expect(bodies.at(-1)).not.toHaveProperty("model");
+    const verbose = await runCli(["chat", "--api", "v2", "--verbose", "Reply with only: V2"], { env, fetch });
+    expect(verbose.stderr).toMatch(/, v2, auto-routed to \S+, conversation /);
     await runCli(["chat", "--model-family", "Open Source", "Reply with only: F"], { env, fetch });
     expect(bodies.at(-1)).toMatchObject({ model_family: "open source" });
     const clash = await runCli(["chat", "--auto-routing", "--model", "m", "hi"], { env, fetch });
@@ -153,7 +155,8 @@ describe("gloo chat", () => {
       [["chat", "--temperature", "1.5", "hi"], "--temperature must be a number ≥ 0 and ≤ 1"],
       [["chat", "--n", "0", "hi"], "--n must be a whole number ≥ 1"],
       [["chat", "--tradition", "baptist", "hi"], "--tradition must be one of"],
-      [["chat", "--bogus", "hi"], "Unknown option '--bogus'"],
+      [["chat", "--bogus", "hi"], "unknown option --bogus."],
+      [["chat", "--model"], "--model needs a value."],
       [["chat", "two", "words"], "give the prompt as one argument"],
     ];
     for (const [argv, message] of cases) {
@@ -170,5 +173,64 @@ describe("gloo chat", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("no-such-model");
     expect(run.stderr).toMatch(/Request id: \S+/);
+  });
+
+  it("sends piped stdin after the prompt argument, and alone when there is no argument", async () => {
+    const { env, fetch, bodies } = recording();
+    const both = await runCli(["chat", "Summarise"], { env, fetch, stdin: "file content\n" });
+    expect(both.code).toBe(0);
+    expect(bodies.at(-1)).toMatchObject({
+      messages: [{ role: "user", content: "Summarise\n\nfile content" }],
+    });
+    const alone = await runCli(["chat"], { env, fetch, stdin: "Reply with only: PIPED\n" });
+    expect(alone).toMatchObject({ code: 0, stdout: "PIPED\n" });
+    const tty = await runCli(["chat", "Reply with only: T"], {
+      env,
+      fetch,
+      stdinTTY: true,
+      stdin: "ignored",
+    });
+    expect(tty.stdout).toBe("T\n");
+    expect(bodies.at(-1)).toMatchObject({ messages: [{ role: "user", content: "Reply with only: T" }] });
+  });
+
+  it("uses GLOO_MODEL on v2 instead of auto-routing past it", async () => {
+    const { env, fetch, bodies } = recording();
+    const model = "gloo-anthropic-claude-haiku-4.5";
+    const run = await runCli(["chat", "--api", "v2", "Reply with only: M"], {
+      env: { ...env, GLOO_MODEL: model },
+      fetch,
+    });
+    expect(run.code).toBe(0);
+    expect(bodies.at(-1)).toMatchObject({ model });
+    expect(bodies.at(-1)).not.toHaveProperty("auto_routing");
+  });
+
+  it("says when --max-tokens cut the reply short, streamed or not", async () => {
+    const { env, fetch } = recording();
+    const prompt = "Explain the seven seals in two concise sentences.";
+    for (const flags of [["--no-stream"], ["--stream"]]) {
+      const run = await runCli(["chat", ...flags, "--max-tokens", "3", prompt], { env, fetch });
+      expect(run.code, flags.join(" ")).toBe(0);
+      expect(run.stderr).toContain("cut short at --max-tokens 3");
+    }
+    const whole = await runCli(["chat", "Reply with only: OK"], { env, fetch });
+    expect(whole.stderr).toBe("");
+  });
+
+  it("refuses --stream with --n above 1 instead of ignoring it", async () => {
+    const { env, fetch } = recording();
+    const run = await runCli(["chat", "--stream", "--n", "2", "hi"], { env, fetch });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--stream prints one reply as it arrives; --n 2 asks for 2");
+  });
+
+  it("suggests gloo models and the closest ids for an unknown model", async () => {
+    const { env, fetch } = recording();
+    const run = await runCli(["chat", "--model", "gloo-openai-gpt-5-mimi", "hi"], { env, fetch });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("`gloo models`");
+    expect(run.stderr).toContain("Did you mean gloo-openai-gpt-5-mini");
+    expect(run.stderr).not.toContain("--help");
   });
 });

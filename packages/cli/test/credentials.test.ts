@@ -12,6 +12,7 @@ describe("readSettings", () => {
     expect(readSettings({})).toEqual({
       baseURL: DEFAULT_BASE,
       model: DEFAULT_MODEL,
+      modelChosen: false,
       clientId: undefined,
       clientSecret: undefined,
     });
@@ -30,6 +31,7 @@ describe("readSettings", () => {
     expect(settings).toEqual({
       baseURL: "http://127.0.0.1:9",
       model: "flag-model",
+      modelChosen: true,
       clientId: "id",
       clientSecret: "s",
     });

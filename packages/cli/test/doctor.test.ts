@@ -12,10 +12,10 @@ const verdicts = (json: DoctorJSON) =>
 describe("gloo doctor", () => {
   it("finds nothing wrong with a healthy setup and explains the legacy endpoint's empty history", async () => {
     const { env, fetch } = emulated();
-    const run = await runCli(["doctor"], { env, fetch });
+    const run = await runCli(["doctor", "--legacy"], { env, fetch });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("No problems found.");
-    expect(run.stdout).toContain("messages: []");
+    expect(run.stdout).toMatch(/returned 0 messages \(messages: \[\]\)/);
     expect(run.stdout).toContain("keep the history client-side");
     const json = JSON.parse((await runCli(["doctor", "--json"], { env, fetch })).stdout) as DoctorJSON;
     expect(verdicts(json)).toEqual({
@@ -105,5 +105,21 @@ describe("gloo doctor", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/FAIL {2}credentials accepted: .*invalid_client/);
     expectNoLeaks(run, "nope-nope");
+  });
+
+  it("creates no legacy chat unless asked with --legacy, and says so", async () => {
+    const { env, fetch: inner } = emulated();
+    const posts: string[] = [];
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      const request = new Request(input, init);
+      if (request.method === "POST") posts.push(new URL(request.url).pathname);
+      return inner(request);
+    };
+    const run = await runCli(["doctor"], { env, fetch });
+    expect(run.code).toBe(0);
+    expect(posts).not.toContain("/ai/v1/chat");
+    expect(run.stdout).toContain("gloo doctor --legacy");
+    await runCli(["doctor", "--legacy"], { env, fetch });
+    expect(posts).toContain("/ai/v1/chat");
   });
 });

@@ -276,8 +276,18 @@ async function fetchToken(url: string): Promise<string> {
 
 /** Spawns the built `gloo emulator` and resolves with its URL once the first line is out. */
 async function spawnEmulator(): Promise<{ child: ChildProcess; url: string }> {
+  // A temporary HOME and XDG directories: a spawned gloo never reads or writes the user's files.
+  const home = await tempDir();
+  const env = {
+    PATH: process.env.PATH ?? "",
+    HOME: home,
+    XDG_CONFIG_HOME: home,
+    XDG_CACHE_HOME: home,
+    XDG_DATA_HOME: home,
+  };
   const child = spawn(process.execPath, [BIN, "emulator", "--port", "0"], {
     stdio: ["ignore", "pipe", "pipe"],
+    env,
   });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const [first] = (await once(lines, "line")) as [string];

@@ -89,4 +89,22 @@ describe("describeError", () => {
     ).toMatchObject({ exitCode: 1, requestId: "s-1" });
     expect(describeError(new UsageError("bad", "fix it"))).toMatchObject({ exitCode: 2, hint: "fix it" });
   });
+
+  it("gives a 413 advice about the size, not gloo doctor", () => {
+    const error = APIError.generate(413, { error: "Request body too large" }, headers());
+    const described = describeError(error);
+    expect(described.hint).toContain("too large");
+    expect(described.hint).not.toContain("gloo doctor");
+  });
+
+  it("points an unknown model at gloo models instead of --help", () => {
+    const error = APIError.generate(
+      400,
+      { error: { message: 'Unknown model "x": GET /platform/v2/models lists the available ids.' } },
+      headers(),
+    );
+    const described = describeError(error);
+    expect(described.hint).toContain("`gloo models`");
+    expect(described.hint).not.toContain("--help");
+  });
 });

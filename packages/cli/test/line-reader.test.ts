@@ -43,7 +43,11 @@ describe("terminalLineReader", () => {
       },
     });
     const output = Object.assign(sink, { isTTY: true, columns: 80, text: () => chunks.join("") });
-    const reader = terminalLineReader(input, output, "you› ", onInterrupt);
+    const reader = terminalLineReader(input, output, {
+      prompt: "you› ",
+      continuationPrompt: "  … ",
+      onInterrupt,
+    });
     const lines = reader[Symbol.asyncIterator]();
     return { input, output, reader, lines };
   }
@@ -72,5 +76,21 @@ describe("terminalLineReader", () => {
     expect(output.text()).toContain("^C");
     input.write("\u0003");
     expect((await lines.next()).done).toBe(true);
+  });
+
+  it("reads a bracketed paste as one message, sent by the Enter after it", async () => {
+    const { input, reader, lines } = terminal(() => false);
+    input.write("\u001b[200~first line\rsecond line\nthird\u001b[201~");
+    input.write(" and more\r");
+    expect(await lines.next()).toEqual({ value: "first line\nsecond line\nthird and more", done: false });
+    reader.close();
+  });
+
+  it("continues a message on the next line after a trailing backslash", async () => {
+    const { input, output, reader, lines } = terminal(() => false);
+    input.write("one\\\rtwo\r");
+    expect(await lines.next()).toEqual({ value: "one\ntwo", done: false });
+    expect(output.text()).toContain("  … ");
+    reader.close();
   });
 });

@@ -125,4 +125,65 @@ describe("main", () => {
     );
     expect(stderr.text()).toMatch(/\n\s+at /);
   });
+
+  it("answers gloo help COMMAND with that command's help", async () => {
+    const run = await runCli(["help", "chat"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: gloo chat/);
+    expect((await runCli(["help", "nope"])).code).toBe(2);
+  });
+
+  it("takes --verbose and --quiet before the command name", async () => {
+    const { env, fetch } = emulated();
+    const run = await runCli(["--verbose", "chat", "Reply with only: V"], { env, fetch });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("V\n");
+    expect(run.stderr).toMatch(/request id: \S+/);
+  });
+
+  it("prints the usage to stderr when no command is given", async () => {
+    const run = await runCli([]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("Usage: gloo <command>");
+  });
+
+  it("names an unknown flag in its own words and suggests the closest one", async () => {
+    const run = await runCli(["chat", "--temprature", "0", "hi"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("gloo: unknown option --temprature. Did you mean --temperature?");
+    expect(run.stderr).not.toContain("To specify a positional argument");
+  });
+
+  it("--quiet (anywhere before --, or -q before the command) leaves results and errors only: no notices, no spinner", async () => {
+    const { env, fetch } = emulated();
+    const prompt = "Explain the seven seals in two concise sentences.";
+    const loud = await runCli(["chat", "--max-tokens", "3", prompt], { env, fetch, tty: true });
+    expect(loud.stderr).toContain("cut short at --max-tokens 3");
+    expect(loud.stderr).toContain("waiting for");
+    for (const argv of [
+      ["--quiet", "chat"],
+      ["-q", "chat"],
+      ["chat", "--quiet"],
+    ]) {
+      const quiet = await runCli([...argv, "--max-tokens", "3", prompt], { env, fetch, tty: true });
+      expect(quiet.code, `${argv.join(" ")}: ${quiet.stderr}`).toBe(0);
+      expect(quiet.stdout).not.toBe("");
+      expect(quiet.stderr).toBe("");
+    }
+    const failing = await runCli(["chat", "--quiet", "--model", "nope", "hi"], { env, fetch });
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toContain("gloo: unknown model");
+  });
+
+  it.each(["logs", "config", "templates", "completion"])(
+    "gloo %s --help shows usage, options and examples; it reads local files only (no --base)",
+    async (name) => {
+      const run = await runCli([name, "--help"]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^Usage: gloo ${name}`));
+      expect(run.stdout).toMatch(/Examples:\n {2}\S/);
+      expect(run.stdout).not.toContain("--base");
+    },
+  );
 });

@@ -113,7 +113,7 @@ describe("gloo postman", () => {
   it.each([
     [["--base", "platform.ai.gloo.com"], "is not a URL"],
     [["--base", "ftp://example.test"], "--base must be an http(s) URL"],
-    [["--bogus"], "Unknown option '--bogus'"],
+    [["--bogus"], "unknown option --bogus."],
   ])("rejects %j with a usage error", async (argv, message) => {
     const run = await gloo(argv, dir);
     expect(run.code).toBe(2);

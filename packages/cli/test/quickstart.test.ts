@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emulated, expectNoLeaks, runCli } from "./helpers/cli.js";
+import { emulated, expectNoLeaks, runCli, tempDir } from "./helpers/cli.js";
 
 describe("gloo quickstart", () => {
   it("runs end to end on an embedded emulator when no credentials are set, and says so", async () => {
@@ -68,5 +68,30 @@ describe("gloo quickstart", () => {
         "Set both credentials for that platform (a `gloo emulator` accepts emulator-client / emulator-secret), " +
         "or drop --base to run the quickstart on the embedded emulator.\n",
     );
+  });
+
+  it.each([
+    ["GLOO_CLIENT_ID", { GLOO_CLIENT_ID: "id-only" }, "GLOO_CLIENT_SECRET"],
+    ["GLOO_CLIENT_SECRET", { GLOO_CLIENT_SECRET: "secret-only" }, "GLOO_CLIENT_ID"],
+  ])("refuses a half-set pair (only %s) instead of using the emulator", async (_name, env, missing) => {
+    const run = await runCli(["quickstart"], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${missing} is not`);
+    expect(run.stdout).not.toContain("embedded emulator");
+    expect(run.stderr).not.toContain("secret-only");
+  });
+
+  it("suggests the next commands as this installation runs them (npx in a checkout)", async () => {
+    const run = await runCli(["quickstart"], { env: {} });
+    expect(run.stdout).toContain('Next: npx gloo chat "Who wrote Romans?"');
+  });
+
+  it("names the config file when its base URL is set without credentials", async () => {
+    const env = { XDG_CONFIG_HOME: await tempDir() };
+    await runCli(["config", "set", "base", "http://127.0.0.1:8790"], { env });
+    const run = await runCli(["quickstart"], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("the config file sets base http://127.0.0.1:8790 but GLOO_CLIENT_ID");
+    expect(run.stderr).toContain("gloo config unset base");
   });
 });

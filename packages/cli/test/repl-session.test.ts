@@ -68,10 +68,10 @@ function fakeFactory(options: { promptTokens?: number; gate?: Promise<void>; fai
 
 async function session(
   options: Parameters<typeof fakeFactory>[0] = {},
-  extra: { warnTokens?: number; signal?: AbortSignal; verbose?: boolean } = {},
+  extra: { warnTokens?: number; signal?: AbortSignal; verbose?: boolean; tty?: boolean; home?: string } = {},
 ) {
   const fake = fakeFactory(options);
-  const stdout = capture();
+  const stdout = capture(extra.tty);
   const stderr = capture();
   const cwd = await tempDir();
   const repl = createReplSession({
@@ -81,6 +81,7 @@ async function session(
     stderr,
     style: createStyle(false),
     cwd,
+    home: extra.home,
     signal: extra.signal ?? new AbortController().signal,
     warnTokens: extra.warnTokens ?? 1000,
     verbose: extra.verbose,
@@ -203,5 +204,44 @@ describe("createReplSession", () => {
     expect(stderr.text()).toContain("Unknown command /nope");
     for (const name of ["/system", "/model", "/reset", "/save", "/load", "/usage", "/exit"])
       expect(stdout.text()).toContain(name);
+  });
+
+  it("expands ~ in /save and /load to the home directory", async () => {
+    const home = await tempDir();
+    const { repl, stderr } = await session({}, { home });
+    await repl.handle("hello");
+    await repl.handle("/save ~/saved.json");
+    expect(stderr.text()).toBe("");
+    const saved = JSON.parse(await readFile(join(home, "saved.json"), "utf8")) as Saved;
+    expect(saved.messages).toHaveLength(2);
+    await repl.handle("/load ~/saved.json");
+    expect(repl.exitCode()).toBe(0);
+  });
+
+  it("sends the last message again on /retry, dropping the reply it replaces", async () => {
+    const { repl, fake, stdout, stderr } = await session();
+    await repl.handle("/retry");
+    expect(stderr.text()).toContain("Nothing to retry yet");
+    await repl.handle("first");
+    await repl.handle("second");
+    await repl.handle("/retry");
+    expect(fake.calls.map((call) => call.text)).toEqual(["first", "second", "second"]);
+    await repl.handle("/save retried.json");
+    expect(stdout.text()).toContain("Saved 4 messages");
+  });
+
+  it("copies the last reply through the terminal (OSC 52) on /copy, and refuses on a pipe", async () => {
+    const { repl, stdout, stderr } = await session({}, { tty: true });
+    await repl.handle("/copy");
+    expect(stderr.text()).toContain("No reply to copy yet.");
+    await repl.handle("héllo");
+    await repl.handle("/copy");
+    expect(stdout.text()).toContain(`\u001b]52;c;${Buffer.from("echo: héllo").toString("base64")}\u0007`);
+    expect(stderr.text()).toContain("(copied 11 characters to the clipboard)");
+    const piped = await session();
+    await piped.repl.handle("hi");
+    await piped.repl.handle("/copy");
+    expect(piped.stderr.text()).toContain("/copy needs a terminal");
+    expect(piped.repl.exitCode()).toBe(2);
   });
 });

@@ -81,7 +81,7 @@ describe("gloo repl (piped stdin)", () => {
     ["refused credentials", [], { GLOO_CLIENT_SECRET: "bad" }, "hi\n", /error: the token request failed/],
     // No injected fetch: the real one refuses port 1 without opening a socket.
     ["an unreachable --base", ["--base", "http://127.0.0.1:1"], {}, "hi\n", /could not reach the platform/],
-    ["an unknown /model", [], {}, "/model nope\nhi\n", /error: bad request: .*Unknown model "nope"/],
+    ["an unknown /model", [], {}, "/model nope\nhi\n", /error: unknown model: .*Unknown model "nope"/],
   ])("exits 1 when every piped turn fails: %s", async (_name, argv, override, stdin, message) => {
     const { env, fetch } = emulated();
     const run = await runCli(["repl", ...argv], {
@@ -129,5 +129,26 @@ describe("gloo repl (piped stdin)", () => {
     const run = await runCli(["repl"], { stdin: "hi\n" });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("GLOO_CLIENT_ID and GLOO_CLIENT_SECRET are not set");
+  });
+
+  it("routes v2 turns to GLOO_MODEL (or the config's model), auto-routing only without one", async () => {
+    const { env, fetch: inner } = emulated();
+    const bodies: Record<string, unknown>[] = [];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.url.endsWith("/chat/completions")) bodies.push(await request.clone().json());
+      return inner(request);
+    };
+    const model = "gloo-anthropic-claude-haiku-4.5";
+    const stdin = "Reply with only: R\n";
+    await runCli(["repl", "--api", "v2"], { env: { ...env, GLOO_MODEL: model }, fetch, stdin });
+    expect(bodies.at(-1)).toMatchObject({ model });
+    expect(bodies.at(-1)).not.toHaveProperty("auto_routing");
+    const config = { XDG_CONFIG_HOME: await tempDir() };
+    await runCli(["config", "set", "model", model], { env: config });
+    await runCli(["repl", "--api", "v2"], { env: { ...env, ...config }, fetch, stdin });
+    expect(bodies.at(-1)).toMatchObject({ model });
+    await runCli(["repl", "--api", "v2"], { env, fetch, stdin });
+    expect(bodies.at(-1)).toMatchObject({ auto_routing: true });
   });
 });

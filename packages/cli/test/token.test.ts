@@ -63,4 +63,41 @@ describe("gloo token", () => {
     expect(run.stderr).toContain("Check GLOO_CLIENT_ID and GLOO_CLIENT_SECRET");
     expectNoLeaks(run, "wrong-secret-value");
   });
+
+  it("reuses a cached token, and replaces it when the platform no longer accepts it", async () => {
+    const { emulator, env, fetch } = emulated();
+    const dirs = { ...env, XDG_CACHE_HOME: await tempDir() };
+    expect((await runCli(["chat", "Reply with only: A"], { env: dirs, fetch })).code).toBe(0);
+    expect((await runCli(["chat", "Reply with only: B"], { env: dirs, fetch })).code).toBe(0);
+    expect(emulator.tokensIssued).toBe(1);
+    // Revoked: the cached token gets a 401, so the client asks for a new one once and carries on.
+    emulator.revokeTokens();
+    const after = await runCli(["chat", "Reply with only: C"], { env: dirs, fetch });
+    expect(after).toMatchObject({ code: 0, stdout: "C\n" });
+    expect(emulator.tokensIssued).toBe(2);
+    expect((await runCli(["chat", "Reply with only: D"], { env: dirs, fetch })).code).toBe(0);
+    expect(emulator.tokensIssued).toBe(2);
+  });
+
+  it("does not reuse a token about to expire, nor write a cache without a cache directory", async () => {
+    const { emulator, env, fetch } = emulated({ tokenTtlSeconds: 60 });
+    const dirs = { ...env, XDG_CACHE_HOME: await tempDir() };
+    await runCli(["chat", "Reply with only: A"], { env: dirs, fetch });
+    await runCli(["chat", "Reply with only: B"], { env: dirs, fetch });
+    expect(emulator.tokensIssued).toBe(2);
+    const bare = emulated();
+    await runCli(["chat", "Reply with only: A"], { env: bare.env, fetch: bare.fetch });
+    await runCli(["chat", "Reply with only: B"], { env: bare.env, fetch: bare.fetch });
+    expect(bare.emulator.tokensIssued).toBe(2);
+  });
+
+  it("says what --clear did", async () => {
+    const { env, fetch } = emulated();
+    const dirs = { ...env, XDG_CACHE_HOME: await tempDir() };
+    expect((await runCli(["token", "--clear"], { env: dirs })).stdout).toMatch(
+      /^No token cache at \S+tokens\.json\.\n$/,
+    );
+    await runCli(["token"], { env: dirs, fetch });
+    expect((await runCli(["token", "--clear"], { env: dirs })).stdout).toMatch(/^Token cache cleared \(/);
+  });
 });

@@ -205,7 +205,9 @@ function redactBody(body: unknown, credentials: { clientId: string; clientSecret
 }
 
 // An error page that echoes the request must not carry the secret into our message, whether
-// raw, percent-encoded or inside the Basic credentials.
+// raw, percent-encoded or inside the Basic credentials. One pass over all forms (a second pass
+// would redact inside the first's "[redacted]"). A secret shorter than 8 characters only as a whole
+// token: blanked inside ordinary words it garbles the text and gives itself away by what it blanks.
 function redact(
   text: string | undefined,
   credentials: { clientId: string; clientSecret: string },
@@ -213,10 +215,16 @@ function redact(
   const { clientId, clientSecret } = credentials;
   if (text === undefined || clientSecret === "") return text;
   const basic = basicAuthorization(clientId, clientSecret).slice("Basic ".length);
-  return [clientSecret, encodeURIComponent(clientSecret), basic].reduce(
-    (redacted, secret) => redacted.replaceAll(secret, "[redacted]"),
-    text,
-  );
+  const forms = [...new Set([basic, encodeURIComponent(clientSecret), clientSecret])]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp);
+  const whole = clientSecret.length < 8;
+  const [before, after] = whole ? ["(?<![\\p{L}\\p{N}])", "(?![\\p{L}\\p{N}])"] : ["", ""];
+  return text.replace(new RegExp(`${before}(?:${forms.join("|")})${after}`, "gu"), "[redacted]");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 // A 2xx that is not a token (RFC 6749 §5.1) is no OAuth2 error either: usually the base URL points

@@ -577,9 +577,7 @@ describe("on a web page", () => {
     });
     const error = await gloo.auth.getToken().catch((e) => e);
     expect(error).toBeInstanceOf(CORSError);
-    expect(error.message).toMatch(
-      /^POST http:\/\/127\.0\.0\.1:8788\/oauth2\/token failed in the browser/,
-    );
+    expect(error.message).toMatch(/^POST http:\/\/127\.0\.0\.1:8788\/oauth2\/token failed in the browser/);
     expect(urls).toEqual(["http://127.0.0.1:8788/oauth2/token"]);
   });
 });

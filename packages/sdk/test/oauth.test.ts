@@ -194,4 +194,25 @@ describe("masking", () => {
     expect(String(token)).toBe("Bearer eyJh…(1043 chars)…x9Q");
     expect(token.accessToken).toBe(jwt);
   });
+
+  it("redacts whole occurrences of the secret once, and never a short secret inside words", async () => {
+    const answer = (text: string) => () => new Response(text, { status: 401 });
+    // The old sequential replaceAll gave "Cli[r[redacted]dact[redacted]d]nt…" for a one-letter secret.
+    const short = options(recordingFetch(answer("Client e is not allowed; secret e rejected")).fetch);
+    const shortError = await requestClientCredentialsToken({ ...short, clientSecret: "e" }).catch((e) => e);
+    expect(shortError.body).toBe("Client [redacted] is not allowed; secret [redacted] rejected");
+    expect(shortError.message).toContain("Client [redacted] is not allowed; secret [redacted] rejected");
+    const word = options(recordingFetch(answer("Client credentials rejected")).fetch);
+    const wordError = await requestClientCredentialsToken({ ...word, clientSecret: "e" }).catch((e) => e);
+    expect(wordError.body).toBe("Client credentials rejected");
+    const long = options(recordingFetch(answer(`bad secret ${SECRET}, sent as ${SECRET}`)).fetch);
+    const longError = await requestClientCredentialsToken(long).catch((e) => e);
+    expect(longError.body).toBe("bad secret [redacted], sent as [redacted]");
+    // A secret of 8 characters or more is redacted wherever it appears, even glued to other text.
+    const glued = options(recordingFetch(answer("id=my-idlongsecret1x")).fetch);
+    const gluedError = await requestClientCredentialsToken({ ...glued, clientSecret: "longsecret1" }).catch(
+      (e) => e,
+    );
+    expect(gluedError.body).toBe("id=my-id[redacted]x");
+  });
 });

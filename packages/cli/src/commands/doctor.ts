@@ -13,6 +13,7 @@ import { colorEnabled, createStyle, type Style } from "../internal/output.js";
 const options = {
   model: { type: "string", short: "m" },
   json: { type: "boolean" },
+  legacy: { type: "boolean" },
   ...connectionOptions,
 } as const;
 
@@ -20,12 +21,13 @@ const spec: CommandSpec<typeof options> = {
   usage: "gloo doctor [--model ID] [--json] [--base URL]",
   description:
     "Diagnoses the platform's common pitfalls for this setup: base URL reachable, credentials accepted,\n" +
-    "token scope api/access, the model entitled (403 vs 200), clock skew, and the legacy /ai/v1/chat\n" +
-    "endpoint's empty history — with what to do about each finding. Exit 1 when something fails.",
+    "token scope api/access, the model entitled (403 vs 200), clock skew, and with --legacy the legacy\n" +
+    "/ai/v1/chat endpoint's empty history — with what to do about each finding. Exit 1 when something fails.",
   options,
   optionHelp: {
     model: "The model whose entitlement to check (default: $GLOO_MODEL)",
     json: "Print the findings as JSON",
+    legacy: "Also try the legacy /ai/v1/chat endpoint (creates a chat there on each run)",
     ...connectionOptionHelp,
   },
   valueNames: { model: "ID" },
@@ -51,6 +53,7 @@ export const command: Command = {
         signal: ctx.signal,
         anonymousClient: () => createAnonymousClient(ctx, settings),
         client: (credentials) => createClient(ctx, credentials),
+        legacy: args.values.legacy === true,
       },
       (finding) => {
         if (!json) ctx.stdout.write(findingText(finding, style, args.values.verbose === true));

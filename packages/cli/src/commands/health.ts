@@ -214,7 +214,7 @@ function summarise(ctx: CommandContext, results: CheckResult[], style: Style): n
   const failed = results.filter((result) => !result.ok);
   if (ctx.signal.aborted) return interruptedExitCode(ctx.signal);
   if (failed.length === 0) {
-    ctx.stderr.write(`${style.green(`All ${results.length} checks passed.`)}\n`);
+    if (ctx.quiet !== true) ctx.stderr.write(`${style.green(`All ${results.length} checks passed.`)}\n`);
     return 0;
   }
   ctx.stderr.write(

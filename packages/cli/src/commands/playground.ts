@@ -59,6 +59,7 @@ export const command: Command = {
     const { credentials, emulator } = await credentialsOrEmulator(settings, {
       base: args.values.base,
       env: ctx.env,
+      configuredBase: ctx.config?.base,
       what: "the playground",
     });
     try {

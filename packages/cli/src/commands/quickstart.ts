@@ -5,6 +5,7 @@ import { connectionOptionHelp, connectionOptions, createClient } from "../intern
 import { type Credentials, readSettings } from "../internal/credentials.js";
 import { credentialsOrEmulator, type EmbeddedEmulator } from "../internal/embedded-emulator.js";
 import { type CheckResult, formatCheckLine, runHealthChecks } from "../internal/health-checks.js";
+import { invocation } from "../internal/invocation.js";
 import { colorEnabled, createStyle, formatDuration, type Style, writeStreamed } from "../internal/output.js";
 
 const options = {
@@ -53,6 +54,7 @@ export const command: Command = {
     const { credentials, emulator } = await credentialsOrEmulator(settings, {
       base: args.values.base,
       env: ctx.env,
+      configuredBase: ctx.config?.base,
       what: "the quickstart",
     });
     try {
@@ -149,8 +151,9 @@ function finish(out: Output, results: CheckResult[], style: Style): number {
     return 1;
   }
   out.write(`${style.green("Quickstart complete")}: all ${results.length} health checks passed.\n`);
+  const gloo = invocation();
   out.write(
-    `Next: gloo chat "Who wrote Romans?" · gloo repl · gloo health --all-models · gloo doctor · gloo --help\n`,
+    `Next: ${gloo} chat "Who wrote Romans?" · ${gloo} repl · ${gloo} health --all-models · ${gloo} doctor · ${gloo} --help\n`,
   );
   return 0;
 }

@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UsageError } from "../errors.js";
+import { closest } from "./did-you-mean.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -46,12 +47,29 @@ export function parseCommandArgs<O extends Options>(spec: CommandSpec<O>, argv: 
     return { values: values as ParsedArgs<O>["values"], positionals };
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(
-      message.replace(/\.?$/, "."),
+      parseErrorText(spec, error),
       `Usage: ${spec.usage}\nRun with --help for the options.`,
     );
   }
+}
+
+// node:util's messages quote oddly and give advice about positionals that does not fit a typo:
+// say in our words which flag is wrong, and name the flag that was probably meant.
+function parseErrorText<O extends Options>(spec: CommandSpec<O>, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown !== undefined) {
+    const names = [...Object.keys(spec.options).map((name) => `--${name}`), "--help"];
+    const [near] = closest(unknown, names, 1);
+    return `unknown option ${unknown}.${near === undefined ? "" : ` Did you mean ${near}?`}`;
+  }
+  const missing = /^Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(message)?.[1];
+  if (missing !== undefined) return `${missing} needs a value.`;
+  const noValue = /^Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(message)?.[1];
+  if (noValue !== undefined) return `${noValue} takes no value.`;
+  return message.replace(/\.?$/, ".");
 }
 
 /** The text `--help` prints: usage, description, options and examples. */

@@ -10,6 +10,8 @@ export const DEFAULT_MODEL = "us.meta.llama3-3-70b-instruct-v1:0";
 export interface Settings {
   baseURL: string;
   model: string;
+  /** Whether the model was chosen (`--model`, `GLOO_MODEL`, the config file) or is the built-in default. */
+  modelChosen: boolean;
   clientId: string | undefined;
   clientSecret: string | undefined;
 }
@@ -38,9 +40,11 @@ export function readSettings(
   flags: SettingsFlags = {},
 ): Settings {
   const baseURL = nonEmpty(flags.base) ?? nonEmpty(env.GLOO_BASE) ?? DEFAULT_BASE;
+  const model = nonEmpty(flags.model) ?? nonEmpty(env.GLOO_MODEL);
   return {
     baseURL: checkBaseURL(baseURL, nonEmpty(flags.base) === undefined ? "GLOO_BASE" : "--base"),
-    model: nonEmpty(flags.model) ?? nonEmpty(env.GLOO_MODEL) ?? DEFAULT_MODEL,
+    model: model ?? DEFAULT_MODEL,
+    modelChosen: model !== undefined,
     clientId: nonEmpty(env.GLOO_CLIENT_ID) ?? nonEmpty(env.GLOO_AI_CLIENT_ID),
     clientSecret: nonEmpty(env.GLOO_CLIENT_SECRET) ?? nonEmpty(env.GLOO_AI_CLIENT_SECRET),
   };
@@ -73,7 +77,8 @@ const missingHint = [
   "point GLOO_BASE at it with the credentials it prints.",
 ].join("\n");
 
-function checkBaseURL(value: string, source: string): string {
+/** Checks a base URL (`source` names where it came from in the message) and drops trailing slashes. */
+export function checkBaseURL(value: string, source: string): string {
   let url: URL;
   try {
     url = new URL(value);

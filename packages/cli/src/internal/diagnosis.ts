@@ -30,6 +30,8 @@ export interface DiagnosisContext {
   anonymousClient: () => Gloo;
   /** Builds the authenticated client once the credentials are known to be present. */
   client: (credentials: Credentials) => Gloo;
+  /** Try the legacy chat endpoint, which creates a chat on the platform each time. @default false */
+  legacy?: boolean | undefined;
   now?: () => number;
 }
 
@@ -58,7 +60,7 @@ export async function diagnose(
   add(checkScope(token.value));
   add(checkClock(token.value, base.serverDate, ctx.now ?? Date.now));
   add(await checkModel(client, ctx.settings.model, ctx.signal));
-  add(await checkLegacy(client, ctx.signal));
+  add(ctx.legacy === true ? await checkLegacy(client, ctx.signal) : legacySkipped);
   return findings;
 }
 
@@ -246,6 +248,17 @@ async function checkModel(client: Gloo, model: string, signal: AbortSignal): Pro
     };
   }
 }
+
+// Trying the legacy endpoint leaves a chat behind on the platform: only when asked, and say so.
+const legacySkipped: Finding = {
+  id: "legacy",
+  title: "legacy /ai/v1/chat history",
+  verdict: "info",
+  detail:
+    "not tried: it creates a chat on the platform each run; `gloo doctor --legacy` tries it. Its history comes back empty (messages: [])",
+  advice:
+    "Use POST /ai/v1/chat/completions and keep the history client-side, sending it in `messages` each turn (gloo repl and the SDK's Conversation do).",
+};
 
 // The quickstart's legacy table: POST /ai/v1/chat may return a chat_id, but GET ?chat_id= shows
 // `messages: []`. Run it, show it, and say why completions with client-side history are the way.

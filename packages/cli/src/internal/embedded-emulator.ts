@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import { type Credentials, hasCredentials, type Settings } from "./credentials.js";
+import { type Credentials, hasCredentials, requireCredentials, type Settings } from "./credentials.js";
 
 /** A platform emulator running in this process on a loopback port, for `gloo quickstart` and `gloo playground` without credentials. */
 export interface EmbeddedEmulator {
@@ -29,6 +29,8 @@ export interface TargetSource {
   /** The `--base` flag as given. */
   base: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
+  /** The config file's `base`, if it has one (main copies it into GLOO_BASE when nothing else set it). */
+  configuredBase?: unknown;
   /** What runs on the emulator, for the hint: "the quickstart". */
   what: string;
 }
@@ -43,22 +45,40 @@ export async function credentialsOrEmulator(
   source: TargetSource,
 ): Promise<{ credentials: Credentials; emulator: EmbeddedEmulator | undefined }> {
   if (hasCredentials(settings)) return { credentials: settings, emulator: undefined };
+  // One of the pair set is a half-configured platform too (a typo in the other name, say): the
+  // embedded emulator would hide the mistake behind a passing run.
+  if (settings.clientId !== undefined || settings.clientSecret !== undefined) requireCredentials(settings);
   const setBoth =
     "Set both credentials for that platform (a `gloo emulator` accepts emulator-client / emulator-secret)";
-  // The flag wins over the variable, as in readSettings.
-  if ((source.base ?? "").trim() !== "") {
-    throw new UsageError(
-      `--base ${settings.baseURL} was given but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not set.`,
-      `${setBoth}, or drop --base to run ${source.what} on the embedded emulator.`,
-    );
-  }
-  if ((source.env.GLOO_BASE ?? "").trim() !== "") {
-    throw new UsageError(
-      `GLOO_BASE is set to ${settings.baseURL} but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not.`,
-      `${setBoth}, or unset GLOO_BASE (in the environment or .env) to run ${source.what} on the embedded emulator.`,
-    );
+  const onEmulator = `to run ${source.what} on the embedded emulator`;
+  switch (baseSource(source)) {
+    case "--base":
+      throw new UsageError(
+        `--base ${settings.baseURL} was given but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not set.`,
+        `${setBoth}, or drop --base ${onEmulator}.`,
+      );
+    case "GLOO_BASE":
+      throw new UsageError(
+        `GLOO_BASE is set to ${settings.baseURL} but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not.`,
+        `${setBoth}, or unset GLOO_BASE (in the environment or .env) ${onEmulator}.`,
+      );
+    case "config":
+      throw new UsageError(
+        `the config file sets base ${settings.baseURL} but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not set.`,
+        `${setBoth}, or \`gloo config unset base\` ${onEmulator}.`,
+      );
   }
   const emulator = await startEmbeddedEmulator();
   const { url: baseURL, clientId, clientSecret } = emulator;
   return { credentials: { ...settings, baseURL, clientId, clientSecret }, emulator };
+}
+
+/** Where a base URL the user chose came from (the flag wins, as in readSettings); undefined for the default. */
+function baseSource(source: TargetSource): "--base" | "GLOO_BASE" | "config" | undefined {
+  if ((source.base ?? "").trim() !== "") return "--base";
+  const env = source.env.GLOO_BASE ?? "";
+  if (env.trim() === "") return undefined;
+  return source.configuredBase !== undefined && env === String(source.configuredBase)
+    ? "config"
+    : "GLOO_BASE";
 }

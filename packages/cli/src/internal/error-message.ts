@@ -36,7 +36,8 @@ const doctor = DOCTOR_HINT;
  */
 export function describeError(error: unknown): ErrorMessage {
   if (error instanceof UsageError) return plain(error.message, error.hint, ExitCode.usage);
-  if (error instanceof FailureError) return plain(error.message, error.hint, ExitCode.failure);
+  if (error instanceof FailureError)
+    return { ...plain(error.message, error.hint, ExitCode.failure), requestId: error.requestId };
   if (error instanceof OAuthError) return describeOAuth(error);
   if (error instanceof APIError && error.target?.url.endsWith(TOKEN_PATH)) return describeTokenFailure(error);
   if (error instanceof APIError) return describeAPI(error);
@@ -137,7 +138,27 @@ function describeAPI(error: APIError): ErrorMessage {
   return { message, hint, requestId: error.requestId, exitCode: ExitCode.failure };
 }
 
+/** Whether the platform refused the request's model id as unknown (not a model that lacks a feature). */
+export function isUnknownModelError(error: unknown): boolean {
+  return (
+    error instanceof APIError &&
+    [400, 404, 422].includes(error.status) &&
+    /\bmodel\b/i.test(error.message) &&
+    /unknown|not found|does not exist|no such|invalid model/i.test(error.message)
+  );
+}
+
 function apiAdvice(error: APIError): [string, string] {
+  if (isUnknownModelError(error))
+    return [
+      sentence(`unknown model: ${error.message}`),
+      "`gloo models` lists the ids this platform serves; pass one with --model (or set GLOO_MODEL).",
+    ];
+  if (error.status === 413)
+    return [
+      sentence(`the request is too large: ${error.message}`),
+      "The platform refused the body as too large: shorten the prompt, the attached files (-a) or the history (/trim in gloo repl).",
+    ];
   if (error instanceof AuthenticationError) {
     return [
       sentence(`the platform rejected the access token: ${error.message}`),

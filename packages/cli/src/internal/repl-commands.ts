@@ -1,5 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { ReplSessionOptions, ReplState } from "./repl-session.js";
 
 /** Where a command's feedback goes: results to stdout, problems to stderr. */
@@ -22,6 +22,8 @@ const helpText = `Commands:
   /trim [TOKENS] drop the oldest turns until the history fits TOKENS
   /save FILE     save the conversation as JSON
   /load FILE     load a conversation saved with /save
+  /retry         send your last message again (its reply is dropped)
+  /copy          copy the last reply to the clipboard (through the terminal)
   /usage         token counts so far
   /help          this list
   /exit          leave (so do Ctrl-D and Ctrl-C at an empty prompt)
@@ -33,7 +35,7 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 export function slashCommands(
   state: ReplState,
   io: ReplIO,
-  options: Pick<ReplSessionOptions, "create" | "cwd">,
+  options: Pick<ReplSessionOptions, "create" | "cwd" | "home" | "stdout">,
   trimBudget: number,
 ): Record<string, SlashCommand> {
   return {
@@ -53,9 +55,28 @@ export function slashCommands(
     },
     trim: (arg) => trim(state, io, arg === "" ? trimBudget : Number(arg)),
     usage: () => io.say(usageText(state)),
-    save: (arg) => save(state, io, options.cwd, arg),
-    load: (arg) => load(state, io, options, arg),
+    copy: () => copy(state, io, options),
+    save: (arg) => save(state, io, userPath(options, arg), arg),
+    load: (arg) => load(state, io, options.create, userPath(options, arg), arg),
   };
+}
+
+// OSC 52 asks the terminal itself to set the clipboard: it works over SSH and inside tmux (with
+// set-clipboard on), with no clipboard program to find. A pipe is no terminal to ask.
+function copy(state: ReplState, io: ReplIO, options: Pick<ReplSessionOptions, "stdout">): void {
+  const saved = state.conversation.toJSON() as { messages: { role: string; content?: unknown }[] };
+  const last = saved.messages.at(-1);
+  if (last?.role !== "assistant" || typeof last.content !== "string") {
+    io.mistake("No reply to copy yet.");
+    return;
+  }
+  if (options.stdout.isTTY !== true) {
+    io.mistake("/copy needs a terminal: it asks the terminal to set the clipboard.");
+    return;
+  }
+  const base64 = Buffer.from(last.content, "utf8").toString("base64");
+  options.stdout.write(`\u001b]52;c;${base64}\u0007`);
+  io.note(`(copied ${plural(last.content.length, "character")} to the clipboard)`);
 }
 
 function trim(state: ReplState, io: ReplIO, budget: number): void {
@@ -82,10 +103,17 @@ function usageText(state: ReplState): string {
   ].join("\n");
 }
 
-async function save(state: ReplState, io: ReplIO, cwd: string, file: string): Promise<void> {
+// A file name as a shell would read it: `~` or `~/…` is the home directory, the rest relative to cwd.
+function userPath(options: Pick<ReplSessionOptions, "cwd" | "home">, file: string): string {
+  const home = options.home;
+  if (home !== undefined && (file === "~" || file.startsWith("~/"))) return join(home, file.slice(1));
+  return resolve(options.cwd, file);
+}
+
+async function save(state: ReplState, io: ReplIO, path: string, file: string): Promise<void> {
   if (file === "") return io.mistake("Usage: /save FILE");
   try {
-    await writeFile(resolve(cwd, file), `${JSON.stringify(state.conversation.toJSON(), null, 2)}\n`);
+    await writeFile(path, `${JSON.stringify(state.conversation.toJSON(), null, 2)}\n`);
     io.say(`Saved ${plural(state.conversation.messageCount, "message")} to ${file}.`);
   } catch (error) {
     io.mistake(`Could not save to ${file}: ${(error as Error).message}`);
@@ -96,13 +124,14 @@ async function save(state: ReplState, io: ReplIO, cwd: string, file: string): Pr
 async function load(
   state: ReplState,
   io: ReplIO,
-  options: Pick<ReplSessionOptions, "create" | "cwd">,
+  create: ReplSessionOptions["create"],
+  path: string,
   file: string,
 ): Promise<void> {
   if (file === "") return io.mistake("Usage: /load FILE");
   try {
-    const saved: unknown = JSON.parse(await readFile(resolve(options.cwd, file), "utf8"));
-    state.conversation = options.create(saved);
+    const saved: unknown = JSON.parse(await readFile(path, "utf8"));
+    state.conversation = create(saved);
     io.say(`Loaded ${plural(state.conversation.messageCount, "message")} from ${file}.`);
   } catch (error) {
     io.mistake(

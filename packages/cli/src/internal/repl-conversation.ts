@@ -34,17 +34,19 @@ function adapt(conversation: Conversation): ReplConversation {
       const params = { ...(model === undefined ? {} : { model }), stream_options: { include_usage: true } };
       const stream = await conversation.stream(text, params, { signal });
       let usage: ReplUsage | undefined;
+      let answeredBy: string | undefined;
       // The text as the SDK gives it; once it has all arrived, the stream's outcome has the usage.
       async function* deltas(): AsyncGenerator<string> {
         yield* stream.textStream();
         const completion = await stream.done;
+        answeredBy = completion.model;
         if (completion.usage != null)
           usage = {
             promptTokens: completion.usage.prompt_tokens,
             completionTokens: completion.usage.completion_tokens,
           };
       }
-      return { text: deltas(), usage: () => usage, requestId: stream.requestId };
+      return { text: deltas(), usage: () => usage, model: () => answeredBy, requestId: stream.requestId };
     },
   };
 }

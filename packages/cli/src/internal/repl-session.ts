@@ -15,6 +15,8 @@ export interface ReplReply {
   text: AsyncIterable<string>;
   /** Resolves after `text` is exhausted. */
   usage(): ReplUsage | undefined;
+  /** Resolves after `text` is exhausted: the model that answered (v2 routing may pick it). */
+  model?(): string | undefined;
   /** The response's `x-request-id`, for `--verbose` and support. */
   requestId: string | undefined;
 }
@@ -37,6 +39,22 @@ export interface ReplConversation {
 /** Builds a conversation: empty, or from a saved `toJSON()` form (throws a clear error when invalid). */
 export type ConversationFactory = (saved?: unknown) => ReplConversation;
 
+/** One turn as it ended, for the log: the conversation sent, and the reply or the error. */
+export interface ReplTurn {
+  system: string | undefined;
+  /** The messages sent (system prompt excluded), this turn's user message last. */
+  messages: { role: string; content?: unknown }[];
+  /** The model asked for; undefined means v2 auto-routing. */
+  asked: string | undefined;
+  /** The model that answered, when known. */
+  model?: string | undefined;
+  reply?: string | undefined;
+  usage?: ReplUsage | undefined;
+  requestId?: string | undefined;
+  latencyMs: number;
+  error?: unknown;
+}
+
 /** What the session needs from its surroundings. */
 export interface ReplSessionOptions {
   create: ConversationFactory;
@@ -47,12 +65,20 @@ export interface ReplSessionOptions {
   stderr: Output;
   style: Style;
   cwd: string;
+  /** The home directory `~` in /save and /load stands for (`HOME`); without it `~` is a plain name. */
+  home?: string | undefined;
   /** The command's signal (SIGINT on a pipe, tests); a reply also stops when it aborts. */
   signal: AbortSignal;
   /** Warn once `usage.prompt_tokens` exceeds this (quickstart: "Watch usage.prompt_tokens"). */
   warnTokens: number;
   /** After each reply, print its request id, tokens and time to stderr. */
   verbose?: boolean | undefined;
+  /** Drop notes (dimmed details such as /copy's confirmation); warnings and errors stay. */
+  quiet?: boolean | undefined;
+  /** A conversation to start from (`gloo repl -c`), in the `toJSON()` form. */
+  initial?: unknown;
+  /** Told of each turn that reached the platform (answered or failed), e.g. to log it. */
+  onTurn?: ((turn: ReplTurn) => Promise<void>) | undefined;
 }
 
 /** A running REPL: feed it lines, interrupt the reply in progress. */
@@ -82,7 +108,8 @@ export interface ReplState {
 export function createReplSession(options: ReplSessionOptions): ReplSession {
   const state: ReplState = {
     conversation: options.create(
-      options.system === undefined ? undefined : { version: 1, system: options.system, messages: [] },
+      options.initial ??
+        (options.system === undefined ? undefined : { version: 1, system: options.system, messages: [] }),
     ),
     model: options.model,
     last: undefined,
@@ -110,10 +137,18 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
       );
       await writeStreamed(answer.text, options.stdout);
       record(state, answer.usage(), io, options.warnTokens, trimBudget);
+      await options.onTurn?.(answered(state, answer, performance.now() - started));
       if (options.verbose === true) io.note(details(answer, performance.now() - started));
     } catch (error) {
       // A failed or cancelled turn leaves no trace: the next message must not follow a dangling user turn.
       state.conversation = options.create(snapshot);
+      if (!controller.signal.aborted && !options.signal.aborted)
+        await options.onTurn?.({
+          ...sent(snapshot, text),
+          asked: state.model,
+          latencyMs: performance.now() - started,
+          error,
+        });
       if (options.signal.aborted) throw error;
       if (controller.signal.aborted) return io.warn("(reply cancelled)");
       // The session goes on; print what main would, and keep its exit code for the end.
@@ -139,6 +174,12 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
       }
       const [, name = "", arg = ""] = /^\/(\S*)\s*([\s\S]*)$/.exec(input) ?? [];
       if (name === "exit" || name === "quit") return "exit";
+      if (name === "retry") {
+        const text = takeBackLastTurn(state, options.create);
+        if (text === undefined) io.mistake("Nothing to retry yet: /retry sends your last message again.");
+        else await reply(text);
+        return "continue";
+      }
       const run = commands[name];
       if (run === undefined) io.mistake(`Unknown command /${name}; /help lists the commands.`);
       else await run(arg.trim());
@@ -151,6 +192,42 @@ export function createReplSession(options: ReplSessionOptions): ReplSession {
     },
     exitCode: () => worst,
   };
+}
+
+// /retry: drop the last exchange (the reply and the user message before it) and return that
+// message to send again; a failed turn already left no trace, so its message is the last one kept.
+function takeBackLastTurn(state: ReplState, create: ConversationFactory): string | undefined {
+  const saved = state.conversation.toJSON() as { messages: { role: string; content?: unknown }[] };
+  const lastUser = saved.messages.findLastIndex((message) => message.role === "user");
+  const text = saved.messages[lastUser]?.content;
+  if (lastUser === -1 || typeof text !== "string") return undefined;
+  state.conversation = create({ ...saved, messages: saved.messages.slice(0, lastUser) });
+  return text;
+}
+
+// The conversation as saved (`toJSON()`: version, system, messages) with the reply split off.
+function answered(state: ReplState, answer: ReplReply, latencyMs: number): ReplTurn {
+  const saved = state.conversation.toJSON() as {
+    system?: string;
+    messages: { role: string; content?: unknown }[];
+  };
+  const last = saved.messages.at(-1);
+  const reply = last?.role === "assistant" && typeof last.content === "string" ? last.content : undefined;
+  return {
+    system: saved.system,
+    messages: reply === undefined ? saved.messages : saved.messages.slice(0, -1),
+    asked: state.model,
+    model: answer.model?.() ?? state.model,
+    reply,
+    usage: answer.usage(),
+    requestId: answer.requestId,
+    latencyMs,
+  };
+}
+
+function sent(snapshot: unknown, text: string): Pick<ReplTurn, "system" | "messages"> {
+  const saved = snapshot as { system?: string; messages: { role: string; content?: unknown }[] };
+  return { system: saved.system, messages: [...saved.messages, { role: "user", content: text }] };
 }
 
 // Quickstart, "Common Pitfalls": watch usage.prompt_tokens — every turn resends the whole history.
@@ -187,7 +264,9 @@ function details(answer: ReplReply, elapsedMs: number): string {
 function replIO(options: ReplSessionOptions, failed: (code: number) => void): ReplIO {
   const warn = (text: string) => void options.stderr.write(`${options.style.yellow(text)}\n`);
   return {
-    note: (text) => void options.stderr.write(`${options.style.dim(text)}\n`),
+    note: (text) => {
+      if (options.quiet !== true) options.stderr.write(`${options.style.dim(text)}\n`);
+    },
     say: (text) => void options.stdout.write(`${text}\n`),
     warn,
     mistake: (text) => {
