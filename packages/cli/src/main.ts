@@ -29,6 +29,10 @@ const commands: Record<string, { summary: string; load: () => Promise<{ command:
     summary: "Write the Postman collection and environment",
     load: () => import("./commands/postman.js"),
   },
+  batch: {
+    summary: "Run a JSONL file of requests: paced, resumable, costed",
+    load: () => import("./commands/batch.js"),
+  },
 };
 
 export interface MainOptions {
