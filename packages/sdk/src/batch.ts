@@ -242,9 +242,11 @@ class Runner {
     try {
       yield* this.#queue;
     } finally {
-      // The consumer left early (break or error): stop sending and abandon what is in flight.
+      // The consumer left early (break or error): stop sending and abandon what is in flight; no
+      // one reads the queue any more, so nothing may wait for room in it.
       this.#stopped = true;
       this.#abort.abort();
+      this.#queue.end();
       this.#wakeDispatcher();
       await dispatching;
     }

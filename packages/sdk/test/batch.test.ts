@@ -235,6 +235,29 @@ describe("runBatch", () => {
     expect(seen.length).toBeLessThanOrEqual(10 + 4);
   });
 
+  it("a consumer that leaves early ends the run: nothing more is sent", async () => {
+    const { sent, clock } = platform();
+    const gloo = new Gloo({
+      accessToken: "t",
+      baseURL: "https://platform.test",
+      fetch: async (_input, init) => {
+        sent.push({ at: clock.now(), body: JSON.parse(String(init?.body)) });
+        return Response.json(completionBody());
+      },
+    });
+    const batch = runBatch(gloo, lines(50), { concurrency: 1, now: clock.now, sleep: clock.sleep });
+    for await (const outcome of batch) {
+      expect(outcome.ok).toBe(true);
+      // Meanwhile the outcomes fill the queue up to its limit and the runner waits for room.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      break;
+    }
+    const count = sent.length;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sent.length).toBe(count);
+    expect(count).toBeLessThan(50);
+  });
+
   it("an aborted signal abandons the lines in flight: they are not yielded", async () => {
     const controller = new AbortController();
     const gloo = new Gloo({

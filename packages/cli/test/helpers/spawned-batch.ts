@@ -5,19 +5,13 @@ import { once } from "node:events";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { RequestLogEntry } from "../../src/internal/request-log.js";
 import { EMULATOR_SECRET, tempDir } from "./cli.js";
 
 const BIN = fileURLToPath(new URL("../../bin.js", import.meta.url));
 
 /** One line of the emulator's `--request-log`. */
-export interface LoggedRequest {
-  at: number;
-  method: string;
-  path: string;
-  status: number | "dropped";
-  ms: number;
-  requestId: string | null;
-}
+export type LoggedRequest = RequestLogEntry;
 
 /** A spawned `gloo emulator` writing a request log. */
 export interface SpawnedEmulator {

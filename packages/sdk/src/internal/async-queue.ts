@@ -18,9 +18,11 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     this.#wake();
   }
 
+  /** No more items; producers waiting for space stop waiting. */
   end(): void {
     this.#ended = true;
     this.#wake();
+    this.#releaseSpace();
   }
 
   fail(error: unknown): void {
