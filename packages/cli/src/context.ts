@@ -35,4 +35,11 @@ export interface Command {
   /** The text `gloo <command> --help` prints; `main` answers `--help`/`-h` so `run` never sees it. */
   help(): string;
   run(ctx: CommandContext): Promise<number>;
+  /**
+   * How long the command may take to finish after SIGINT/SIGTERM before the process exits anyway
+   * (a second signal always ends it at once). Only a command that promises to save work in
+   * flight (`gloo batch`) takes longer than the default.
+   * @default 700
+   */
+  windDownMs?: number;
 }

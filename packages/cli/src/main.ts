@@ -33,6 +33,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<{ c
     summary: "Write the Postman collection and environment",
     load: () => import("./commands/postman.js"),
   },
+  batch: {
+    summary: "Run a JSONL file of requests: paced, resumable, costed",
+    load: () => import("./commands/batch.js"),
+  },
   logs: {
     summary: "The exchanges chat and repl recorded: search, filter, JSON",
     load: () => import("./commands/logs.js"),
@@ -60,6 +64,8 @@ export interface MainOptions {
   cwd?: string;
   signal?: AbortSignal;
   fetch?: typeof fetch;
+  /** Told the command's wind-down time (`Command.windDownMs`) once it is loaded to run. */
+  onWindDown?: (ms: number) => void;
 }
 
 function usage(): string {
@@ -166,6 +172,7 @@ export async function main(options: MainOptions): Promise<number> {
   const verbose = rest.includes("--verbose");
   try {
     const { command } = await entry.load();
+    options.onWindDown?.(command.windDownMs ?? WIND_DOWN_MS);
     return await command.run(ctx);
   } catch (error) {
     return await report(error, stderr, verbose, ctx.signal);
@@ -231,17 +238,20 @@ function isSystemError(error: unknown): boolean {
 }
 
 // How long a command has to wind down after SIGINT/SIGTERM before the process exits anyway, so
-// that it always ends within a second whatever it waits on (a socket, a server's close).
+// that it ends within a second whatever it waits on (a socket, a server's close). `gloo batch`
+// alone asks for longer, to write the answers of the requests in flight (Command.windDownMs).
 const WIND_DOWN_MS = 700;
 
 /**
  * Process wiring for `bin.js`: real argv, env and streams. SIGINT/SIGTERM abort the command (the
- * abort reason is the signal's name); a second signal, or a command still running after
- * `WIND_DOWN_MS`, ends the process at once with 130 (SIGINT) or 143 (SIGTERM).
+ * abort reason is the signal's name); a second signal, or a command still running after its
+ * wind-down time (`WIND_DOWN_MS` unless it says otherwise), ends the process at once with 130
+ * (SIGINT) or 143 (SIGTERM).
  */
 export function run(): void {
   const controller = new AbortController();
   let finished = false;
+  let windDownMs = WIND_DOWN_MS;
   const onSignal = (signal: NodeJS.Signals) => {
     const code = signal === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted;
     if (controller.signal.aborted) process.exit(code);
@@ -252,7 +262,7 @@ export function run(): void {
       if (finished) process.exit();
       process.stderr.write(code === ExitCode.terminated ? "Terminated.\n" : "Interrupted.\n");
       process.exit(code);
-    }, WIND_DOWN_MS).unref();
+    }, windDownMs).unref();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -266,7 +276,10 @@ export function run(): void {
   // stderr only comments on the work: without a reader, drop the comments (Node ignores writes to
   // a destroyed stream) and let the command finish with its own exit code.
   process.stderr.on("error", (error) => onBrokenPipe(error, () => {}));
-  main({ argv: process.argv.slice(2), signal: controller.signal }).then(
+  const onWindDown = (ms: number) => {
+    windDownMs = ms;
+  };
+  main({ argv: process.argv.slice(2), signal: controller.signal, onWindDown }).then(
     (code) => {
       finished = true;
       process.exitCode = code;

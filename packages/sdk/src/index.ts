@@ -1,4 +1,22 @@
 export type { APIPromise, WithResponse } from "./api-promise.js";
+export {
+  type BatchOptions,
+  type BatchOutcome,
+  type BatchOutputLine,
+  type BatchRun,
+  type BatchStats,
+  type BatchStopReason,
+  runBatch,
+} from "./batch.js";
+export {
+  BATCH_URLS,
+  type BatchRequest,
+  type BatchRequestCheck,
+  type BatchRequestInput,
+  checkBatchRequest,
+  quoteRequest,
+  type RequestQuote,
+} from "./batch-request.js";
 export { ChatCompletions, ChatCompletionsV2 } from "./chat-completions.js";
 export {
   ChatCompletionStream,
@@ -12,6 +30,19 @@ export {
   type ConversationJSON,
   type ConversationParams,
 } from "./conversation.js";
+export {
+  type Cost,
+  type CostResult,
+  costOf,
+  costUnits,
+  formatUsd,
+  isPriced,
+  type ModelRates,
+  parseRates,
+  ratesOf,
+  type Unpriced,
+  V1_DEFAULT_MODEL,
+} from "./cost.js";
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -70,6 +101,13 @@ export {
   openAIOptions,
 } from "./openai-options.js";
 export {
+  type CatalogueSource,
+  createPriceList,
+  PriceBook,
+  type PriceBookOptions,
+  type PriceList,
+} from "./price-book.js";
+export {
   type AttemptFailure,
   DEFAULT_RETRY_POLICY,
   isRetryableError,
@@ -88,6 +126,7 @@ export {
   toRouting,
   withoutRouting,
 } from "./routing.js";
+export { type BudgetState, type Reservation, SpendBudget } from "./spend-budget.js";
 export {
   createSSEParser,
   DEFAULT_MAX_EVENT_SIZE,

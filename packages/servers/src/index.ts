@@ -6,6 +6,7 @@ export {
   parseCorsOrigins,
   withCors,
 } from "./cors.js";
+export { catalogueListing } from "./emulator/catalogue.js";
 export {
   createEmulator,
   type Emulator,
