@@ -94,7 +94,9 @@ describe("gloo proxy", () => {
   it("prints help with examples", async () => {
     const result = await run(["--help"], {});
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Usage: gloo proxy [--port N] [--host H] [--key KEY] [--base URL]");
+    expect(result.stdout).toContain(
+      "Usage: gloo proxy [--port N] [--host H] [--key KEY] [--redis URL [--budget USD] [--budget-window 7d] [--rpm N]] [--base URL]",
+    );
     expect(result.stdout).toContain("GLOO_PROXY_KEY");
   });
 
