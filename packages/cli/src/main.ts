@@ -25,6 +25,15 @@ const commands: Record<string, { summary: string; load: () => Promise<{ command:
     summary: "Run the OpenAI-compatible token-injecting proxy",
     load: () => import("./commands/proxy.js"),
   },
+  batch: {
+    summary: "Send a JSONL file of requests through the fleet's queue (gloo batch FILE --queue …)",
+    load: () => import("./commands/batch.js"),
+  },
+  worker: {
+    summary: "Process queued batch lines (gloo batch --queue) on this host",
+    load: () => import("./commands/worker.js"),
+  },
+
   postman: {
     summary: "Write the Postman collection and environment",
     load: () => import("./commands/postman.js"),

@@ -1,3 +1,18 @@
+export type { Redis } from "ioredis";
+export {
+  type BatchProgress,
+  type BatchRun,
+  type QueuedLine,
+  type SubmitOptions,
+  submitBatch,
+} from "./batch-queue.js";
+export {
+  type BatchWorker,
+  type BatchWorkerOptions,
+  type LineOutcome,
+  type SendLine,
+  startBatchWorker,
+} from "./batch-worker.js";
 export {
   type BudgetReservation,
   type BudgetState,
@@ -13,6 +28,7 @@ export {
   redacted,
 } from "./connection.js";
 export { FleetConfigError } from "./errors.js";
+export { type BatchJobData, type BatchOutput, jobId, runIdOf } from "./internal/batch-keys.js";
 export {
   createRedisRateLimiter,
   type RateDecision,

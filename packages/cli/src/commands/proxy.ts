@@ -1,4 +1,4 @@
-import { type Model, OAuthError } from "@gloo-toolkit/sdk";
+import type { Model } from "@gloo-toolkit/sdk";
 import {
   bindRefusal,
   createHttpFetch,
@@ -10,6 +10,7 @@ import type { Command, CommandContext } from "../context.js";
 import { FailureError, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
 import { catalogPricing } from "../internal/catalogue-pricing.js";
+import { checkCredentials } from "../internal/check-credentials.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
 import { listen } from "../internal/listen.js";
@@ -140,26 +141,6 @@ function proxyKey(flag: string | undefined, env: string | undefined): string | u
     "GLOO_PROXY_KEY is set but empty.",
     `Set it to a key, e.g. export GLOO_PROXY_KEY="$(openssl rand -hex 24)", or unset it (in the environment or .env) ${noKey}.`,
   );
-}
-
-// Bad credentials would make every request fail with a 502: say so now rather than at the first
-// request. An unreachable platform is only a warning, since it may come up later.
-async function checkCredentials(ctx: CommandContext, gloo: ReturnType<typeof createClient>): Promise<void> {
-  try {
-    await gloo.auth.getToken({ signal: ctx.signal });
-  } catch (error) {
-    if (error instanceof OAuthError) {
-      throw new FailureError(
-        `the platform refused the credentials: ${error.message}`,
-        "Check GLOO_CLIENT_ID and GLOO_CLIENT_SECRET.",
-      );
-    }
-    if (ctx.signal.aborted) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    ctx.stderr.write(
-      `warning: could not get a token from ${gloo.baseURL} yet (${message}); starting anyway.\n`,
-    );
-  }
 }
 
 // The first line is a contract (the README says so): scripts wait for it and read the URL from it.

@@ -4,6 +4,7 @@
 import { NANO_USD, type ProxyBudgetOptions, type SharedRequestRate } from "@gloo-toolkit/servers";
 import { UsageError } from "../errors.js";
 import { numberFlag } from "./args.js";
+import { openRedis } from "./redis.js";
 
 /** The flags, for a command's parseArgs options. */
 export const sharedLimitOptions = {
@@ -51,17 +52,9 @@ export async function openSharedLimits(values: Values): Promise<SharedLimits | u
   }
   if (budget === undefined && rpm === undefined)
     throw new UsageError("--redis has nothing to share.", "Add --budget USD, --rpm N, or both.");
-  const { connectRedis, createRedisBudget, createRedisRateLimiter, FleetConfigError } = await import(
-    "@gloo-toolkit/fleet"
-  );
-  let redis: Awaited<ReturnType<typeof connectRedis>>;
-  try {
-    // Proxies answer clients: a Redis that does not answer fails a request (503) instead of holding it.
-    redis = await connectRedis(values.redis, { commandTimeoutMs: 2000 });
-  } catch (error) {
-    if (error instanceof FleetConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  // Proxies answer clients: a Redis that does not answer fails a request (503) instead of holding it.
+  const redis = await openRedis(values.redis, { commandTimeoutMs: 2000 });
+  const { createRedisBudget, createRedisRateLimiter } = await import("@gloo-toolkit/fleet");
   const parts: string[] = [];
   if (budget !== undefined) parts.push(`budget ${formatUsd(budget)} per ${values["budget-window"] ?? "7d"}`);
   if (rpm !== undefined) parts.push(`${rpm} requests/min`);

@@ -1,5 +1,5 @@
 // A real redis-server (Debian's, /usr/bin/redis-server; `.ci/run` installs it) on a free loopback
-// port in a temporary directory, stopped after. No persistence: each test run starts empty.
+// port in a temporary directory, stopped after. No persistence unless asked: each run starts empty.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -15,7 +15,7 @@ export interface RedisServer {
   readonly port: number;
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its directory. */
   stop(): Promise<void>;
-  /** Kills the server and starts a new one on the same port (empty: no persistence). */
+  /** Kills the server (SIGKILL) and starts it again on the same port: empty unless `persistent`. */
   restart(): Promise<void>;
 }
 
@@ -28,11 +28,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts redis-server; `policy` sets `maxmemory-policy` (the fleet refuses anything but noeviction). */
-export async function startRedis(policy = "noeviction"): Promise<RedisServer> {
+/**
+ * Starts redis-server; `policy` sets `maxmemory-policy` (the fleet refuses anything but noeviction).
+ * `persistent` turns on the append-only file, synced on every write, so a restart keeps everything.
+ */
+export async function startRedis(policy = "noeviction", persistent = false): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), "gloo-redis-"));
   const port = await freePort();
-  let child = await launch(port, dir, policy);
+  const launchIt = () => launch(port, dir, policy, persistent);
+  let child = await launchIt();
   const kill = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, "exit");
@@ -50,24 +54,14 @@ export async function startRedis(policy = "noeviction"): Promise<RedisServer> {
     },
     async restart() {
       await kill("SIGKILL");
-      child = await launch(port, dir, policy);
+      child = await launchIt();
     },
   };
 }
 
-async function launch(port: number, dir: string, policy: string): Promise<ChildProcess> {
-  const args = [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--dir",
-    dir,
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-  ];
+async function launch(port: number, dir: string, policy: string, persistent: boolean): Promise<ChildProcess> {
+  const aof = persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", ...aof];
   args.push("--maxmemory-policy", policy, "--daemonize", "no", "--loglevel", "warning");
   const child = spawn(REDIS_SERVER, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";

@@ -1,0 +1,95 @@
+import type { Model } from "@gloo-toolkit/sdk";
+import type { Command, CommandContext } from "../context.js";
+import { ExitCode } from "../errors.js";
+import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
+import { catalogPricing } from "../internal/catalogue-pricing.js";
+import { checkCredentials } from "../internal/check-credentials.js";
+import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
+import { readSettings, requireCredentials } from "../internal/credentials.js";
+import { openRedis, queueUrl } from "../internal/redis.js";
+import { sendLineWith } from "../internal/send-line.js";
+
+const options = {
+  queue: { type: "string" },
+  concurrency: { type: "string" },
+  ...connectionOptions,
+} as const;
+
+const spec: CommandSpec<typeof options> = {
+  usage: "gloo worker --queue redis://HOST:PORT[/DB] [--concurrency N] [--base URL]",
+  description: [
+    "Sends the lines of `gloo batch --queue` runs to the platform, on any number of hosts at once: each",
+    "worker uses its own credentials (GLOO_CLIENT_ID, GLOO_CLIENT_SECRET), all of them share the run's rate",
+    "limit and budget through Redis, and a 429 pauses every worker. SIGTERM or Ctrl-C stops taking lines",
+    "and finishes the ones in flight; a worker killed outright has its lines sent again by another.",
+  ].join("\n"),
+  options,
+  optionHelp: {
+    queue: "The queue's Redis (default: $GLOO_QUEUE_URL)",
+    concurrency: "Lines in flight at once in this worker (default: 8)",
+    ...connectionOptionHelp,
+  },
+  examples: [
+    "gloo worker --queue redis://10.0.0.5:6379",
+    "GLOO_QUEUE_URL=redis://10.0.0.5:6379 gloo worker --concurrency 32",
+  ],
+};
+
+/** `gloo worker`: processes queued batch lines until SIGINT/SIGTERM. */
+export const command: Command = {
+  help: () => helpText(spec),
+  async run(ctx) {
+    const args = parseCommandArgs(spec, ctx.argv);
+    const url = queueUrl(args.values.queue, ctx.env);
+    const concurrency =
+      numberFlag("concurrency", args.values.concurrency, { integer: true, min: 1, max: 1000 }) ?? 8;
+    const settings = requireCredentials(readSettings(ctx.env, { base: args.values.base }));
+    const gloo = createClient(ctx, settings);
+    const redis = await openRedis(url);
+    // A token now: its request does not delay the first line (which may be paused by then).
+    await checkCredentials(ctx, gloo).catch((error: unknown) => {
+      redis.disconnect();
+      throw error;
+    });
+    const { redacted, startBatchWorker } = await import("@gloo-toolkit/fleet");
+    const pricing = catalogue(ctx, gloo);
+    const verbose = args.values.verbose === true;
+    const send = sendLineWith(gloo, (body, usage, model) =>
+      pricing.current?.actual(
+        "v1",
+        body,
+        { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens },
+        model,
+      ),
+    );
+    const worker = await startBatchWorker(redis, {
+      send,
+      concurrency,
+      ...(verbose ? { onLine: (event) => ctx.stderr.write(`${event.kind} ${event.customId}\n`) } : {}),
+    });
+    ctx.stdout.write(
+      `Gloo worker on ${redacted(new URL(url))}, ${concurrency} at a time, sending to ${gloo.baseURL}.\n`,
+    );
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      ctx.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    ctx.stderr.write("Stopping: finishing the lines in flight…\n");
+    await worker.close();
+    redis.disconnect();
+    return ExitCode.interrupted;
+  },
+};
+
+// The catalogue's rates, fetched once in the background: budgeted runs settle each line to its
+// usage at these rates (until they arrive, or if they never do, a line settles at its worst case).
+function catalogue(ctx: CommandContext, gloo: ReturnType<typeof createClient>) {
+  const holder: { current: ReturnType<typeof catalogPricing> | undefined } = { current: undefined };
+  gloo.models
+    .list({ signal: ctx.signal })
+    .then((list: { data: Model[] }) => {
+      holder.current = catalogPricing(list.data);
+    })
+    .catch(() => {});
+  return holder;
+}
