@@ -25,18 +25,17 @@ const commands: Record<string, { summary: string; load: () => Promise<{ command:
     summary: "Run the OpenAI-compatible token-injecting proxy",
     load: () => import("./commands/proxy.js"),
   },
+  postman: {
+    summary: "Write the Postman collection and environment",
+    load: () => import("./commands/postman.js"),
+  },
   batch: {
-    summary: "Send a JSONL file of requests through the fleet's queue (gloo batch FILE --queue …)",
+    summary: "Run a JSONL file of requests: paced, resumable, costed (--queue: on many hosts)",
     load: () => import("./commands/batch.js"),
   },
   worker: {
     summary: "Process queued batch lines (gloo batch --queue) on this host",
     load: () => import("./commands/worker.js"),
-  },
-
-  postman: {
-    summary: "Write the Postman collection and environment",
-    load: () => import("./commands/postman.js"),
   },
 };
 

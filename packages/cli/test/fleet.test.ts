@@ -5,11 +5,11 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { connectRedis, createRedisBudget } from "@gloo-toolkit/fleet";
-import type { Model } from "@gloo-toolkit/sdk";
+import { createPriceList, type Model } from "@gloo-toolkit/sdk";
 import { createEmulator, type Emulator, type RunningServer, serve } from "@gloo-toolkit/servers";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RedisServer, startRedis } from "../../fleet/test/helpers/redis-server.js";
-import { catalogPricing } from "../src/internal/catalogue-pricing.js";
+import { actualNano, worstCaseNano } from "../src/internal/catalogue-pricing.js";
 import { EMULATOR_SECRET, tempDir } from "./helpers/cli.js";
 import { spawnGloo } from "./helpers/processes.js";
 
@@ -153,11 +153,11 @@ describe("gloo batch --queue with gloo workers", () => {
     expect(second.stderr()).toContain("0 line(s) queued, 40 already queued, 0 already done");
     workers(2, 4);
     expect(await second.exited).toBe(0);
-    expect(JSON.parse(second.stdout())).toMatchObject({ total: 40, succeeded: 40, failed: 0 });
+    expect(JSON.parse(second.stdout())).toMatchObject({ lines: 40, succeeded: 40, failed: 0 });
     expect(platform.arrivals).toHaveLength(40);
     const third = batch(file);
     expect(await third.exited).toBe(0);
-    expect(third.stderr()).toContain("0 line(s) queued, 0 already queued, 40 already done");
+    expect(third.stderr()).toContain("All 40 lines are already in the results and errors files");
     expect(platform.arrivals).toHaveLength(40);
   }, 60_000);
 
@@ -186,9 +186,9 @@ describe("gloo batch --queue with gloo workers", () => {
     const catalogue = (await (await fetch(`${env.GLOO_BASE}/platform/v2/models`)).json()) as {
       data: Model[];
     };
-    const pricing = catalogPricing(catalogue.data);
+    const prices = createPriceList(catalogue.data, "catalog", 0);
     const firstLine = JSON.parse((await readFile(file, "utf8")).split("\n")[0] as string);
-    const worst = pricing.worstCase("v1", firstLine.body);
+    const worst = worstCaseNano("v1", firstLine.body, prices) as number;
     const budgetNano = worst * 25 + Math.floor(worst / 2);
     workers(3, 20);
     const run = batch(file, ["--budget", (budgetNano / 1e9).toFixed(9)]);
@@ -203,15 +203,10 @@ describe("gloo batch --queue with gloo workers", () => {
     const actual = results.reduce(
       (sum, r) =>
         sum +
-        pricing.actual(
-          "v1",
-          {},
-          {
-            promptTokens: r.response.body.usage.prompt_tokens,
-            completionTokens: r.response.body.usage.completion_tokens,
-          },
-          r.response.body.model,
-        ),
+        (actualNano(prices, r.response.body.model, {
+          promptTokens: r.response.body.usage.prompt_tokens,
+          completionTokens: r.response.body.usage.completion_tokens,
+        }) ?? Number.NaN),
       0,
     );
     const client = await connectRedis(redis.url);
@@ -223,9 +218,7 @@ describe("gloo batch --queue with gloo workers", () => {
     expect(state.spent).toBeLessThanOrEqual(budgetNano);
     const rerun = batch(file, ["--budget", "100"]);
     expect(await rerun.exited).toBe(0);
-    expect(rerun.stderr()).toContain(
-      `${summary.held} line(s) queued, 0 already queued, ${summary.succeeded} already done`,
-    );
+    expect(rerun.stderr()).toContain(`${summary.held} line(s) queued, 0 already queued, 0 already done`);
     expect(
       new Set((await jsonLines(join(dir, "input-200.results.jsonl"))).map((r) => r.custom_id)).size,
     ).toBe(200);

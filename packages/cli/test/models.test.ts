@@ -33,4 +33,24 @@ describe("gloo models", () => {
     expect(run.stderr).toContain("openai, anthropic, google, open source");
     expect((await runCli(["models", "--family", "OpenAI"], { env, fetch })).code).toBe(0);
   });
+
+  it("--pricing prints each model's rates per 1M tokens, and - where the catalogue has none", async () => {
+    const priced = {
+      pricing: { input: { rate_per_1m_tokens: "0.25" }, output: { rate_per_1k_tokens: "0.002" } },
+    };
+    const catalogue = {
+      object: "list",
+      data: [
+        { id: "a", family: "OpenAI", ...priced },
+        { id: "b", family: "Google" },
+      ],
+    };
+    const fetch = async () => Response.json(catalogue);
+    const run = await runCli(["models", "--pricing", "--base", "http://catalogue.invalid"], { fetch });
+    expect(run.code).toBe(0);
+    const [header, , first, second] = run.stdout.split("\n");
+    expect(header).toMatch(/^id\s+family\s+input \$\/1M\s+output \$\/1M$/);
+    expect(first).toMatch(/^a\s+OpenAI\s+0\.25\s+2$/);
+    expect(second).toMatch(/^b\s+Google\s+-\s+-$/);
+  });
 });

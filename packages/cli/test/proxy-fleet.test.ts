@@ -3,10 +3,10 @@
 
 import { main } from "@gloo-toolkit/cli";
 import { connectRedis, createRedisBudget } from "@gloo-toolkit/fleet";
-import type { Model } from "@gloo-toolkit/sdk";
+import { createPriceList, type Model } from "@gloo-toolkit/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedis } from "../../fleet/test/helpers/redis-server.js";
-import { catalogPricing } from "../src/internal/catalogue-pricing.js";
+import { worstCaseNano } from "../src/internal/catalogue-pricing.js";
 import { capture, EMULATOR_SECRET } from "./helpers/cli.js";
 import { type GlooProcess, spawnGlooServer } from "./helpers/processes.js";
 
@@ -59,7 +59,11 @@ const metric = async (url: string, name: string) => {
 describe("gloo proxy --redis: one budget for several proxies", () => {
   it("3 proxies under 200 concurrent requests admit exactly the requests whose reservations fit", async () => {
     const catalogue = (await (await fetch(`${emulator.url}/platform/v2/models`)).json()) as { data: Model[] };
-    const worst = catalogPricing(catalogue.data).worstCase("v1", JSON.parse(body));
+    const worst = worstCaseNano(
+      "v1",
+      JSON.parse(body),
+      createPriceList(catalogue.data, "catalog", 0),
+    ) as number;
     // Room for 10 worst cases and half of an 11th.
     const budgetNano = worst * 10 + Math.floor(worst / 2);
     const budgetUsd = (budgetNano / 1e9).toFixed(9);

@@ -52,7 +52,7 @@ export interface BatchRun {
   /** Lines that already had an output when this submission started. */
   readonly alreadyDone: number;
   progress(): Promise<BatchProgress>;
-  /** The outputs, in the input's order. */
+  /** The outputs of this submission's lines, in their order. */
   outputs(): Promise<BatchOutput[]>;
   close(): Promise<void>;
 }
@@ -77,8 +77,15 @@ export async function submitBatch(redis: Redis, options: SubmitOptions): Promise
   if (options.budget !== undefined) meta.budget = String(options.budget);
   await redis.hset(keys.meta, meta);
   if (options.budget === undefined) await redis.hdel(keys.meta, "budget");
-  const done = new Set(await redis.hkeys(keys.outputs));
-  const pending = lines.filter((line) => !done.has(line.customId));
+  // Lines answered by an earlier submission are not sent again; their outputs count from the start.
+  const { earlier, base } = await snapshot(
+    redis,
+    keys,
+    lines.map((line) => line.customId),
+  );
+  const pending = lines.filter((line) => !earlier.has(line.customId));
+  let earlierErrors = 0;
+  for (const output of earlier.values()) if (output.kind === "error") earlierErrors++;
   // Lines held by the budget last time completed without an output: their jobs are gone, so they
   // are simply added again below.
   await redis.del(keys.held);
@@ -104,25 +111,31 @@ export async function submitBatch(redis: Redis, options: SubmitOptions): Promise
       })),
     );
   }
-  const order = new Map(lines.map((line, index) => [line.customId, index]));
   return {
     runId,
     enqueued: pending.length - queued,
     alreadyQueued: queued,
-    alreadyDone: lines.length - pending.length,
+    alreadyDone: earlier.size,
+    // Outputs written since this submission (each custom_id counts once: HSETNX), plus earlier ones.
     async progress() {
-      const [[results, errors], held] = await Promise.all([
-        redis.hmget(keys.meta, "result", "error").then((counts) => counts.map(Number)),
-        redis.scard(keys.held),
-      ]);
-      const [r = 0, e = 0] = [results, errors];
-      return { total: lines.length, results: r, errors: e, held, finished: r + e + held >= lines.length };
+      const [now, held] = await Promise.all([counters(redis, keys.meta), redis.scard(keys.held)]);
+      const errors = earlierErrors + now.error - base.error;
+      const results = earlier.size - earlierErrors + now.result - base.result;
+      return {
+        total: lines.length,
+        results,
+        errors,
+        held,
+        finished: results + errors + held >= lines.length,
+      };
     },
     async outputs() {
-      const all = await redis.hgetall(keys.outputs);
-      return Object.entries(all)
-        .sort(([a], [b]) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
-        .map(([, text]) => JSON.parse(text) as BatchOutput);
+      const all = await outputsOf(
+        redis,
+        keys.outputs,
+        lines.map((line) => line.customId),
+      );
+      return [...all.values()];
     },
     close: () => queue.close(),
   };
@@ -132,4 +145,41 @@ async function countExisting(redis: Redis, keys: string[]): Promise<number> {
   let count = 0;
   for (let i = 0; i < keys.length; i += 1000) count += await redis.exists(...keys.slice(i, i + 1000));
   return count;
+}
+
+async function counters(redis: Redis, meta: string): Promise<{ result: number; error: number }> {
+  const [result, error] = await redis.hmget(meta, "result", "error");
+  return { result: Number(result ?? 0), error: Number(error ?? 0) };
+}
+
+// The outputs written for these custom_ids so far, in their order.
+async function outputsOf(redis: Redis, hash: string, ids: string[]): Promise<Map<string, BatchOutput>> {
+  const found = new Map<string, BatchOutput>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    const values = await redis.hmget(hash, ...chunk);
+    values.forEach((value, j) => {
+      if (value !== null) found.set(chunk[j] as string, JSON.parse(value) as BatchOutput);
+    });
+  }
+  return found;
+}
+
+// The outputs already written for these custom_ids and the counters, read in one transaction so
+// that an output landing meanwhile is counted exactly once (in one or in the other).
+async function snapshot(redis: Redis, keys: ReturnType<typeof runKeys>, ids: string[]) {
+  const replies = await redis
+    .multi()
+    .hmget(keys.meta, "result", "error")
+    .hmget(keys.outputs, ...ids)
+    .exec();
+  const [counts, values] = (replies ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value as (string | null)[];
+  });
+  const earlier = new Map<string, BatchOutput>();
+  (values ?? []).forEach((value, i) => {
+    if (value !== null) earlier.set(ids[i] as string, JSON.parse(value) as BatchOutput);
+  });
+  return { earlier, base: { result: Number(counts?.[0] ?? 0), error: Number(counts?.[1] ?? 0) } };
 }

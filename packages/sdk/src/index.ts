@@ -1,3 +1,23 @@
+export {
+  type BatchOptions,
+  type BatchOutcome,
+  type BatchOutputLine,
+  type BatchRun,
+  type BatchStats,
+  type BatchStopReason,
+  failureLine,
+  resultLine,
+  runBatch,
+} from "./batch.js";
+export {
+  BATCH_URLS,
+  type BatchRequest,
+  type BatchRequestCheck,
+  type BatchRequestInput,
+  checkBatchRequest,
+  quoteRequest,
+  type RequestQuote,
+} from "./batch-request.js";
 export { ChatCompletions, ChatCompletionsV2 } from "./chat-completions.js";
 export {
   ChatCompletionStream,
@@ -11,6 +31,19 @@ export {
   type ConversationJSON,
   type ConversationParams,
 } from "./conversation.js";
+export {
+  type Cost,
+  type CostResult,
+  costOf,
+  costUnits,
+  formatUsd,
+  isPriced,
+  type ModelRates,
+  parseRates,
+  ratesOf,
+  type Unpriced,
+  V1_DEFAULT_MODEL,
+} from "./cost.js";
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -49,6 +82,13 @@ export {
   openAIOptions,
 } from "./openai-options.js";
 export {
+  type CatalogueSource,
+  createPriceList,
+  PriceBook,
+  type PriceBookOptions,
+  type PriceList,
+} from "./price-book.js";
+export {
   type AttemptFailure,
   DEFAULT_RETRY_POLICY,
   isRetryableStatus,
@@ -57,6 +97,7 @@ export {
   retryHintMs,
   shouldRetry,
 } from "./retry.js";
+export { type BudgetState, type Reservation, SpendBudget } from "./spend-budget.js";
 export {
   createSSEParser,
   DEFAULT_MAX_EVENT_SIZE,

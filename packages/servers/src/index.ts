@@ -1,3 +1,4 @@
+export { catalogueListing } from "./emulator/catalogue.js";
 export {
   createEmulator,
   type Emulator,

@@ -24,10 +24,13 @@ const options = {
   latency: { type: "string" },
   "token-delay": { type: "string" },
   faults: { type: "string" },
+  "retry-after": { type: "string" },
   "done-sentinel": { type: "boolean" },
   script: { type: "string" },
   seed: { type: "string" },
   verbose: { type: "boolean" },
+  "request-log": { type: "string" },
+  "queue-fault": { type: "string", multiple: true },
 } as const;
 
 const spec: CommandSpec<typeof options> = {
@@ -48,11 +51,17 @@ const spec: CommandSpec<typeof options> = {
     latency: "Delay before every answer, in ms (default: 0)",
     "token-delay": "Delay between stream chunks, in ms (default: 0)",
     faults: 'Random faults on completions, e.g. "429=0.1,503=0.05,drop=0.01"',
+    "retry-after": "Retry-After seconds of random 429 faults (default: 1)",
     "done-sentinel": "End streams with data: [DONE] (the real platform does not)",
     script: "JSON file of prompt pattern → reply, checked before the built-in model",
     seed: "Seed for temperature > 0 and fault rolls, for reproducible runs",
     verbose: "Log one line per request on stderr: method, path, status, time to the answer, request id",
+    "request-log":
+      "Append one JSON line per request to FILE: arrival time, method, path, status, ms, request id",
+    "queue-fault":
+      'Fault for the next completion request, in header syntax (e.g. "429,retry-after=3"); repeatable',
   },
+  valueNames: { "request-log": "FILE", "queue-fault": "SPEC", "retry-after": "SECONDS" },
   examples: [
     "gloo emulator",
     "gloo emulator --port 0 --token-delay 20",
@@ -70,7 +79,12 @@ export const command: Command = {
     const host = values.host ?? "127.0.0.1";
     const port = numberFlag("port", values.port, { integer: true, min: 0, max: 65535 }) ?? DEFAULT_PORT;
     const emulator = build(await emulatorOptions(ctx, values));
-    const handler = values.verbose === true ? accessLogged(emulator.fetch, ctx) : emulator.fetch;
+    for (const fault of values["queue-fault"] ?? []) queueFault(emulator, fault);
+    let handler = values.verbose === true ? accessLogged(emulator.fetch, ctx) : emulator.fetch;
+    if (values["request-log"] !== undefined) {
+      const { requestLogged } = await import("../internal/request-log.js");
+      handler = requestLogged(handler, resolve(ctx.cwd, values["request-log"]));
+    }
     const portGiven = values.port !== undefined;
     const server = await listen(handler, { port, host, command: "gloo emulator", portGiven });
     ctx.stdout.write(banner(server, emulator, values.faults));
@@ -96,6 +110,8 @@ async function emulatorOptions(ctx: CommandContext, values: Values): Promise<Emu
   const seed = numberFlag("seed", values.seed, { integer: true, min: 0 });
   if (seed !== undefined) out.seed = seed;
   if (values.faults !== undefined) out.faults = values.faults;
+  const retryAfter = numberFlag("retry-after", values["retry-after"], { integer: true, min: 0 });
+  if (retryAfter !== undefined) out.retryAfterSeconds = retryAfter;
   if (values["done-sentinel"] === true) out.doneSentinel = true;
   if (values.script !== undefined) out.script = await readScript(resolve(ctx.cwd, values.script));
   return out;
@@ -129,6 +145,14 @@ function build(options: EmulatorOptions): Emulator {
       throw new UsageError(error.message, "Run `gloo emulator --help` for the options.");
     }
     throw error;
+  }
+}
+
+function queueFault(emulator: Emulator, fault: string): void {
+  try {
+    emulator.queueFault(fault);
+  } catch (error) {
+    throw new UsageError(`--queue-fault: ${(error as Error).message}`);
   }
 }
 

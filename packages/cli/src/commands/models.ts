@@ -1,4 +1,4 @@
-import type { Model } from "@gloo-toolkit/sdk";
+import { isPriced, type Model, ratesOf } from "@gloo-toolkit/sdk";
 import type { Command } from "../context.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
 import { checkModelFamily, MODEL_FAMILIES } from "../internal/chat-request.js";
@@ -10,20 +10,27 @@ import { formatTable } from "../internal/table.js";
 const options = {
   json: { type: "boolean" },
   family: { type: "string" },
+  pricing: { type: "boolean" },
   ...connectionOptions,
 } as const;
 
 const spec: CommandSpec<typeof options> = {
-  usage: "gloo models [--family NAME] [--json] [--base URL]",
+  usage: "gloo models [--family NAME] [--pricing] [--json] [--base URL]",
   description: "Lists the platform's model catalogue (GET /platform/v2/models, no credentials needed).",
   options,
   optionHelp: {
     json: "Print the catalogue as JSON",
     family: `Only models of this family: ${MODEL_FAMILIES.join(", ")}`,
+    pricing: "Show each model's input and output rate in USD per 1M tokens instead",
     ...connectionOptionHelp,
   },
   valueNames: { family: "NAME" },
-  examples: ["gloo models", 'gloo models --family "open source"', "gloo models --json | jq -r '.data[].id'"],
+  examples: [
+    "gloo models",
+    'gloo models --family "open source"',
+    "gloo models --pricing",
+    "gloo models --json | jq -r '.data[].id'",
+  ],
 };
 
 const yesNo = (value: boolean | undefined) => (value === undefined ? "?" : value ? "yes" : "no");
@@ -37,6 +44,13 @@ function modelRow(model: Model): string[] {
     yesNo(model.supports_tools),
     yesNo(model.supports_reasoning),
   ];
+}
+
+/** The `--pricing` row: id, family and the rates per 1M tokens (`-` where the catalogue has none). */
+function pricingRow(model: Model): string[] {
+  const rates = ratesOf(model);
+  const priced = isPriced(rates);
+  return [model.id, model.family ?? "-", priced ? rates.inputPer1M : "-", priced ? rates.outputPer1M : "-"];
 }
 
 /** `gloo models`: the catalogue as a table. */
@@ -56,6 +70,12 @@ export const command: Command = {
     );
     if (args.values.json === true) {
       ctx.stdout.write(`${JSON.stringify({ object: "list", data: models }, null, 2)}\n`);
+    } else if (args.values.pricing === true) {
+      const header = ["id", "family", "input $/1M", "output $/1M"];
+      ctx.stdout.write(formatTable(header, models.map(pricingRow)));
+      ctx.stdout.write(
+        "Rates from the catalogue (GET /platform/v2/models); costs shown by gloo are estimates.\n",
+      );
     } else {
       ctx.stdout.write(formatTable(["id", "family", "context", "tools", "reasoning"], models.map(modelRow)));
     }

@@ -1,4 +1,4 @@
-import type { Model } from "@gloo-toolkit/sdk";
+import { PriceBook, type PriceList } from "@gloo-toolkit/sdk";
 import {
   bindRefusal,
   createHttpFetch,
@@ -9,7 +9,7 @@ import {
 import type { Command, CommandContext } from "../context.js";
 import { FailureError, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
-import { catalogPricing } from "../internal/catalogue-pricing.js";
+import { proxyPricing } from "../internal/catalogue-pricing.js";
 import { checkCredentials } from "../internal/check-credentials.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
@@ -111,9 +111,9 @@ async function guardOptions(
   shared: SharedLimits,
 ) {
   if (shared.budget === undefined) return { rateLimit: shared.rateLimit };
-  let models: Model[];
+  let prices: PriceList;
   try {
-    models = (await gloo.models.list({ signal: ctx.signal })).data;
+    prices = await new PriceBook(gloo.models).get({ signal: ctx.signal });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     const reason = error instanceof Error ? error.message : String(error);
@@ -122,7 +122,7 @@ async function guardOptions(
       "Check --base / GLOO_BASE, or start without --budget.",
     );
   }
-  return { rateLimit: shared.rateLimit, budget: { ...shared.budget, pricing: catalogPricing(models) } };
+  return { rateLimit: shared.rateLimit, budget: { ...shared.budget, pricing: proxyPricing(prices) } };
 }
 
 // No key is a choice made by leaving --key out; an empty one is a mistake (`--key "$KEY"` with KEY

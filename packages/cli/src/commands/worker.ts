@@ -1,8 +1,8 @@
-import type { Model } from "@gloo-toolkit/sdk";
+import { type ChatCompletion, PriceBook, type PriceList } from "@gloo-toolkit/sdk";
 import type { Command, CommandContext } from "../context.js";
 import { ExitCode } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
-import { catalogPricing } from "../internal/catalogue-pricing.js";
+import { actualNano } from "../internal/catalogue-pricing.js";
 import { checkCredentials } from "../internal/check-credentials.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
@@ -29,6 +29,7 @@ const spec: CommandSpec<typeof options> = {
     concurrency: "Lines in flight at once in this worker (default: 8)",
     ...connectionOptionHelp,
   },
+  valueNames: { queue: "URL", concurrency: "N" },
   examples: [
     "gloo worker --queue redis://10.0.0.5:6379",
     "GLOO_QUEUE_URL=redis://10.0.0.5:6379 gloo worker --concurrency 32",
@@ -46,50 +47,52 @@ export const command: Command = {
     const settings = requireCredentials(readSettings(ctx.env, { base: args.values.base }));
     const gloo = createClient(ctx, settings);
     const redis = await openRedis(url);
-    // A token now: its request does not delay the first line (which may be paused by then).
-    await checkCredentials(ctx, gloo).catch((error: unknown) => {
+    try {
+      // A token now: bad credentials stop the worker here, and the first line does not wait for one.
+      await checkCredentials(ctx, gloo);
+      const { redacted, startBatchWorker } = await import("@gloo-toolkit/fleet");
+      const prices = catalogue(ctx, gloo);
+      const cost = (completion: ChatCompletion) =>
+        completion.usage === undefined || prices.current === undefined
+          ? undefined
+          : actualNano(prices.current, completion.model, {
+              promptTokens: completion.usage.prompt_tokens,
+              completionTokens: completion.usage.completion_tokens,
+            });
+      const worker = await startBatchWorker(redis, {
+        send: sendLineWith(gloo, cost),
+        concurrency,
+        ...(args.values.verbose === true
+          ? { onLine: (event) => ctx.stderr.write(`${event.kind} ${event.customId}\n`) }
+          : {}),
+      });
+      ctx.stdout.write(
+        `Gloo worker on ${redacted(new URL(url))}, ${concurrency} at a time, sending to ${gloo.baseURL}.\n`,
+      );
+      await aborted(ctx.signal);
+      ctx.stderr.write("Stopping: finishing the lines in flight…\n");
+      await worker.close();
+      return ExitCode.interrupted;
+    } finally {
       redis.disconnect();
-      throw error;
-    });
-    const { redacted, startBatchWorker } = await import("@gloo-toolkit/fleet");
-    const pricing = catalogue(ctx, gloo);
-    const verbose = args.values.verbose === true;
-    const send = sendLineWith(gloo, (body, usage, model) =>
-      pricing.current?.actual(
-        "v1",
-        body,
-        { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens },
-        model,
-      ),
-    );
-    const worker = await startBatchWorker(redis, {
-      send,
-      concurrency,
-      ...(verbose ? { onLine: (event) => ctx.stderr.write(`${event.kind} ${event.customId}\n`) } : {}),
-    });
-    ctx.stdout.write(
-      `Gloo worker on ${redacted(new URL(url))}, ${concurrency} at a time, sending to ${gloo.baseURL}.\n`,
-    );
-    await new Promise<void>((resolve) => {
-      if (ctx.signal.aborted) resolve();
-      ctx.signal.addEventListener("abort", () => resolve(), { once: true });
-    });
-    ctx.stderr.write("Stopping: finishing the lines in flight…\n");
-    await worker.close();
-    redis.disconnect();
-    return ExitCode.interrupted;
+    }
   },
 };
 
-// The catalogue's rates, fetched once in the background: budgeted runs settle each line to its
+// The catalogue's prices, fetched once in the background: budgeted runs settle each line to its
 // usage at these rates (until they arrive, or if they never do, a line settles at its worst case).
 function catalogue(ctx: CommandContext, gloo: ReturnType<typeof createClient>) {
-  const holder: { current: ReturnType<typeof catalogPricing> | undefined } = { current: undefined };
-  gloo.models
-    .list({ signal: ctx.signal })
-    .then((list: { data: Model[] }) => {
-      holder.current = catalogPricing(list.data);
+  const holder: { current: PriceList | undefined } = { current: undefined };
+  new PriceBook(gloo.models)
+    .get({ signal: ctx.signal })
+    .then((list) => {
+      holder.current = list;
     })
     .catch(() => {});
   return holder;
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }

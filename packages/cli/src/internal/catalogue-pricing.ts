@@ -1,97 +1,52 @@
-// Prices chat requests in nano-dollars from the platform's model catalogue, for the proxy's shared
-// budget: the worst case before sending (prompt estimate plus the most the answer may hold, at the
-// dearest rate the request may be routed to), the actual cost from `usage` afterwards.
-import { Conversation, type Model } from "@gloo-toolkit/sdk";
+// The SDK's catalogue prices (PriceList, quoteRequest, costUnits: exact decimals in units of
+// 10^-24 USD) in the unit of the shared Redis budgets: whole nano-dollars, rounded up so that a
+// reservation or a settled cost never understates what the SDK computed.
+import { costUnits, isPriced, type PriceList, quoteRequest } from "@gloo-toolkit/sdk";
 import type { ProxyPricing } from "@gloo-toolkit/servers";
 
-interface Rates {
-  /** Nano-dollars per million tokens (exact: rates are read from their decimal strings). */
-  input: bigint;
-  output: bigint;
-  maxOutput: number | undefined;
-  family: string;
+const UNITS_PER_NANO = 10n ** 15n;
+
+/** SDK cost units (10^-24 USD) as whole nano-dollars, rounded up. */
+export function unitsToNano(units: bigint): number {
+  return Number((units + UNITS_PER_NANO - 1n) / UNITS_PER_NANO);
 }
 
-/** Answer length assumed when neither the request nor the catalogue bounds it. */
-const DEFAULT_MAX_OUTPUT = 8192;
+/**
+ * A request's worst case in nano-dollars as the SDK quotes it (estimated prompt, all of
+ * `max_tokens` × `n`, the dearest model it may be routed to), or why it cannot be priced.
+ */
+export function worstCaseNano(
+  api: "v1" | "v2",
+  body: Record<string, unknown>,
+  prices: PriceList,
+): number | string {
+  const quote = quoteRequest({ customId: "", api, body }, prices);
+  return quote.worst === undefined ? (quote.reason ?? "it cannot be priced") : unitsToNano(quote.worst);
+}
 
-/** A pricing over the catalogue's rows that have rates; throws when none has. */
-export function catalogPricing(models: readonly Model[]): ProxyPricing {
-  const rates = new Map<string, Rates>();
-  for (const model of models) {
-    const input = perMillionNano(model.pricing?.input);
-    const output = perMillionNano(model.pricing?.output);
-    if (input === undefined || output === undefined) continue;
-    rates.set(model.id, {
-      input,
-      output,
-      maxOutput: model.max_output_tokens,
-      family: (model.family ?? "").toLowerCase(),
-    });
-  }
-  if (rates.size === 0) throw new Error("The model catalogue has no rates to price requests with.");
-  const all = [...rates.values()];
-  const candidates = (body: Record<string, unknown>): Rates[] => {
-    const direct = typeof body.model === "string" ? rates.get(body.model) : undefined;
-    if (direct !== undefined) return [direct];
-    if (typeof body.model_family === "string") {
-      const family = all.filter((r) => r.family === (body.model_family as string).toLowerCase());
-      if (family.length > 0) return family;
-    }
-    // Auto routing, an unpriced or unknown model: any model may answer, so the dearest counts.
-    return all;
-  };
+/** What a finished request cost in nano-dollars at `model`'s rates; undefined when it has none. */
+export function actualNano(
+  prices: PriceList,
+  model: string | undefined,
+  usage: { promptTokens: number; completionTokens: number },
+): number | undefined {
+  if (model === undefined) return undefined;
+  const rates = prices.rates(model);
+  if (!isPriced(rates)) return undefined;
+  return unitsToNano(
+    costUnits(usage.promptTokens, rates.inputPer1M) + costUnits(usage.completionTokens, rates.outputPer1M),
+  );
+}
+
+/** The proxy's pricing over a price list. A body with no messages list costs nothing: the platform refuses it. */
+export function proxyPricing(prices: PriceList): ProxyPricing {
   return {
-    worstCase(_api, body) {
-      const request = isRecord(body) ? body : {};
-      const prompt = BigInt(promptTokens(request.messages));
-      let worst = 0n;
-      for (const rate of candidates(request)) {
-        const output = BigInt(maxOutput(request) ?? rate.maxOutput ?? DEFAULT_MAX_OUTPUT);
-        const cost = prompt * rate.input + output * rate.output;
-        if (cost > worst) worst = cost;
-      }
-      return ceilPerMillion(worst);
+    worstCase(api, body) {
+      if (!isRecord(body) || !Array.isArray(body.messages)) return 0;
+      return worstCaseNano(api, body, prices);
     },
-    actual(_api, body, usage, model) {
-      const rate =
-        (model === undefined ? undefined : rates.get(model)) ??
-        candidates(isRecord(body) ? body : {}).reduce((a, b) => (a.output >= b.output ? a : b));
-      return ceilPerMillion(
-        BigInt(usage.promptTokens) * rate.input + BigInt(usage.completionTokens) * rate.output,
-      );
-    },
+    actual: (_api, _body, usage, model) => actualNano(prices, model, usage),
   };
-}
-
-// `rate_per_1m_tokens` "0.25" → 250,000,000 nano-dollars per million tokens, digit by digit; a
-// `rate_per_1k_tokens` alone counts a thousand times. A missing or malformed rate is no rate.
-function perMillionNano(rate: { rate_per_1k_tokens?: string; rate_per_1m_tokens?: string } | undefined) {
-  const perMillion = decimalNano(rate?.rate_per_1m_tokens);
-  if (perMillion !== undefined) return perMillion;
-  const perThousand = decimalNano(rate?.rate_per_1k_tokens);
-  return perThousand === undefined ? undefined : perThousand * 1000n;
-}
-
-function decimalNano(text: string | undefined): bigint | undefined {
-  const match = text === undefined ? null : /^(\d+)(?:\.(\d{1,9}))?$/.exec(text.trim());
-  if (match === null) return undefined;
-  return BigInt(match[1] as string) * 1_000_000_000n + BigInt((match[2] ?? "").padEnd(9, "0"));
-}
-
-function ceilPerMillion(nanoTimesMillion: bigint): number {
-  return Number((nanoTimesMillion + 999_999n) / 1_000_000n);
-}
-
-function promptTokens(messages: unknown): number {
-  if (!Array.isArray(messages)) return 0;
-  return new Conversation({ messages }).estimateTokens();
-}
-
-function maxOutput(body: Record<string, unknown>): number | undefined {
-  const value = body.max_completion_tokens ?? body.max_tokens;
-  const n = typeof body.n === "number" && body.n > 1 ? body.n : 1;
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value * n : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -25,6 +25,8 @@ export interface EmulatorOptions {
   tokenDelayMs?: number;
   /** Random faults on completion requests: `"429=0.1,503=0.05"` or rates by fault. @default no faults */
   faults?: string | FaultSpec;
+  /** `Retry-After` seconds of random 429 faults. @default 1 */
+  retryAfterSeconds?: number;
   /** End streams with `data: [DONE]` (the real platform does not). @default false */
   doneSentinel?: boolean;
   /** Scripted replies: `[{pattern, reply}]` or `{pattern: reply}`, checked before the built-in model. */
@@ -70,7 +72,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const latencyMs = options.latencyMs ?? 0;
   const tokenTtlSeconds = positive(options.tokenTtlSeconds ?? 3600, "tokenTtlSeconds");
   const issuer = createTokenIssuer({ clientId, clientSecret, tokenTtlSeconds, now });
-  const faults = createFaultSource(faultSpecOf(options.faults), random);
+  const faults = createFaultSource(faultSpecOf(options.faults), random, options.retryAfterSeconds);
   const context: CompletionContext = {
     issuer,
     faults,

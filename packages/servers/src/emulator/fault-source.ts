@@ -20,14 +20,19 @@ export interface FaultSource {
 }
 
 /** Creates the fault source of one emulator. */
-export function createFaultSource(spec: FaultSpec, random: Random): FaultSource {
+export function createFaultSource(spec: FaultSpec, random: Random, retryAfter?: number): FaultSource {
   const queued: RequestFaults[] = [];
   return {
     forRequest(request, useRates) {
       const header = request.headers.get(FAULT_HEADER);
       if (header !== null) return parseFaultHeader(header);
       if (!useRates) return {};
-      return queued.shift() ?? pickFault(spec, random);
+      const queuedFault = queued.shift();
+      if (queuedFault !== undefined) return queuedFault;
+      const picked = pickFault(spec, random);
+      // A random 429's Retry-After, when the emulator was given one (else the default of faultResponse).
+      if (picked.status === 429 && retryAfter !== undefined) picked.retryAfter = retryAfter;
+      return picked;
     },
     queue(fault) {
       const parsed = parseFaultHeader(fault);

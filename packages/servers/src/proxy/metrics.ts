@@ -37,7 +37,7 @@ export interface ProxyMetrics {
   /** The shared budget's figures as last seen, in nano-dollars. */
   budget(limit: number, spent: number, reserved: number): void;
   /** A request turned away by the shared rate limit or the spend budget. */
-  budgetRejection(reason: "rate_limited" | "budget_exceeded"): void;
+  budgetRejection(reason: "rate_limited" | "budget_exceeded" | "cannot_price_request"): void;
   /** The metrics in the Prometheus text format. */
   render(): string;
 }

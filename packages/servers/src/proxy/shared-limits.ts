@@ -36,10 +36,13 @@ export interface SharedRequestRate {
 
 /** Prices requests for the budget, in nano-dollars. */
 export interface ProxyPricing {
-  /** The most a request can cost (prompt estimate and `max_tokens` at the dearest rate it may be routed to). */
-  worstCase(api: "v1" | "v2", body: unknown): number;
-  /** What a finished request cost, from the `usage` and `model` of its answer. */
-  actual(api: "v1" | "v2", body: unknown, usage: TokenUsage, model: string | undefined): number;
+  /**
+   * The most a request can cost (prompt estimate and `max_tokens` at the dearest rate it may be
+   * routed to), or why it cannot be priced (the proxy then refuses it: the budget cannot hold it).
+   */
+  worstCase(api: "v1" | "v2", body: unknown): number | string;
+  /** What a finished request cost, from the `usage` and `model` of its answer; undefined when unknown (the worst case is kept). */
+  actual(api: "v1" | "v2", body: unknown, usage: TokenUsage, model: string | undefined): number | undefined;
 }
 
 /** Options of the proxy's spend guard. */

@@ -20,8 +20,8 @@ export interface Admission {
 
 /** A request the guard turned away. */
 export interface Refusal {
-  status: 429;
-  code: "rate_limited" | "budget_exceeded";
+  status: 400 | 429;
+  code: "rate_limited" | "budget_exceeded" | "cannot_price_request";
   message: string;
   retryAfterSeconds: number | undefined;
 }
@@ -57,6 +57,15 @@ export function createSpendGuard(
       const body = parseJson(bytes);
       const id = crypto.randomUUID();
       const worst = budget.pricing.worstCase(api, body);
+      if (typeof worst === "string") {
+        metrics.budgetRejection("cannot_price_request");
+        return {
+          status: 400,
+          code: "cannot_price_request",
+          message: `The proxy's spend budget needs a worst-case cost for every request, and this one has none: ${worst}.`,
+          retryAfterSeconds: undefined,
+        };
+      }
       const hold = await budget.store.reserve(id, worst);
       metrics.budget(hold.limit, hold.spent, hold.reserved);
       if (!hold.granted) {
@@ -87,7 +96,7 @@ export function createSpendGuard(
             ? undefined
             : end.usage === undefined
               ? worst
-              : budget.pricing.actual(api, body, end.usage, end.model);
+              : (budget.pricing.actual(api, body, end.usage, end.model) ?? worst);
           const settled = cost === undefined ? budget.store.release(id) : budget.store.settle(id, cost);
           if (cost !== undefined) metrics.spend(end.model ?? "unknown", cost / NANO_USD);
           // A settle that fails (Redis away) leaves the reservation to expire into worst-case spend.
