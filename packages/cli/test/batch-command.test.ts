@@ -206,12 +206,21 @@ describe("gloo batch (spawned, against gloo emulator)", () => {
     ]);
     const run = await spawnBatch(dir, ["in.jsonl", "--budget", "1"], emulator.env).done;
     expect(run.code).toBe(2);
+    const bad = await spawnBatch(dir, ["in.jsonl", "--budget", "ten"], emulator.env).done;
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--budget must be an amount of USD like 5 or 0.25, got "ten"');
     expect(run.stderr).toContain("line 2: the catalogue does not list gloo-not-in-catalogue");
     expect(run.stderr).toContain("--price IN:OUT");
     expect(await emulator.completions()).toHaveLength(0);
-    const priced = await spawnBatch(dir, ["in.jsonl", "--budget", "1", "--price", "1:2"], emulator.env).done;
-    // With a rate given the run goes; the emulator itself refuses the unknown model (a failed line).
+    const priced = await spawnBatch(
+      dir,
+      ["in.jsonl", "--budget", "1", "--price", "1:2", "--verbose"],
+      emulator.env,
+    ).done;
+    // With a rate given the run goes; the emulator itself refuses the unknown model (a failed line),
+    // which --verbose reports as it happens, with the request id.
     expect(priced.code).toBe(1);
+    expect(priced.stderr).toMatch(/failed odd: \S+ .*gloo-not-in-catalogue.* \(request id [0-9a-f-]{36}\)/);
     expect((await outputs(dir)).errors.map((line) => line.custom_id)).toEqual(["odd"]);
   });
 

@@ -176,6 +176,11 @@ class Runner {
   readonly #lines = new Set<AbortController>();
   readonly #queue = new AsyncQueue<BatchOutcome>();
   #inFlight = 0;
+  // Lines started and not yet taken by the consumer: in flight, or answered and waiting to be
+  // stored. The concurrency limit counts these, so that a crash loses at most `concurrency`
+  // answered-but-unstored lines, not also a backlog of them.
+  #held = 0;
+  readonly #lineOutcomes = new WeakSet<BatchOutcome>();
   #finished: (() => void)[] = [];
   #stopped = false;
   #counts = {
@@ -240,7 +245,11 @@ class Runner {
       (error: unknown) => this.#queue.fail(error),
     );
     try {
-      yield* this.#queue;
+      for await (const outcome of this.#queue) {
+        yield outcome;
+        // The consumer asked for the next one: it is done with this one (stored it, say).
+        if (this.#lineOutcomes.has(outcome)) this.#release();
+      }
     } finally {
       // The consumer left early (break or error): stop sending and abandon what is in flight; no
       // one reads the queue any more, so nothing may wait for room in it.
@@ -296,7 +305,7 @@ class Runner {
 
   // A request may start when fewer than the adaptive limit are in flight and the consumer keeps up.
   async #slot(): Promise<void> {
-    while (!this.#stopped && this.#inFlight >= this.#concurrency.current) await this.#nextFinish();
+    while (!this.#stopped && this.#held >= this.#concurrency.current) await this.#nextFinish();
     await this.#queue.below(this.#concurrency.ceiling * 2);
   }
 
@@ -331,12 +340,24 @@ class Runner {
       return undefined;
     }
     this.#inFlight++;
+    this.#held++;
     this.#counts.started++;
-    const done = this.#runLine(checked.request, quote, reservation).finally(() => {
+    const done = this.#runLine(checked.request, quote, reservation).then((outcome) => {
       this.#inFlight--;
+      if (outcome === undefined)
+        this.#release(); // abandoned: nothing for the consumer to take
+      else {
+        this.#lineOutcomes.add(outcome);
+        this.#queue.push(outcome);
+      }
       this.#wakeDispatcher();
     });
     return { done };
+  }
+
+  #release(): void {
+    this.#held--;
+    this.#wakeDispatcher();
   }
 
   // Reservations are worst cases: when one does not fit while others are held, wait for those to
@@ -361,12 +382,12 @@ class Runner {
     request: BatchRequest,
     quote: RequestQuote,
     reservation: Reservation | undefined,
-  ): Promise<void> {
+  ): Promise<BatchOutcome | undefined> {
     const line = new AbortController();
     if (this.#abort.signal.aborted) line.abort(this.#abort.signal.reason);
     this.#lines.add(line);
     try {
-      await this.#attempts(request, quote, reservation, line.signal);
+      return await this.#attempts(request, quote, reservation, line.signal);
     } finally {
       this.#lines.delete(line);
     }
@@ -377,20 +398,19 @@ class Runner {
     quote: RequestQuote,
     reservation: Reservation | undefined,
     signal: AbortSignal,
-  ): Promise<void> {
+  ): Promise<BatchOutcome | undefined> {
     let retries = 0;
     const estimate = quote.promptTokens + (quote.maxCompletionTokens ?? 0);
     for (;;) {
       let tokens: WindowEntry | undefined;
+      let completion: ChatCompletion;
       try {
         tokens = await this.#admit(estimate, signal);
-        const completion = await this.#send(request, signal);
-        this.#queue.push(this.#succeeded(request, completion, quote, reservation, tokens, retries));
-        return;
+        completion = await this.#send(request, signal);
       } catch (error) {
         if (this.#abort.signal.aborted || error instanceof APIUserAbortError) {
           reservation?.release();
-          return;
+          return undefined;
         }
         if (tokens !== undefined) tokens.weight = 0; // refused or dropped: no tokens were used
         const failure = describeFailure(error);
@@ -398,8 +418,7 @@ class Runner {
         if (!shouldRetry(failure, retries, this.#maxRetries)) {
           reservation?.release();
           this.#counts.failed++;
-          this.#queue.push(failedOutcome(request, failure, retries, this.#random));
-          return;
+          return failedOutcome(request, failure, retries, this.#random);
         }
         const delay = retryDelay(
           retries,
@@ -413,9 +432,11 @@ class Runner {
           await this.#sleep(delay, signal);
         } catch {
           reservation?.release();
-          return;
+          return undefined;
         }
+        continue;
       }
+      return this.#succeeded(request, completion, quote, reservation, tokens, retries);
     }
   }
 

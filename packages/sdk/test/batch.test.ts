@@ -188,6 +188,30 @@ describe("runBatch", () => {
       expect(Number(stats.budget?.spent) + 0.1).toBeGreaterThan(0.25);
     });
 
+    it("auto_routing reserves the dearest candidate and settles at the rate of the model that answered", async () => {
+      const rated = (id: string, rate: string): Model => ({
+        id,
+        output_modalities: ["text"],
+        pricing: { input: { rate_per_1m_tokens: rate }, output: { rate_per_1m_tokens: rate } },
+      });
+      const routed = createPriceList([rated("cheap", "1000"), rated("dear", "100000")], "catalog", 0);
+      const { run } = platform(() => Response.json({ ...completionBody(), model: "cheap" }));
+      const requests = lines(5).map((line) => ({
+        ...line,
+        url: "/v2/chat/completions",
+        body: { ...line.body, auto_routing: true, max_tokens: 10 },
+      }));
+      // Worst case per line: (~9 prompt + 10) tokens at "dear"'s $0.10 ≈ $1.9, reserved before sending;
+      const { outcomes, stats } = await run(requests, { concurrency: 1, budget: "5", prices: routed });
+      expect(outcomes).toHaveLength(5);
+      // each answer settles to its 6 tokens at "cheap"'s $0.001, so all five fit in $5.
+      expect(outcomes[0]?.cost).toEqual({
+        cost: { input: "0.005", output: "0.001", total: "0.006", currency: "USD", estimated: true },
+      });
+      expect(stats.cost).toBe("0.03");
+      expect(stats.budget?.spent).toBe("0.03");
+    });
+
     it("counts what earlier runs spent", async () => {
       const { run, sent } = platform();
       const { stopReason } = await run(costly(), { budget: "0.25", spent: "0.2", prices });
@@ -233,6 +257,28 @@ describe("runBatch", () => {
     expect(batch.stopReason).toBe("stopped");
     expect(seen.length).toBeGreaterThanOrEqual(10);
     expect(seen.length).toBeLessThanOrEqual(10 + 4);
+  });
+
+  it("answered lines the consumer has not taken yet count against the concurrency", async () => {
+    // What a crash can lose is what was answered but not stored: never more than `concurrency`.
+    let consumed = 0;
+    let sentCount = 0;
+    let worst = 0;
+    const gloo = new Gloo({
+      accessToken: "t",
+      baseURL: "https://platform.test",
+      fetch: async () => {
+        sentCount++;
+        worst = Math.max(worst, sentCount - consumed);
+        return Response.json(completionBody());
+      },
+    });
+    for await (const _outcome of runBatch(gloo, lines(30), { concurrency: 3 })) {
+      await new Promise((resolve) => setTimeout(resolve, 5)); // a slow store
+      consumed++;
+    }
+    expect(sentCount).toBe(30);
+    expect(worst).toBeLessThanOrEqual(3);
   });
 
   it("a consumer that leaves early ends the run: nothing more is sent", async () => {

@@ -1,5 +1,6 @@
 import { basename, dirname, join, resolve } from "node:path";
 import {
+  type BatchOutputLine,
   type BatchRequestInput,
   type BatchRun,
   type Gloo,
@@ -8,6 +9,7 @@ import {
   type PriceList,
   parseRates,
   runBatch,
+  SpendBudget,
 } from "@gloo-toolkit/sdk";
 import type { Command, CommandContext } from "../context.js";
 import { ExitCode, FailureError, UsageError } from "../errors.js";
@@ -147,10 +149,8 @@ function checkFlags(ctx: CommandContext, values: Values, positionals: string[]):
   const api = values.api;
   if (api !== undefined && api !== "v1" && api !== "v2")
     throw new UsageError(`--api must be v1 or v2, got "${api}".`);
-  const budget = values.budget;
-  if (budget !== undefined && !/^\d+(\.\d+)?$/.test(budget.trim())) {
-    throw new UsageError(`--budget must be an amount of USD like 5 or 0.25, got "${budget}".`);
-  }
+  const budget = values.budget?.trim();
+  if (budget !== undefined) checkBudget(budget);
   return {
     file,
     paths: {
@@ -161,10 +161,19 @@ function checkFlags(ctx: CommandContext, values: Values, positionals: string[]):
     concurrency: numberFlag("concurrency", values.concurrency, { integer: true, min: 1, max: 1000 }) ?? 8,
     rpm: numberFlag("rpm", values.rpm, { integer: true, min: 1 }),
     tpm: numberFlag("tpm", values.tpm, { integer: true, min: 1 }),
-    budget: budget?.trim(),
+    budget,
     price: values.price === undefined ? undefined : parsePrice(values.price),
     maxRetries: numberFlag("max-retries", values["max-retries"], { integer: true, min: 0, max: 20 }),
   };
+}
+
+// The SDK's budget parses amounts exactly; a value it refuses is a usage mistake here.
+function checkBudget(value: string): void {
+  try {
+    new SpendBudget(value);
+  } catch {
+    throw new UsageError(`--budget must be an amount of USD like 5 or 0.25, got "${value}".`);
+  }
 }
 
 function parsePrice(value: string): Omit<ModelRates, "model"> {
@@ -261,7 +270,10 @@ async function runFile(
   });
   const progress = startProgress(ctx.stderr, ctx.env, { total: pending.length, stats: () => run.stats });
   try {
-    for await (const outcome of run) await output.append(outcome.ok, outcome.line);
+    for await (const outcome of run) {
+      await output.append(outcome.ok, outcome.line);
+      if (!outcome.ok && values.verbose === true) ctx.stderr.write(failureLine(outcome.line));
+    }
   } finally {
     progress.stop();
   }
@@ -388,6 +400,12 @@ function buildSummary(
     requestsPerSecond: Number((finished / Math.max(wallMs / 1000, 0.001)).toFixed(2)),
     repairedPartialLines: output.repaired,
   };
+}
+
+// `--verbose`: each failed line as it lands in the errors file, with the request id to quote.
+function failureLine(line: BatchOutputLine): string {
+  const requestId = line.response?.request_id ?? "none";
+  return `\nfailed ${line.custom_id}: ${line.error?.code} ${line.error?.message} (request id ${requestId})\n`;
 }
 
 function toInput(line: InputLine): BatchRequestInput {
