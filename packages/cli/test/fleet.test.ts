@@ -4,13 +4,14 @@
 // which custom_id (each prompt is "Reply with only: <custom_id>"). `npx tsc -b` first when run alone.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { main } from "@gloo-toolkit/cli";
 import { connectRedis, createRedisBudget } from "@gloo-toolkit/fleet";
 import { createPriceList, type Model } from "@gloo-toolkit/sdk";
 import { createEmulator, type Emulator, type RunningServer, serve } from "@gloo-toolkit/servers";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RedisServer, startRedis } from "../../fleet/test/helpers/redis-server.js";
 import { actualNano, worstCaseNano } from "../src/internal/catalogue-pricing.js";
-import { EMULATOR_SECRET, tempDir } from "./helpers/cli.js";
+import { capture, EMULATOR_SECRET, tempDir } from "./helpers/cli.js";
 import { spawnGloo } from "./helpers/processes.js";
 
 const MODEL = "gloo-anthropic-claude-haiku-4.5";
@@ -161,6 +162,24 @@ describe("gloo batch --queue with gloo workers", () => {
     expect(platform.arrivals).toHaveLength(40);
   }, 60_000);
 
+  it("SIGTERM: a worker takes no new line, finishes the ones in flight, and another worker does the rest", async () => {
+    const { platform, dir, workers, batch } = await setUp({ latencyMs: 1500 });
+    const file = await inputFile(dir, 10);
+    const [first] = workers(1, 4);
+    const run = batch(file);
+    await until(() => platform.arrivals.length === 4, 20_000, "4 requests in flight");
+    const stopped = first?.stop("SIGTERM");
+    // It waits for its 4 answers (1.5 s each) and sends nothing more.
+    expect(await stopped).toBe(130);
+    expect(first?.stderr()).toContain("finishing the lines in flight");
+    expect(platform.arrivals).toHaveLength(4);
+    workers(1, 4);
+    expect(await run.exited).toBe(0);
+    // The 4 finished by the stopped worker were not sent again.
+    expect(platform.arrivals).toHaveLength(10);
+    expect(new Set(platform.arrivals.map((a) => a.customId)).size).toBe(10);
+  }, 60_000);
+
   it("a 429 with Retry-After: 3 seen by one worker: no worker sends for 3 s", async () => {
     const { platform, dir, workers, batch } = await setUp();
     const file = await inputFile(dir, 120);
@@ -259,4 +278,53 @@ describe("gloo batch --queue --rpm: one rate for the fleet", () => {
     expect(times.length).toBeGreaterThanOrEqual(0.9 * 180);
     expect(new Set(platform.arrivals.map((a) => a.customId)).size).toBe(platform.arrivals.length);
   }, 120_000);
+});
+
+describe("gloo worker and gloo batch --queue: mistakes are usage errors (exit 2)", () => {
+  const run = async (argv: string[], env: Record<string, string>, cwd?: string) => {
+    const stdout = capture();
+    const stderr = capture();
+    const code = await main({ argv, env, stdout, stderr, ...(cwd === undefined ? {} : { cwd }) });
+    return { code, stderr: stderr.text() };
+  };
+  const credentials = { GLOO_CLIENT_ID: "emulator-client", GLOO_CLIENT_SECRET: EMULATOR_SECRET };
+
+  it("a worker without a queue, with a URL that is not redis://, or on a Redis that may evict keys", async () => {
+    expect(await run(["worker"], credentials)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("GLOO_QUEUE_URL"),
+    });
+    expect(await run(["worker", "--queue", "http://h:1"], credentials)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("redis://HOST:PORT"),
+    });
+    const evicting = await startRedis("volatile-lru");
+    cleanups.push(() => evicting.stop());
+    const refused = await run(["worker", "--queue", evicting.url], credentials);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('maxmemory-policy "volatile-lru"');
+  });
+
+  it("per-process flags with --queue, and a budget over a line it cannot price, before anything is queued", async () => {
+    const { redis, dir, env } = await setUp();
+    const file = await inputFile(dir, 3);
+    const concurrency = await run(["batch", file, "--concurrency", "4"], env, dir);
+    expect(concurrency).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--concurrency does not apply with --queue"),
+    });
+    const unpriced = join(dir, "unpriced.jsonl");
+    const line = {
+      custom_id: "a",
+      url: "/v1/chat/completions",
+      body: { model: "no-such-model", max_tokens: 5, messages: [{ role: "user", content: "hi" }] },
+    };
+    await writeFile(unpriced, `${JSON.stringify(line)}\n`);
+    const refused = await run(["batch", unpriced, "--budget", "1"], env, dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--budget needs a worst-case cost for every line");
+    const client = await connectRedis(redis.url);
+    expect(await client.dbsize()).toBe(0);
+    client.disconnect();
+  });
 });

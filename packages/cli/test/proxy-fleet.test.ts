@@ -138,7 +138,7 @@ describe("gloo proxy --redis: flag and Redis checks (exit 2)", () => {
   });
 
   it("refuses a bad amount, window or URL, saying what to write", async () => {
-    expect((await run(["--redis", redis.url, "--budget", "ten"])).stderr).toContain("e.g. 100 or 12.50");
+    expect((await run(["--redis", redis.url, "--budget", "ten"])).stderr).toContain("like 100 or 12.50");
     expect((await run(["--redis", redis.url, "--budget", "1", "--budget-window", "week"])).stderr).toContain(
       "e.g. 7d",
     );

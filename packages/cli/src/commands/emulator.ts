@@ -11,6 +11,7 @@ import type { Command, CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
 import { listen } from "../internal/listen.js";
+import { untilAborted } from "../internal/until-aborted.js";
 
 /** The emulator's port when `--port` is not given (the proxy's default is 8787). */
 const DEFAULT_PORT = 8788;
@@ -88,7 +89,7 @@ export const command: Command = {
     const portGiven = values.port !== undefined;
     const server = await listen(handler, { port, host, command: "gloo emulator", portGiven });
     ctx.stdout.write(banner(server, emulator, values.faults));
-    await aborted(ctx.signal);
+    await untilAborted(ctx.signal);
     await server.close();
     return 0;
   },
@@ -189,9 +190,4 @@ function banner(server: RunningServer, emulator: Emulator, faults: string | unde
     "Stop with Ctrl+C.",
     "",
   ].join("\n");
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((done) => signal.addEventListener("abort", () => done(), { once: true }));
 }

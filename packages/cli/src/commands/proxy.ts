@@ -20,6 +20,7 @@ import {
   sharedLimitHelp,
   sharedLimitOptions,
 } from "../internal/shared-limits.js";
+import { untilAborted } from "../internal/until-aborted.js";
 
 /** The proxy's port when `--port` is not given. */
 const DEFAULT_PORT = 8787;
@@ -95,7 +96,7 @@ export const command: Command = {
       const portGiven = args.values.port !== undefined;
       const server = await listen(proxy.fetch, { port, host, command: "gloo proxy", portGiven });
       ctx.stdout.write(banner(server, gloo.baseURL, key !== undefined, shared?.summary));
-      await aborted(ctx.signal);
+      await untilAborted(ctx.signal);
       await server.close();
     } finally {
       shared?.close();
@@ -164,9 +165,4 @@ function accessLog(ctx: CommandContext): (entry: ProxyLogEntry) => void {
     ctx.stderr.write(
       `${entry.method} ${entry.path} ${entry.status} ${entry.durationMs.toFixed(1)} ms ${entry.requestId ?? "-"}\n`,
     );
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }

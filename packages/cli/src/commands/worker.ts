@@ -8,6 +8,7 @@ import { connectionOptionHelp, connectionOptions, createClient } from "../intern
 import { readSettings, requireCredentials } from "../internal/credentials.js";
 import { openRedis, queueUrl } from "../internal/redis.js";
 import { sendLineWith } from "../internal/send-line.js";
+import { untilAborted } from "../internal/until-aborted.js";
 
 const options = {
   queue: { type: "string" },
@@ -69,7 +70,7 @@ export const command: Command = {
       ctx.stdout.write(
         `Gloo worker on ${redacted(new URL(url))}, ${concurrency} at a time, sending to ${gloo.baseURL}.\n`,
       );
-      await aborted(ctx.signal);
+      await untilAborted(ctx.signal);
       ctx.stderr.write("Stopping: finishing the lines in flight…\n");
       await worker.close();
       return ExitCode.interrupted;
@@ -90,9 +91,4 @@ function catalogue(ctx: CommandContext, gloo: ReturnType<typeof createClient>) {
     })
     .catch(() => {});
   return holder;
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }

@@ -1,6 +1,7 @@
 // `--redis`, `--budget`, `--budget-window` and `--rpm` of `gloo proxy`: a request rate and a spend
 // budget shared by every proxy on the same Redis, from @gloo-toolkit/fleet (loaded only when asked
 // for, so a plain proxy never loads Redis code).
+import { SpendBudget } from "@gloo-toolkit/sdk";
 import { NANO_USD, type ProxyBudgetOptions, type SharedRequestRate } from "@gloo-toolkit/servers";
 import { UsageError } from "../errors.js";
 import { numberFlag } from "./args.js";
@@ -69,14 +70,25 @@ export async function openSharedLimits(values: Values): Promise<SharedLimits | u
   };
 }
 
-/** A dollar amount as whole nano-dollars, read digit by digit (no binary fractions on the way). */
+/**
+ * A dollar amount as whole nano-dollars. What counts as an amount is the SDK's rule (SpendBudget's
+ * exact parser, as for `gloo batch --budget`); digits past the ninth decimal are dropped, so a
+ * limit is never raised.
+ */
 export function usdToNano(text: string): number {
-  const match = /^\s*\$?(\d+)(?:\.(\d{1,9}))?\s*$/.exec(text);
-  const nano =
-    match === null ? Number.NaN : Number(match[1]) * NANO_USD + Number((match[2] ?? "").padEnd(9, "0"));
+  let exact: string;
+  try {
+    exact = new SpendBudget(text.trim()).state().limit;
+  } catch {
+    throw new UsageError(
+      `--budget must be an amount of USD greater than 0, like 100 or 12.50, got "${text}".`,
+    );
+  }
+  const [whole = "0", fraction = ""] = exact.split(".");
+  const nano = Number(whole) * NANO_USD + Number(fraction.slice(0, 9).padEnd(9, "0"));
   if (!Number.isSafeInteger(nano) || nano <= 0)
     throw new UsageError(
-      `--budget must be an amount in US dollars greater than 0, e.g. 100 or 12.50, got "${text}".`,
+      `--budget must be an amount of USD greater than 0, like 100 or 12.50, got "${text}".`,
     );
   return nano;
 }
