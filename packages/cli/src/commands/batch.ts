@@ -259,7 +259,7 @@ async function runFile(
   }
   const spent = prices === undefined ? undefined : spentBefore(output.previousResults, lines, prices);
   const started = performance.now();
-  const run = runBatch(gloo, pending.map(toInput), {
+  const run = runBatch(gloo, inputsOf(pending), {
     concurrency: flags.concurrency,
     ...(flags.rpm === undefined ? {} : { rpm: flags.rpm }),
     ...(flags.tpm === undefined ? {} : { tpm: flags.tpm }),
@@ -408,9 +408,11 @@ function failureLine(line: BatchOutputLine): string {
   return `\nfailed ${line.custom_id}: ${line.error?.code} ${line.error?.message} (request id ${requestId})\n`;
 }
 
-function toInput(line: InputLine): BatchRequestInput {
-  const request = line.request;
-  return { custom_id: request.customId, url: `/${request.api}/chat/completions`, body: request.body };
+// The runner pulls lines as it has room, so each input object is made only when it is needed.
+function* inputsOf(lines: readonly InputLine[]): Generator<BatchRequestInput> {
+  for (const { request } of lines) {
+    yield { custom_id: request.customId, url: `/${request.api}/chat/completions`, body: request.body };
+  }
 }
 
 function unpricedError(unpriced: { line: number; reason: string }[]): UsageError {
