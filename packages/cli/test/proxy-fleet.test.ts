@@ -143,6 +143,12 @@ describe("gloo proxy --redis: flag and Redis checks (exit 2)", () => {
       "e.g. 7d",
     );
     expect((await run(["--redis", "http://x:1", "--rpm", "5"])).stderr).toContain("redis://HOST:PORT");
+    expect((await run(["--redis", redis.url, "--rpm", "5", "--budget-warning", "90"])).stderr).toContain(
+      "describe a budget",
+    );
+    expect((await run(["--redis", redis.url, "--budget", "1", "--budget-warning", "0"])).stderr).toContain(
+      "--budget-warning must be a number ≥ 1 and ≤ 100",
+    );
   });
 
   it("refuses a Redis that may evict keys", async () => {

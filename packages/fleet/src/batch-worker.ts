@@ -1,3 +1,4 @@
+import { failureLine } from "@gloo-toolkit/sdk";
 import { type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { createRedisBudget } from "./budget.js";
@@ -118,6 +119,14 @@ export async function startBatchWorker(redis: Redis, options: BatchWorkerOptions
   });
   // Connection errors are retried by ioredis; an unhandled 'error' event would end the process.
   worker.on("error", () => {});
+  // A job that failed for good (its attempts used up by errors outside the platform's answer, e.g.
+  // Redis away mid-job, or stalled too often) still owes its line an output, or the run would
+  // never finish: the error goes to the errors file like any failed request.
+  worker.on("failed", (job, error) => {
+    if (job === undefined || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const line = JSON.stringify(failureLine(job.data.customId, error).line);
+    writeOutput(redis, runKeys(job.data.runId), job.data.customId, { kind: "error", line }).catch(() => {});
+  });
   await worker.waitUntilReady();
   return {
     async close(force = false) {

@@ -137,4 +137,26 @@ describe("submitBatch and startBatchWorker", () => {
     expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(1400);
     await Promise.all([run.close(), worker.close()]);
   });
+
+  it("a line whose attempts run out on errors outside the platform's answer still gets one error output", async () => {
+    const redis = await client();
+    let calls = 0;
+    const send = async (): Promise<LineOutcome> => {
+      calls++;
+      throw new Error("a bug in the sender");
+    };
+    const worker = await startBatchWorker(await client(), { send, concurrency: 1 });
+    const run = await submitBatch(redis, { runId: runIdOf("run-broken"), lines: lines(1), attempts: 2 });
+    await until(async () => (await run.progress()).finished);
+    expect(await run.progress()).toMatchObject({ results: 0, errors: 1, finished: true });
+    expect(calls).toBe(2);
+    const [output] = await run.outputs();
+    expect(output?.kind).toBe("error");
+    expect(JSON.parse(output?.line ?? "{}")).toMatchObject({
+      custom_id: "line-0",
+      response: null,
+      error: { message: "a bug in the sender" },
+    });
+    await Promise.all([run.close(), worker.close()]);
+  });
 });

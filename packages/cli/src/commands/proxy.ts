@@ -35,7 +35,7 @@ const options = {
 
 const spec: CommandSpec<typeof options> = {
   usage:
-    "gloo proxy [--port N] [--host H] [--key KEY] [--redis URL [--budget USD] [--budget-window 7d] [--rpm N]] [--base URL]",
+    "gloo proxy [--port N] [--host H] [--key KEY] [--redis URL [--budget USD] [--budget-window 7d] [--budget-warning 80] [--rpm N]] [--base URL]",
   description: [
     "Serves an OpenAI-compatible endpoint that adds a Gloo access token to every request, so the openai SDK,",
     "the Vercel AI SDK, LangChain, curl or Postman need no OAuth code: POST /v1/chat/completions and",

@@ -12,6 +12,7 @@ export const sharedLimitOptions = {
   redis: { type: "string" },
   budget: { type: "string" },
   "budget-window": { type: "string" },
+  "budget-warning": { type: "string" },
   rpm: { type: "string" },
 } as const;
 
@@ -20,6 +21,7 @@ export const sharedLimitHelp = {
   redis: "Redis shared by every proxy: redis://HOST:PORT[/DB] (needed by --budget and --rpm)",
   budget: "Spend budget in USD shared by the proxies; over it, 429 budget_exceeded",
   "budget-window": "How often the budget starts again: 30s, 30m, 12h, 7d (default: 7d, Gloo's weekly cap)",
+  "budget-warning": "Percent of the budget past which answers carry x-gloo-budget-warning (default: 80)",
   rpm: "Chat requests per minute shared by the proxies; over it, 429 rate_limited",
 } as const;
 
@@ -36,6 +38,7 @@ interface Values {
   redis?: string | undefined;
   budget?: string | undefined;
   "budget-window"?: string | undefined;
+  "budget-warning"?: string | undefined;
   rpm?: string | undefined;
 }
 
@@ -44,15 +47,24 @@ export async function openSharedLimits(values: Values): Promise<SharedLimits | u
   const budget = values.budget === undefined ? undefined : usdToNano(values.budget);
   const windowMs = durationMs(values["budget-window"] ?? "7d");
   const rpm = numberFlag("rpm", values.rpm, { integer: true, min: 1 });
+  const warning = numberFlag("budget-warning", values["budget-warning"], { min: 1, max: 100 });
   if (values.redis === undefined) {
-    if (budget === undefined && rpm === undefined && values["budget-window"] === undefined) return undefined;
+    if (
+      budget === undefined &&
+      rpm === undefined &&
+      values["budget-window"] === undefined &&
+      warning === undefined
+    )
+      return undefined;
     throw new UsageError(
-      "--budget, --budget-window and --rpm are shared through Redis and need --redis.",
+      "--budget, --budget-window, --budget-warning and --rpm are shared through Redis and need --redis.",
       "Add --redis redis://HOST:PORT (one proxy alone can use a local redis-server).",
     );
   }
   if (budget === undefined && rpm === undefined)
     throw new UsageError("--redis has nothing to share.", "Add --budget USD, --rpm N, or both.");
+  if (budget === undefined && (warning !== undefined || values["budget-window"] !== undefined))
+    throw new UsageError("--budget-window and --budget-warning describe a budget.", "Add --budget USD.");
   // Proxies answer clients: a Redis that does not answer fails a request (503) instead of holding it.
   const redis = await openRedis(values.redis, { commandTimeoutMs: 2000 });
   const { createRedisBudget, createRedisRateLimiter } = await import("@gloo-toolkit/fleet");
@@ -64,7 +76,10 @@ export async function openSharedLimits(values: Values): Promise<SharedLimits | u
     budget:
       budget === undefined
         ? undefined
-        : { store: createRedisBudget(redis, { name: "proxy", limit: budget, windowMs }) },
+        : {
+            store: createRedisBudget(redis, { name: "proxy", limit: budget, windowMs }),
+            softLimit: (warning ?? 80) / 100,
+          },
     summary: parts.join(", "),
     close: () => redis.disconnect(),
   };
