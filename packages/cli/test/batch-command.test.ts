@@ -61,6 +61,9 @@ describe("gloo batch (spawned, against gloo emulator)", () => {
     expect(run.stderr).toContain('line 5: body: messages[0].role: the last message must have role "user"');
     expect(run.stderr).toContain("line 6: is not JSON");
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const same = await spawnBatch(dir, ["in.jsonl", "-o", "in.jsonl"], emulator.env).done;
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain("the input, results and errors files must be three different files");
     expect(await emulator.completions()).toHaveLength(0);
   });
 
@@ -241,6 +244,28 @@ describe("gloo batch (spawned, against gloo emulator)", () => {
     });
     expect(Number(estimate.worstCost)).toBeGreaterThan(Number(estimate.expectedCost));
     expect(await emulator.completions()).toHaveLength(0);
+  });
+
+  it("Ctrl-C stops sending, waits for the requests in flight, writes them and exits 130", async () => {
+    // The first four completions take 3 s each; the signal comes while they are in flight.
+    const slow = Array.from({ length: 4 }, () => ["--queue-fault", "latency=3000"]).flat();
+    emulator = await startEmulator(slow);
+    const dir = await batchFile("in.jsonl", echoLines(20));
+    const batch = spawnBatch(dir, ["in.jsonl", "--concurrency", "4"], emulator.env);
+    // The token is the last thing before the completions go out (the log has it once answered).
+    for (let waited = 0; waited < 20_000; waited += 50) {
+      if ((await emulator.requests()).some((entry) => entry.path === "/oauth2/token")) break;
+      await sleep(50);
+    }
+    await sleep(500);
+    batch.child.kill("SIGINT");
+    const run = await batch.done;
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain("Stopping: waiting up to 10 s for 4 requests in flight");
+    expect(run.stderr).toContain("Interrupted: 16 lines were not finished. Resume with the same command:");
+    const { results } = await outputs(dir);
+    expect(results).toHaveLength(4);
+    expect(answered(await emulator.completions())).toHaveLength(4);
   });
 
   it("--rpm 300 for 30 s: no 60 s window at the emulator holds more than 300 (+1); Ctrl-C exits 130 with a resume hint", async () => {

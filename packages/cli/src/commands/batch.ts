@@ -151,12 +151,20 @@ function checkFlags(ctx: CommandContext, values: Values, positionals: string[]):
     throw new UsageError(`--api must be v1 or v2, got "${api}".`);
   const budget = values.budget?.trim();
   if (budget !== undefined) checkBudget(budget);
+  const paths = {
+    results: resolve(ctx.cwd, values.output ?? join(dirname(file), `${name}.results.jsonl`)),
+    errors: resolve(ctx.cwd, values.errors ?? join(dirname(file), `${name}.errors.jsonl`)),
+  };
+  // Output files are appended to and read back as "done": the input must not be one of them.
+  if (paths.results === file || paths.errors === file || paths.results === paths.errors) {
+    throw new UsageError(
+      "the input, results and errors files must be three different files.",
+      "Choose other paths with -o / --errors.",
+    );
+  }
   return {
     file,
-    paths: {
-      results: resolve(ctx.cwd, values.output ?? join(dirname(file), `${name}.results.jsonl`)),
-      errors: resolve(ctx.cwd, values.errors ?? join(dirname(file), `${name}.errors.jsonl`)),
-    },
+    paths,
     api,
     concurrency: numberFlag("concurrency", values.concurrency, { integer: true, min: 1, max: 1000 }) ?? 8,
     rpm: numberFlag("rpm", values.rpm, { integer: true, min: 1 }),
@@ -225,6 +233,7 @@ async function loadPrices(
     }
     return list;
   } catch (error) {
+    if (ctx.signal.aborted) throw error; // Ctrl-C while fetching: main reports the interruption
     if (flags.budget !== undefined) {
       throw new FailureError(
         `cannot fetch the model catalogue for --budget: ${(error as Error).message}`,
@@ -347,6 +356,10 @@ function nonEmpty(value: string | undefined): string | undefined {
 // and be written; then the signal returned here abandons them (a resume sends them again).
 function graceSignal(ctx: CommandContext, run: () => BatchRun): AbortSignal {
   const abandon = new AbortController();
+  if (ctx.signal.aborted) {
+    abandon.abort();
+    return abandon.signal;
+  }
   ctx.signal.addEventListener(
     "abort",
     () => {

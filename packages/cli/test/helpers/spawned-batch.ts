@@ -17,7 +17,9 @@ export type LoggedRequest = RequestLogEntry;
 export interface SpawnedEmulator {
   url: string;
   env: Record<string, string>;
-  /** The completion requests logged so far (answered or dropped), in arrival order. */
+  /** Every request logged so far (answered or dropped), in arrival order. */
+  requests(): Promise<LoggedRequest[]>;
+  /** The completion requests logged so far, in arrival order. */
   completions(): Promise<LoggedRequest[]>;
   stop(): Promise<void>;
 }
@@ -38,17 +40,20 @@ export async function startEmulator(args: string[] = []): Promise<SpawnedEmulato
     });
     child.on("exit", (code) => reject(new Error(`gloo emulator exited with ${code}`)));
   });
+  const requests = async (): Promise<LoggedRequest[]> => {
+    const text = await readFile(log, "utf8");
+    return text
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as LoggedRequest)
+      .sort((a, b) => a.at - b.at);
+  };
   return {
     url,
     env: { GLOO_BASE: url, GLOO_CLIENT_ID: "emulator-client", GLOO_CLIENT_SECRET: EMULATOR_SECRET },
+    requests,
     async completions() {
-      const text = await readFile(log, "utf8");
-      return text
-        .split("\n")
-        .filter((line) => line !== "")
-        .map((line) => JSON.parse(line) as LoggedRequest)
-        .filter((entry) => entry.path.endsWith("/chat/completions"))
-        .sort((a, b) => a.at - b.at);
+      return (await requests()).filter((entry) => entry.path.endsWith("/chat/completions"));
     },
     async stop() {
       if (child.exitCode !== null) return;
