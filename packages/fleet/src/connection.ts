@@ -15,7 +15,10 @@ export function parseRedisURL(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new FleetConfigError(`"${text}" is not a URL. Write it as redis://HOST:PORT[/DB].`);
+    // Not echoed: the text may hold a password.
+    throw new FleetConfigError(
+      "The queue or Redis address is not a URL. Write it as redis://HOST:PORT[/DB].",
+    );
   }
   if (!SCHEMES.has(url.protocol))
     throw new FleetConfigError(
