@@ -141,6 +141,19 @@ describe("gloo batch (spawned, against gloo emulator)", () => {
     expectEachOnce((await outputs(dir)).all, 30);
   });
 
+  it("a 429 asking to wait an hour (a spent cap) stops the run cleanly; a later run finishes", async () => {
+    emulator = await startEmulator(["--queue-fault", "429,retry-after=3600"]);
+    const dir = await batchFile("in.jsonl", echoLines(20));
+    const first = await spawnBatch(dir, ["in.jsonl", "--concurrency", "1", "--json"], emulator.env).done;
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain("Stopped: the platform answered 429 and asked to wait 3600 s");
+    expect(JSON.parse(first.stdout)).toMatchObject({ stopReason: "rate-limit", notRun: 20, failed: 0 });
+    expect((await outputs(dir)).all).toHaveLength(0); // nothing marked done: not even as an error
+    const second = await spawnBatch(dir, ["in.jsonl"], emulator.env).done;
+    expect(second.code).toBe(0);
+    expectEachOnce((await outputs(dir)).all, 20);
+  });
+
   it("--budget below the file's cost: spend ≤ budget, the rest untouched, a larger budget finishes them", async () => {
     emulator = await startEmulator();
     const catalogue = (await (await fetch(`${emulator.url}/platform/v2/models`)).json()) as {

@@ -115,10 +115,15 @@ export interface BatchStats {
   concurrency: number;
   /** Ms left of a pause a 429 asked for. */
   pausedMs: number;
+  /** With stop reason `rate-limit`: the wait the platform asked for, in ms. */
+  rateLimitWaitMs?: number;
 }
 
-/** Why a run stopped sending before its input ended. */
-export type BatchStopReason = "budget" | "stopped";
+/**
+ * Why a run stopped sending before its input ended: the budget was spent, `stop()` or the signal,
+ * or a 429 asked to wait longer than the retry policy honours (60 s; a spending cap, say).
+ */
+export type BatchStopReason = "budget" | "stopped" | "rate-limit";
 
 /** A running batch: iterate it for outcomes; `stats` any time; `stop()` to stop sending. */
 export interface BatchRun extends AsyncIterable<BatchOutcome> {
@@ -194,6 +199,7 @@ class Runner {
     unpriced: 0,
   };
   #cost = 0n;
+  #longestHintMs = 0;
 
   constructor(gloo: Gloo, options: BatchOptions) {
     this.#gloo = gloo;
@@ -277,6 +283,7 @@ class Runner {
       ...(this.#budget === undefined ? {} : { budget: this.#budget.state() }),
       concurrency: this.#concurrency.current,
       pausedMs: this.#gate.remaining(this.#now()),
+      ...(this.#longestHintMs > 0 ? { rateLimitWaitMs: this.#longestHintMs } : {}),
     };
   }
 
@@ -414,7 +421,11 @@ class Runner {
         }
         if (tokens !== undefined) tokens.weight = 0; // refused or dropped: no tokens were used
         const failure = describeFailure(error);
-        if (failure.status === 429) this.#rateLimited(failure.headers, retries);
+        if (failure.status === 429 && this.#rateLimited(failure.headers, retries) === "stop") {
+          // Waiting that long is not a retry: the line is not run, and a later run sends it.
+          reservation?.release();
+          return undefined;
+        }
         if (!shouldRetry(failure, retries, this.#maxRetries)) {
           reservation?.release();
           this.#counts.failed++;
@@ -473,14 +484,25 @@ class Runner {
       : this.#gloo.v2.chat.completions.create(body, options);
   }
 
-  #rateLimited(headers: Headers | undefined, retries: number): void {
+  // A 429 pauses every line for the wait it asks (or the backoff) and halves the concurrency. A
+  // wait longer than the policy honours (a spent weekly cap answers 429 too) stops the run instead
+  // of failing every remaining line after its retries.
+  #rateLimited(headers: Headers | undefined, retries: number): "stop" | undefined {
     const now = this.#now();
     this.#counts.rateLimited++;
     const hint = headers === undefined ? undefined : retryHintMs(headers, now);
+    if (hint !== undefined && hint > BATCH_RETRY_POLICY.maxHintMs) {
+      this.#stopped = true;
+      this.stopReason ??= "rate-limit";
+      this.#longestHintMs = Math.max(this.#longestHintMs, hint);
+      this.#wakeDispatcher();
+      return "stop";
+    }
     const wait =
       hint ?? retryDelay(retries, undefined, { now: this.#now, random: this.#random }, BATCH_RETRY_POLICY);
-    this.#gate.pause(now, Math.min(wait, BATCH_RETRY_POLICY.maxHintMs));
+    this.#gate.pause(now, wait);
     this.#concurrency.rateLimited(now, Math.max(wait, 1000));
+    return undefined;
   }
 
   #succeeded(

@@ -136,6 +136,19 @@ describe("runBatch", () => {
     expect(stats.rateLimited).toBe(1);
   });
 
+  it("a 429 asking for more than 60 s stops the run: that line and the rest are not run", async () => {
+    const { run, sent } = platform((_request, index) =>
+      index === 2
+        ? errorReply(429, { error: "Rate limit exceeded" }, { "retry-after": "3600" })
+        : Response.json(completionBody()),
+    );
+    const { outcomes, stats, stopReason } = await run(lines(20), { concurrency: 1 });
+    expect(stopReason).toBe("rate-limit");
+    expect(outcomes.map((outcome) => outcome.line.custom_id)).toEqual(["line-0", "line-1"]);
+    expect(sent).toHaveLength(3);
+    expect(stats).toMatchObject({ failed: 0, rateLimited: 1, rateLimitWaitMs: 3_600_000 });
+  });
+
   it("--rpm: no 60 s window holds more than the limit, and sends are spread over the minute", async () => {
     const { run, sent } = platform();
     await run(lines(45), { concurrency: 8, rpm: 20 });

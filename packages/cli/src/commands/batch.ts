@@ -401,6 +401,8 @@ function buildSummary(
     failedTotal: previousFailed + stats.failed,
     notRun: pending - finished,
     stopReason: run.stopReason ?? null,
+    rateLimitWaitSeconds:
+      stats.rateLimitWaitMs === undefined ? null : Math.ceil(stats.rateLimitWaitMs / 1000),
     retries: stats.retries,
     rateLimited: stats.rateLimited,
     promptTokens: stats.promptTokens,

@@ -1,5 +1,5 @@
 // `gloo batch`'s end-of-run summary (stderr, or one JSON object with --json) and the dry run's report.
-import type { BatchStats } from "@gloo-toolkit/sdk";
+import type { BatchStats, BatchStopReason } from "@gloo-toolkit/sdk";
 import type { FileEstimate } from "./batch-pricing.js";
 
 /** The summary of a run; `--json` prints exactly this. Money is exact decimal strings in USD. */
@@ -17,7 +17,9 @@ export interface BatchSummary {
   failedTotal: number;
   /** Lines this run did not finish (budget, Ctrl-C): a re-run sends them. */
   notRun: number;
-  stopReason: "budget" | "stopped" | null;
+  stopReason: BatchStopReason | null;
+  /** With stop reason `rate-limit`: how long the platform asked to wait, in seconds. */
+  rateLimitWaitSeconds: number | null;
   retries: number;
   rateLimited: number;
   promptTokens: number;
@@ -51,6 +53,13 @@ export function summaryText(summary: BatchSummary, resume: string): string {
     lines.push(
       `Stopped by the budget: ${summary.notRun} lines were not sent. Re-run with a larger --budget to finish them:`,
       `  ${resume.replace(/--budget\s+\S+/, "--budget <MORE>")}`,
+    );
+  } else if (summary.stopReason === "rate-limit") {
+    const wait = summary.rateLimitWaitSeconds ?? 0;
+    lines.push(
+      `Stopped: the platform answered 429 and asked to wait ${wait} s (over a minute: a spending limit, or the rate limit of your plan).`,
+      `${summary.notRun} lines were not sent. Run the same command again after that to finish them:`,
+      `  ${resume}`,
     );
   } else if (summary.notRun > 0) {
     lines.push(
