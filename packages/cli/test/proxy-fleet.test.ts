@@ -184,6 +184,42 @@ describe("gloo proxy --redis --rpm: one request rate for several proxies", () =>
   });
 });
 
+describe("gloo proxy --redis: Redis away", () => {
+  it("answers chat requests 503 shared_limits_unavailable while Redis is down, and serves again once it is back", async () => {
+    const own = await startRedis();
+    try {
+      const proxy = await spawnGlooServer(
+        ["proxy", "--port", "0", "--redis", own.url, "--rpm", "1000"],
+        credentials(),
+      );
+      started.push(proxy);
+      const send = async () => {
+        const response = await fetch(`${proxy.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
+        const text = await response.text();
+        return response.status === 503 ? JSON.parse(text).error.code : response.status;
+      };
+      expect(await send()).toBe(200);
+      await own.down();
+      // Answered at once (no queueing behind a dead connection), and refused: fail closed.
+      expect(await send()).toBe("shared_limits_unavailable");
+      await own.up();
+      const outcomes: unknown[] = [];
+      for (let i = 0; i < 40 && outcomes.at(-1) !== 200; i++) {
+        outcomes.push(await send());
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      // Back once the proxy's connection found the server again.
+      expect(outcomes.at(-1)).toBe(200);
+    } finally {
+      await own.stop();
+    }
+  });
+});
+
 async function redisFlush() {
   const client = await connectRedis(redis.url);
   await client.flushdb();

@@ -17,6 +17,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Kills the server (SIGKILL) and starts it again on the same port: empty unless `persistent`. */
   restart(): Promise<void>;
+  /** Kills the server (SIGKILL) and leaves it down until {@link RedisServer.up}. */
+  down(): Promise<void>;
+  /** Starts a server that is down again, on the same port. */
+  up(): Promise<void>;
 }
 
 /** A loopback port nothing listens on right now. */
@@ -54,6 +58,12 @@ export async function startRedis(policy = "noeviction", persistent = false): Pro
     },
     async restart() {
       await kill("SIGKILL");
+      child = await launchIt();
+    },
+    async down() {
+      await kill("SIGKILL");
+    },
+    async up() {
       child = await launchIt();
     },
   };
