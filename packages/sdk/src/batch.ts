@@ -12,21 +12,15 @@ import {
 } from "./batch-request.js";
 import type { Gloo } from "./client.js";
 import { type CostResult, costOf, costUnits, isPriced } from "./cost.js";
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  GlooError,
-} from "./errors.js";
-import { AdaptiveConcurrency } from "./internal/adaptive-concurrency.js";
+import { APIUserAbortError, GlooError } from "./errors.js";
 import { AsyncQueue } from "./internal/async-queue.js";
+import { describeFailure, failedOutcome, invalidOutcome, successLine } from "./internal/batch-lines.js";
+import { BatchPacer } from "./internal/batch-pacer.js";
 import { formatExact, parseDecimal } from "./internal/decimal.js";
-import { PauseGate } from "./internal/pause-gate.js";
-import { RateWindow, type WindowEntry } from "./internal/rate-window.js";
+import type { WindowEntry } from "./internal/rate-window.js";
 import { sleep as defaultSleep } from "./internal/sleep.js";
 import type { PriceList } from "./price-book.js";
-import { DEFAULT_RETRY_POLICY, retryDelay, retryHintMs, shouldRetry } from "./retry.js";
+import { DEFAULT_RETRY_POLICY, retryDelay, shouldRetry } from "./retry.js";
 import { type Reservation, SpendBudget } from "./spend-budget.js";
 import type {
   ChatCompletion,
@@ -170,10 +164,7 @@ class Runner {
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #random: () => number;
   readonly #maxRetries: number;
-  readonly #concurrency: AdaptiveConcurrency;
-  readonly #gate = new PauseGate();
-  readonly #rpm: RateWindow | undefined;
-  readonly #tpm: RateWindow | undefined;
+  readonly #pacer: BatchPacer;
   readonly #budget: SpendBudget | undefined;
   readonly #abort = new AbortController();
   // One controller per line in flight, aborted together with #abort: a listener each on their own
@@ -208,12 +199,15 @@ class Runner {
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
     this.#maxRetries = atLeast("maxRetries", options.maxRetries ?? BATCH_RETRY_POLICY.maxRetries, 0);
-    this.#concurrency = new AdaptiveConcurrency(atLeast("concurrency", options.concurrency ?? 8, 1));
-    this.#rpm =
-      options.rpm === undefined
-        ? undefined
-        : new RateWindow(atLeast("rpm", options.rpm, 1), { spread: true });
-    this.#tpm = options.tpm === undefined ? undefined : new RateWindow(atLeast("tpm", options.tpm, 1));
+    this.#pacer = new BatchPacer({
+      concurrency: atLeast("concurrency", options.concurrency ?? 8, 1),
+      rpm: options.rpm === undefined ? undefined : atLeast("rpm", options.rpm, 1),
+      tpm: options.tpm === undefined ? undefined : atLeast("tpm", options.tpm, 1),
+      policy: BATCH_RETRY_POLICY,
+      now: this.#now,
+      sleep: this.#sleep,
+      random: this.#random,
+    });
     if (options.budget !== undefined) {
       if (options.prices === undefined)
         throw new GlooError("runBatch: a budget needs a price list (options.prices).");
@@ -281,8 +275,8 @@ class Runner {
       cost: formatExact(this.#cost),
       unpriced: counts.unpriced,
       ...(this.#budget === undefined ? {} : { budget: this.#budget.state() }),
-      concurrency: this.#concurrency.current,
-      pausedMs: this.#gate.remaining(this.#now()),
+      concurrency: this.#pacer.limit,
+      pausedMs: this.#pacer.pausedMs(),
       ...(this.#longestHintMs > 0 ? { rateLimitWaitMs: this.#longestHintMs } : {}),
     };
   }
@@ -312,8 +306,8 @@ class Runner {
 
   // A request may start when fewer than the adaptive limit are in flight and the consumer keeps up.
   async #slot(): Promise<void> {
-    while (!this.#stopped && this.#held >= this.#concurrency.current) await this.#nextFinish();
-    await this.#queue.below(this.#concurrency.ceiling * 2);
+    while (!this.#stopped && this.#held >= this.#pacer.limit) await this.#nextFinish();
+    await this.#queue.below(this.#pacer.ceiling * 2);
   }
 
   #nextFinish(): Promise<void> {
@@ -412,7 +406,7 @@ class Runner {
       let tokens: WindowEntry | undefined;
       let completion: ChatCompletion;
       try {
-        tokens = await this.#admit(estimate, signal);
+        tokens = await this.#pacer.admit(estimate, signal);
         completion = await this.#send(request, signal);
       } catch (error) {
         if (this.#abort.signal.aborted || error instanceof APIUserAbortError) {
@@ -451,25 +445,6 @@ class Runner {
     }
   }
 
-  // Waits until the shared pause is over and both windows have room, then logs the attempt. The
-  // check and the logging happen with no await between them, so concurrent lines cannot both take
-  // the last place in a window.
-  async #admit(tokens: number, signal: AbortSignal): Promise<WindowEntry | undefined> {
-    for (;;) {
-      const now = this.#now();
-      const wait = Math.max(
-        this.#gate.remaining(now),
-        this.#rpm?.waitMs(now, 1) ?? 0,
-        this.#tpm?.waitMs(now, tokens) ?? 0,
-      );
-      if (wait <= 0) {
-        this.#rpm?.add(now, 1);
-        return this.#tpm?.add(now, tokens);
-      }
-      await this.#sleep(wait, signal);
-    }
-  }
-
   #send(request: BatchRequest, signal: AbortSignal): Promise<ChatCompletion> {
     const options = {
       signal,
@@ -484,25 +459,17 @@ class Runner {
       : this.#gloo.v2.chat.completions.create(body, options);
   }
 
-  // A 429 pauses every line for the wait it asks (or the backoff) and halves the concurrency. A
-  // wait longer than the policy honours (a spent weekly cap answers 429 too) stops the run instead
-  // of failing every remaining line after its retries.
+  // A 429 asking to wait longer than the policy honours (a spent weekly cap answers 429 too)
+  // stops the run, instead of failing every remaining line after its retries.
   #rateLimited(headers: Headers | undefined, retries: number): "stop" | undefined {
-    const now = this.#now();
     this.#counts.rateLimited++;
-    const hint = headers === undefined ? undefined : retryHintMs(headers, now);
-    if (hint !== undefined && hint > BATCH_RETRY_POLICY.maxHintMs) {
-      this.#stopped = true;
-      this.stopReason ??= "rate-limit";
-      this.#longestHintMs = Math.max(this.#longestHintMs, hint);
-      this.#wakeDispatcher();
-      return "stop";
-    }
-    const wait =
-      hint ?? retryDelay(retries, undefined, { now: this.#now, random: this.#random }, BATCH_RETRY_POLICY);
-    this.#gate.pause(now, wait);
-    this.#concurrency.rateLimited(now, Math.max(wait, 1000));
-    return undefined;
+    const tooLong = this.#pacer.rateLimited(headers, retries);
+    if (tooLong === undefined) return undefined;
+    this.#stopped = true;
+    this.stopReason ??= "rate-limit";
+    this.#longestHintMs = Math.max(this.#longestHintMs, tooLong.tooLongMs);
+    this.#wakeDispatcher();
+    return "stop";
   }
 
   #succeeded(
@@ -513,7 +480,7 @@ class Runner {
     tokens: WindowEntry | undefined,
     retries: number,
   ): BatchOutcome {
-    this.#concurrency.succeeded();
+    this.#pacer.succeeded();
     this.#counts.succeeded++;
     const usage = completion.usage;
     if (tokens !== undefined && usage !== undefined) tokens.weight = usage.total_tokens;
@@ -528,7 +495,7 @@ class Runner {
     reservation?.settle(priced?.units ?? reservation.amount);
     return {
       ok: true,
-      line: resultLine(request.customId, completion, this.#random),
+      line: successLine(request, completion, this.#random),
       retries,
       ...(model === undefined ? {} : { model }),
       ...(usage === undefined ? {} : { usage }),
@@ -553,99 +520,20 @@ class Runner {
   }
 }
 
-/** What the batch needs to know about a failed attempt. */
-interface Failure {
-  status?: number;
-  retryable?: boolean | undefined;
-  headers?: Headers;
-  code: string;
-  message: string;
-  requestId: string | null;
-  body?: unknown;
-}
-
-function describeFailure(error: unknown): Failure {
-  if (error instanceof APIError) {
-    return {
-      status: error.status,
-      retryable: error.retryable,
-      headers: error.headers,
-      code: error.code === undefined ? `http_${error.status}` : String(error.code),
-      message: error.message,
-      requestId: error.requestId ?? null,
-      body: error.body,
-    };
-  }
-  if (error instanceof APIConnectionError) {
-    const code = error instanceof APIConnectionTimeoutError ? "timeout" : "connection_error";
-    return { code, message: error.message, requestId: null };
-  }
-  // Anything else (a 2xx that is not JSON, a bug) is not worth retrying.
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    retryable: false,
-    code: error instanceof GlooError ? "invalid_response" : "internal_error",
-    message,
-    requestId: null,
-  };
-}
-
-function failedOutcome(
-  request: BatchRequest,
-  failure: Failure,
-  retries: number,
-  random: () => number,
-): BatchOutcome {
-  const response =
-    failure.status === undefined
-      ? null
-      : { status_code: failure.status, request_id: failure.requestId, body: failure.body ?? null };
-  return {
-    ok: false,
-    line: {
-      id: batchLineId(random),
-      custom_id: request.customId,
-      response,
-      error: { code: failure.code, message: failure.message },
-    },
-    retries,
-  };
-}
-
-function invalidOutcome(input: BatchRequestInput, problems: string[], random: () => number): BatchOutcome {
-  const customId = typeof input?.custom_id === "string" ? input.custom_id : "";
-  return {
-    ok: false,
-    line: {
-      id: batchLineId(random),
-      custom_id: customId,
-      response: null,
-      error: { code: "invalid_request", message: `The line ${problems.join("; ")}.` },
-    },
-    retries: 0,
-  };
-}
-
 /**
- * The results-file line of a completion, in OpenAI's request-output shape (what {@link runBatch}
- * yields; `gloo worker` writes the same).
+ * The results-file line of a completion, in OpenAI's request-output shape: the line {@link runBatch}
+ * yields, for programs (such as `gloo worker`) that send lines themselves.
  */
 export function resultLine(
   customId: string,
   completion: ChatCompletion,
   random = Math.random,
 ): BatchOutputLine {
-  const requestId = (completion as { requestId?: string }).requestId ?? null;
-  return {
-    id: batchLineId(random),
-    custom_id: customId,
-    response: { status_code: 200, request_id: requestId, body: completion },
-    error: null,
-  };
+  return successLine({ customId, api: "v1", body: {} }, completion, random);
 }
 
 /**
- * The errors-file line of a failed request (as {@link runBatch} writes it), with what a caller that
+ * The errors-file line of a failed request, as {@link runBatch} writes it, with what a caller that
  * retries on its own needs: the status, the platform's `retryable` verdict and the headers.
  */
 export function failureLine(
@@ -661,13 +549,6 @@ export function failureLine(
     retryable: failure.retryable,
     ...(failure.headers === undefined ? {} : { headers: failure.headers }),
   };
-}
-
-// OpenAI's output ids look like `batch_req_<hex>`; these only need to be unique within a batch.
-function batchLineId(random: () => number): string {
-  let hex = "";
-  for (let index = 0; index < 24; index++) hex += Math.floor(random() * 16).toString(16);
-  return `batch_req_${hex}`;
 }
 
 function isAsync<T>(value: AsyncIterable<T> | Iterable<T>): value is AsyncIterable<T> {
