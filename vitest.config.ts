@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^@gloo-toolkit\/sdk$/, replacement: src("./packages/sdk/src/index.ts") },
       { find: /^@gloo-toolkit\/sdk\/(.*)$/, replacement: src("./packages/sdk/src/$1.ts") },
       { find: /^@gloo-toolkit\/servers$/, replacement: src("./packages/servers/src/index.ts") },
+      { find: /^@gloo-toolkit\/fleet$/, replacement: src("./packages/fleet/src/index.ts") },
       { find: /^@gloo-toolkit\/cli$/, replacement: src("./packages/cli/src/index.ts") },
     ],
   },

@@ -1,4 +1,4 @@
-// The packages as a registry user gets them: `npm pack` of the three workspaces, installed from
+// The packages as a registry user gets them: `npm pack` of the four workspaces, installed from
 // the tarballs into a fresh project outside the repository, then linted, type-checked as a
 // strict consumer would, and run on the minimum Node of the engines range, Node 24, Deno and Bun.
 // `npm test` builds first; run `npx tsc -b` before running this file alone. Every tool comes from
@@ -12,7 +12,7 @@ import { type Finished, runProcess, type Started, startServer } from "./helpers/
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./fixtures/consumer/", import.meta.url));
-const WORKSPACES = ["sdk", "servers", "cli"] as const;
+const WORKSPACES = ["sdk", "servers", "fleet", "cli"] as const;
 const REPOSITORY = "https://github.com/gloo-toolkit/gloo-toolkit";
 const TOOLS = {
   tsc: join(ROOT, "node_modules/typescript/bin/tsc"),

@@ -34,8 +34,12 @@ export const commands: Record<string, { summary: string; load: () => Promise<{ c
     load: () => import("./commands/postman.js"),
   },
   batch: {
-    summary: "Run a JSONL file of requests: paced, resumable, costed",
+    summary: "Run a JSONL file of requests: paced, resumable, costed (--queue: on many hosts)",
     load: () => import("./commands/batch.js"),
+  },
+  worker: {
+    summary: "Process queued batch lines (gloo batch --queue) on this host",
+    load: () => import("./commands/worker.js"),
   },
   logs: {
     summary: "The exchanges chat and repl recorded: search, filter, JSON",

@@ -95,7 +95,7 @@ describe("gloo proxy", () => {
     const result = await run(["--help"], {});
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      "Usage: gloo proxy [--port N] [--host H] [--key KEY] [--cors ORIGINS] [--base URL]",
+      "Usage: gloo proxy [--port N] [--host H] [--key KEY] [--cors ORIGINS] [--redis URL [--budget USD] [--budget-window 7d] [--budget-warning 80] [--rpm N]] [--base URL]",
     );
     expect(result.stdout).toContain("GLOO_PROXY_KEY");
   });

@@ -520,6 +520,42 @@ class Runner {
   }
 }
 
+/**
+ * The results-file line of a completion, in OpenAI's request-output shape: the line {@link runBatch}
+ * yields, for programs (such as `gloo worker`) that send lines themselves.
+ */
+export function resultLine(
+  customId: string,
+  completion: ChatCompletion,
+  random = Math.random,
+): BatchOutputLine {
+  return successLine({ customId, api: "v1", body: {} }, completion, random);
+}
+
+/**
+ * The errors-file line of a failed request, as {@link runBatch} writes it, with what a caller that
+ * retries on its own needs: the status, the platform's `retryable` verdict and the headers.
+ */
+export function failureLine(
+  customId: string,
+  error: unknown,
+  random = Math.random,
+): {
+  line: BatchOutputLine;
+  status?: number | undefined;
+  retryable?: boolean | undefined;
+  headers?: Headers | undefined;
+} {
+  const failure = describeFailure(error);
+  const { line } = failedOutcome({ customId, api: "v1", body: {} }, failure, 0, random);
+  return {
+    line,
+    ...(failure.status === undefined ? {} : { status: failure.status }),
+    retryable: failure.retryable,
+    ...(failure.headers === undefined ? {} : { headers: failure.headers }),
+  };
+}
+
 function isAsync<T>(value: AsyncIterable<T> | Iterable<T>): value is AsyncIterable<T> {
   return Symbol.asyncIterator in value;
 }

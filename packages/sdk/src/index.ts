@@ -6,6 +6,8 @@ export {
   type BatchRun,
   type BatchStats,
   type BatchStopReason,
+  failureLine,
+  resultLine,
   runBatch,
 } from "./batch.js";
 export {

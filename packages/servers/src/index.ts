@@ -48,3 +48,12 @@ export {
   type ProxyOptions,
   type ProxyUpstream,
 } from "./proxy/proxy.js";
+export {
+  NANO_USD,
+  type ProxyBudgetOptions,
+  type ProxyPricing,
+  type SharedRequestRate,
+  type SharedSpendBudget,
+  type SpendBudgetState,
+} from "./proxy/shared-limits.js";
+export { BUDGET_WARNING_HEADER } from "./proxy/spend-guard.js";

@@ -19,6 +19,7 @@ import { type BatchOutput, openBatchOutput } from "../internal/batch-output.js";
 import { quoteAll, spentBefore, unpricedLines } from "../internal/batch-pricing.js";
 import { startProgress } from "../internal/batch-progress.js";
 import { type BatchSummary, dryRunText, summaryText } from "../internal/batch-summary.js";
+import { worstCaseNano } from "../internal/catalogue-pricing.js";
 import {
   connectionOptionHelp,
   connectionOptions,
@@ -26,6 +27,8 @@ import {
   createClient,
 } from "../internal/client.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
+import { type QueuedBatchOptions, runQueuedBatch } from "../internal/queued-batch.js";
+import { usdToNano } from "../internal/shared-limits.js";
 
 /** How long Ctrl-C waits for requests in flight before abandoning them (they are resent on resume). */
 const GRACE_MS = 10_000;
@@ -42,17 +45,20 @@ const options = {
   "max-retries": { type: "string" },
   "dry-run": { type: "boolean" },
   json: { type: "boolean" },
+  queue: { type: "string" },
   ...connectionOptions,
 } as const;
 
 const spec: CommandSpec<typeof options> = {
   usage:
-    "gloo batch FILE [-o RESULTS] [--errors FILE] [--api v1|v2] [--concurrency N] [--rpm N] [--tpm N] [--budget USD] [--dry-run] [--json]",
+    "gloo batch FILE [-o RESULTS] [--errors FILE] [--api v1|v2] [--concurrency N] [--rpm N] [--tpm N] [--budget USD] [--dry-run] [--json] [--queue redis://…]",
   description: [
     "Runs every request of an OpenAI Batch-format JSONL file ({custom_id, method, url, body} per line) against",
     "Gloo: paced, retried, costed from the model catalogue. Results go to NAME.results.jsonl and failures to",
     "NAME.errors.jsonl beside FILE; re-running the same command resumes (lines in either file are not sent",
     "again). The whole file is checked before anything is sent. See docs/batch.md.",
+    "With --queue, the lines go to a Redis queue that `gloo worker`s on any number of hosts send, under one",
+    "--rpm and one --budget for all; this command follows the run and writes the same files. See docs/scale-out.md.",
   ].join("\n"),
   options,
   optionHelp: {
@@ -68,6 +74,7 @@ const spec: CommandSpec<typeof options> = {
     "max-retries": "Retries of a failed request, with the SDK's policy (default: 5)",
     "dry-run": "Check the file and estimate requests, tokens and cost; send nothing",
     json: "Print the summary as one JSON object on stdout",
+    queue: "Run on the fleet: the queue's Redis, redis://HOST:PORT[/DB] (default: $GLOO_QUEUE_URL)",
     ...connectionOptionHelp,
   },
   valueNames: {
@@ -80,6 +87,7 @@ const spec: CommandSpec<typeof options> = {
     budget: "USD",
     price: "IN:OUT",
     "max-retries": "N",
+    queue: "URL",
   },
   allowPositionals: true,
   examples: [
@@ -87,6 +95,7 @@ const spec: CommandSpec<typeof options> = {
     "gloo batch prompts.jsonl --dry-run",
     "gloo batch prompts.jsonl --budget 5 --json > summary.json",
     "gloo batch prompts.jsonl --api v2 --price 0.5:1.5 --budget 2",
+    "gloo batch prompts.jsonl --queue redis://10.0.0.5:6379 --rpm 240 --budget 20",
   ],
 };
 
@@ -115,6 +124,8 @@ export const command: Command = {
     const flags = checkFlags(ctx, args.values, args.positionals);
     const lines = await readBatchInput(flags.file, flags.api);
     if (args.values["dry-run"] === true) return dryRun(ctx, args.values, flags, lines);
+    const queue = args.values.queue ?? nonEmpty(ctx.env.GLOO_QUEUE_URL);
+    if (queue !== undefined) return runOnQueue(ctx, args.values, flags, lines, queue);
     const settings = requireCredentials(readSettings(ctx.env, { base: args.values.base }));
     const gloo = createClient(ctx, settings);
     const output = await openBatchOutput(flags.paths);
@@ -282,6 +293,65 @@ async function runFile(
   if (values.json === true) ctx.stdout.write(`${JSON.stringify(summary)}\n`);
   if (ctx.signal.aborted) return interruptedExitCode(ctx.signal);
   return summary.notRun > 0 || summary.failedTotal > 0 ? ExitCode.failure : ExitCode.ok;
+}
+
+// --queue: the fleet sends the lines; pacing per process (--concurrency, --tpm) belongs to the
+// workers, the rate (--rpm) and the budget to the whole fleet.
+async function runOnQueue(
+  ctx: CommandContext,
+  values: Values,
+  flags: BatchFlags,
+  lines: InputLine[],
+  queue: string,
+): Promise<number> {
+  for (const [flag, given] of [
+    ["--concurrency", values.concurrency],
+    ["--tpm", values.tpm],
+    ["--max-retries", values["max-retries"]],
+  ] as const) {
+    if (given !== undefined)
+      throw new UsageError(
+        `${flag} does not apply with --queue.`,
+        "Set concurrency per worker (gloo worker --concurrency N); the fleet shares --rpm and --budget.",
+      );
+  }
+  const output = await openBatchOutput(flags.paths);
+  try {
+    const pending = lines.filter((line) => !output.done.has(line.request.customId));
+    if (pending.length === 0) {
+      const failed = output.done.size - output.previousResults.length;
+      ctx.stderr.write(
+        `All ${lines.length} lines are already in the results and errors files (${failed} failed); nothing to send.\n`,
+      );
+      return failed > 0 ? ExitCode.failure : ExitCode.ok;
+    }
+    let budget: QueuedBatchOptions["budget"];
+    if (flags.budget !== undefined) {
+      const gloo = createAnonymousClient(ctx, readSettings(ctx.env, { base: values.base }));
+      const prices = (await loadPrices(ctx, gloo, flags, { offline: false })) as PriceList;
+      const unpriced = unpricedLines(pending, prices);
+      if (unpriced.length > 0) throw unpricedError(unpriced);
+      budget = {
+        limit: usdToNano(flags.budget),
+        worstCase: (line) => worstCaseNano(line.request.api, line.request.body, prices) as number,
+      };
+    }
+    return await runQueuedBatch(ctx, {
+      file: flags.file,
+      queue,
+      pending,
+      output,
+      rpm: flags.rpm,
+      budget,
+      json: values.json === true,
+    });
+  } finally {
+    await output.close();
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
 // Ctrl-C (or SIGTERM) stops sending at once and gives the requests in flight GRACE_MS to answer

@@ -1,4 +1,4 @@
-import { OAuthError } from "@gloo-toolkit/sdk";
+import { PriceBook, type PriceList } from "@gloo-toolkit/sdk";
 import {
   bindRefusal,
   type CorsOrigins,
@@ -12,10 +12,18 @@ import {
 import type { Command, CommandContext } from "../context.js";
 import { FailureError, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
+import { proxyPricing } from "../internal/catalogue-pricing.js";
+import { checkCredentials } from "../internal/check-credentials.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
 import { corsFlag, corsLine } from "../internal/cors-flag.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
 import { listen, listenTarget, untilAborted } from "../internal/listen.js";
+import {
+  openSharedLimits,
+  type SharedLimits,
+  sharedLimitHelp,
+  sharedLimitOptions,
+} from "../internal/shared-limits.js";
 
 /** The proxy's port when `--port` is not given. */
 const DEFAULT_PORT = 8787;
@@ -25,16 +33,19 @@ const options = {
   host: { type: "string" },
   key: { type: "string" },
   cors: { type: "string" },
+  ...sharedLimitOptions,
   ...connectionOptions,
 } as const;
 
 const spec: CommandSpec<typeof options> = {
-  usage: "gloo proxy [--port N] [--host H] [--key KEY] [--cors ORIGINS] [--base URL]",
+  usage:
+    "gloo proxy [--port N] [--host H] [--key KEY] [--cors ORIGINS] [--redis URL [--budget USD] [--budget-window 7d] [--budget-warning 80] [--rpm N]] [--base URL]",
   description: [
     "Serves an OpenAI-compatible endpoint that adds a Gloo access token to every request, so the openai SDK,",
     "the Vercel AI SDK, LangChain, curl or Postman need no OAuth code: POST /v1/chat/completions and",
     "/v2/chat/completions, GET /v1/models, /healthz and /metrics. Credentials come from GLOO_CLIENT_ID and",
     "GLOO_CLIENT_SECRET and never leave the proxy. It listens on 127.0.0.1 unless given a key.",
+    "With --redis, every proxy on that Redis shares one request rate (--rpm) and one spend budget (--budget).",
   ].join("\n"),
   options,
   optionHelp: {
@@ -42,6 +53,7 @@ const spec: CommandSpec<typeof options> = {
     host: "Interface to bind (default: 127.0.0.1); any other needs a proxy key",
     key: "Proxy key clients must send as `Authorization: Bearer KEY` (default: $GLOO_PROXY_KEY)",
     cors: "Let pages on these origins call it from a browser, e.g. http://localhost:5173 (no *; others need --key)",
+    ...sharedLimitHelp,
     ...connectionOptionHelp,
   },
   examples: [
@@ -49,6 +61,7 @@ const spec: CommandSpec<typeof options> = {
     "gloo proxy --port 0",
     "gloo proxy --cors http://localhost:5173",
     "GLOO_PROXY_KEY=$(openssl rand -hex 24) gloo proxy --host 0.0.0.0",
+    "gloo proxy --redis redis://10.0.0.5:6379 --budget 100 --budget-window 7d --rpm 240",
     'curl localhost:8787/v1/chat/completions -H "content-type: application/json" \\',
     '  -d \'{"model":"us.meta.llama3-3-70b-instruct-v1:0","messages":[{"role":"user","content":"Hi"}]}\'',
   ],
@@ -74,18 +87,51 @@ export const command: Command = {
     // Node 20, which is most of what the proxy adds (bench/proxy.mjs).
     const upstreamFetch = createHttpFetch();
     const settings = requireCredentials(readSettings(ctx.env, { base: args.values.base }));
-    const gloo = createClient({ ...ctx, fetch: upstreamFetch }, settings);
-    await checkCredentials(ctx, gloo);
-    const onResponse = args.values.verbose === true ? accessLog(ctx) : undefined;
-    const proxy = createProxy({ gloo, key, fetch: upstreamFetch, ...(onResponse ? { onResponse } : {}) });
-    const handler = cors === undefined ? proxy.fetch : withCors(proxy.fetch, cors);
-    const server = await listen(handler, target);
-    ctx.stdout.write(banner(server, gloo.baseURL, key !== undefined, cors));
-    await untilAborted(ctx.signal);
-    await server.close();
+    const shared = await openSharedLimits(args.values);
+    try {
+      const gloo = createClient({ ...ctx, fetch: upstreamFetch }, settings);
+      await checkCredentials(ctx, gloo);
+      const limits = shared === undefined ? {} : await guardOptions(ctx, gloo, shared);
+      const onResponse = args.values.verbose === true ? accessLog(ctx) : undefined;
+      const proxy = createProxy({
+        gloo,
+        key,
+        fetch: upstreamFetch,
+        ...limits,
+        ...(onResponse ? { onResponse } : {}),
+      });
+      const handler = cors === undefined ? proxy.fetch : withCors(proxy.fetch, cors);
+      const server = await listen(handler, target);
+      ctx.stdout.write(banner(server, gloo.baseURL, key !== undefined, cors, shared?.summary));
+      await untilAborted(ctx.signal);
+      await server.close();
+    } finally {
+      shared?.close();
+    }
     return 0;
   },
 };
+
+// The budget prices requests from the model catalogue, read once at start.
+async function guardOptions(
+  ctx: CommandContext,
+  gloo: ReturnType<typeof createClient>,
+  shared: SharedLimits,
+) {
+  if (shared.budget === undefined) return { rateLimit: shared.rateLimit };
+  let prices: PriceList;
+  try {
+    prices = await new PriceBook(gloo.models).get({ signal: ctx.signal });
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new FailureError(
+      `--budget needs the model catalogue's rates, and ${gloo.baseURL}/platform/v2/models did not answer: ${reason}`,
+      "Check --base / GLOO_BASE, or start without --budget.",
+    );
+  }
+  return { rateLimit: shared.rateLimit, budget: { ...shared.budget, pricing: proxyPricing(prices) } };
+}
 
 // No key is a choice made by leaving --key out; an empty one is a mistake (`--key "$KEY"` with KEY
 // unset, `GLOO_PROXY_KEY=` in .env) that would quietly let any client in, so refuse it.
@@ -117,28 +163,14 @@ function checkCorsWithoutKey(cors: CorsOrigins | undefined, key: string | undefi
   );
 }
 
-// Bad credentials would make every request fail with a 502: say so now rather than at the first
-// request. An unreachable platform is only a warning, since it may come up later.
-async function checkCredentials(ctx: CommandContext, gloo: ReturnType<typeof createClient>): Promise<void> {
-  try {
-    await gloo.auth.getToken({ signal: ctx.signal });
-  } catch (error) {
-    if (error instanceof OAuthError) {
-      throw new FailureError(
-        `the platform refused the credentials: ${error.message}`,
-        "Check GLOO_CLIENT_ID and GLOO_CLIENT_SECRET.",
-      );
-    }
-    if (ctx.signal.aborted) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    ctx.stderr.write(
-      `warning: could not get a token from ${gloo.baseURL} yet (${message}); starting anyway.\n`,
-    );
-  }
-}
-
 // The first line is a contract (the README says so): scripts wait for it and read the URL from it.
-function banner(server: RunningServer, base: string, keyed: boolean, cors: CorsOrigins | undefined): string {
+function banner(
+  server: RunningServer,
+  base: string,
+  keyed: boolean,
+  cors: CorsOrigins | undefined,
+  shared: string | undefined,
+): string {
   return [
     `Gloo proxy listening on ${server.url}`,
     `Forwarding to ${base} with a Gloo access token.`,
@@ -146,6 +178,7 @@ function banner(server: RunningServer, base: string, keyed: boolean, cors: CorsO
     keyed
       ? "Clients must send `Authorization: Bearer <proxy key>`."
       : "No proxy key: any API key is accepted, from this machine only.",
+    ...(shared === undefined ? [] : [`Shared with every proxy on the same Redis: ${shared}.`]),
     `Metrics: ${server.url}/metrics  Health: ${server.url}/healthz`,
     `Browsers: ${corsLine(cors)}.`,
     "",

@@ -4,6 +4,8 @@
  * and a histogram keyed by label values are all the proxy needs.
  */
 
+import { NANO_USD } from "./shared-limits.js";
+
 /** Upper bounds (seconds) of the latency histogram: a loopback hop up to a long streamed answer. */
 export const LATENCY_BUCKETS: readonly number[] = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
@@ -16,6 +18,8 @@ export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
+  /** The model named beside the usage (the routed model for v2 auto routing), when there is one. */
+  model?: string;
 }
 
 /** What the proxy records; one instance per proxy. */
@@ -28,6 +32,12 @@ export interface ProxyMetrics {
   tokens(route: string, usage: TokenUsage): void;
   /** A response cut short: the client left, or the upstream body failed mid-way. */
   aborted(route: string, reason: "client_closed" | "upstream_error"): void;
+  /** Estimated spend of one settled request, in US dollars. */
+  spend(model: string, usd: number): void;
+  /** The shared budget's figures as last seen, in nano-dollars. */
+  budget(limit: number, spent: number, reserved: number): void;
+  /** A request turned away by the shared rate limit or the spend budget. */
+  budgetRejection(reason: "rate_limited" | "budget_exceeded" | "cannot_price_request"): void;
   /** The metrics in the Prometheus text format. */
   render(): string;
 }
@@ -49,6 +59,22 @@ export function createProxyMetrics(): ProxyMetrics {
   const prompt = counter("gloo_proxy_prompt_tokens_total", "Prompt tokens reported in usage.");
   const completion = counter("gloo_proxy_completion_tokens_total", "Completion tokens reported in usage.");
   const aborted = counter("gloo_proxy_aborted_responses_total", "Responses cut short, by reason.");
+  const spend = counter(
+    "gloo_proxy_spend_usd_total",
+    "Estimated spend of requests this proxy settled, in USD.",
+  );
+  const remaining = gauge(
+    "gloo_proxy_budget_remaining_usd",
+    "The shared budget minus its spend in the current window, in USD, as last seen.",
+  );
+  const reserved = gauge(
+    "gloo_proxy_budget_reserved_usd",
+    "Held by requests in flight on every proxy, in USD.",
+  );
+  const rejections = counter(
+    "gloo_proxy_budget_rejections_total",
+    "Requests refused with a 429 by the shared rate limit or the spend budget.",
+  );
   return {
     request(route, status, seconds) {
       requests.add({ route, status: String(status) }, 1);
@@ -64,8 +90,30 @@ export function createProxyMetrics(): ProxyMetrics {
     aborted(route, reason) {
       aborted.add({ route, reason }, 1);
     },
+    spend(model, usd) {
+      spend.add({ model }, usd);
+    },
+    budget(limit, spent, held) {
+      remaining.set((limit - spent) / NANO_USD);
+      reserved.set(held / NANO_USD);
+    },
+    budgetRejection(reason) {
+      rejections.add({ reason }, 1);
+    },
     render() {
-      return [requests, duration, upstream, prompt, completion, aborted].map((m) => m.render()).join("");
+      const all = [
+        requests,
+        duration,
+        upstream,
+        prompt,
+        completion,
+        aborted,
+        spend,
+        remaining,
+        reserved,
+        rejections,
+      ];
+      return all.map((m) => m.render()).join("");
     },
   };
 }
@@ -84,6 +132,19 @@ function counter(name: string, help: string) {
     render() {
       const lines = [...values.values()].map(({ text, value }) => `${name}${text} ${value}\n`);
       return header(name, help, "counter") + lines.join("");
+    },
+  };
+}
+
+// A gauge without labels: one value, rendered once it has been set.
+function gauge(name: string, help: string) {
+  let value: number | undefined;
+  return {
+    set(next: number) {
+      value = next;
+    },
+    render() {
+      return header(name, help, "gauge") + (value === undefined ? "" : `${name} ${value}\n`);
     },
   };
 }
@@ -126,7 +187,7 @@ function histogram(name: string, help: string) {
   };
 }
 
-function header(name: string, help: string, type: "counter" | "histogram"): string {
+function header(name: string, help: string, type: "counter" | "gauge" | "histogram"): string {
   return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`;
 }
 

@@ -4,6 +4,8 @@ import { checkAccess } from "./access.js";
 import { hopByHopNames, withoutHopByHop } from "./hop-by-hop.js";
 import { createProxyMetrics, METRICS_CONTENT_TYPE, type ProxyMetrics } from "./metrics.js";
 import { toOpenAIModels } from "./openai-models.js";
+import type { ProxyBudgetOptions, SharedRequestRate } from "./shared-limits.js";
+import { createSpendGuard, type Refusal, type SpendGuard } from "./spend-guard.js";
 import { type TapEnd, tapUsage, usageOfJson } from "./usage-tap.js";
 
 /**
@@ -35,6 +37,16 @@ export interface ProxyOptions {
   now?: () => number;
   /** Called once per answered request (for streams, when the body ends): an access log. @default none */
   onResponse?: (entry: ProxyLogEntry) => void;
+  /**
+   * A chat request rate shared with other proxy instances (e.g. `createRedisRateLimiter` from
+   * `@gloo-toolkit/fleet`); over it, a 429 `rate_limited` with `Retry-After`. @default none
+   */
+  rateLimit?: SharedRequestRate | undefined;
+  /**
+   * A spend budget shared with other proxy instances: each chat request reserves its worst case
+   * first and settles to its usage; over budget, a 429 `budget_exceeded`. @default none
+   */
+  budget?: ProxyBudgetOptions | undefined;
 }
 
 /** One answered request, as {@link ProxyOptions.onResponse} receives it; never holds a token or key. */
@@ -95,6 +107,7 @@ export function createProxy(options: ProxyOptions): GlooProxy {
     plainFetch: options.fetch ?? globalThis.fetch,
     maxBodyBytes: options.maxBodyBytes ?? 16 * 2 ** 20,
     metrics,
+    guard: createSpendGuard(options.rateLimit, options.budget, metrics),
   };
   return {
     metrics,
@@ -142,6 +155,7 @@ interface Context {
   plainFetch: typeof fetch;
   maxBodyBytes: number;
   metrics: ProxyMetrics;
+  guard: SpendGuard;
 }
 
 async function chat(context: Context, request: Request, route: Route, finish: Finish): Promise<Response> {
@@ -153,6 +167,21 @@ async function chat(context: Context, request: Request, route: Route, finish: Fi
   // Buffered (chat bodies are small) so the upstream fetch can replay it after a 401.
   const body = await readBody(request, context.maxBodyBytes);
   if (body instanceof Response) return fail(body);
+  let admission: Awaited<ReturnType<SpendGuard["admit"]>>;
+  try {
+    admission = await context.guard.admit(api, body);
+  } catch (error) {
+    // Fail closed: without the shared store the proxy cannot keep the fleet's limits.
+    const reason = error instanceof Error ? error.message : String(error);
+    return fail(
+      openAIError(
+        503,
+        "shared_limits_unavailable",
+        `The shared rate limit or budget store did not answer: ${reason}`,
+      ),
+    );
+  }
+  if ("status" in admission) return fail(refusal(admission));
   let upstream: Response;
   try {
     upstream = await context.gloo.fetch(`${context.base}/ai/${api}/chat/completions`, {
@@ -162,20 +191,33 @@ async function chat(context: Context, request: Request, route: Route, finish: Fi
       signal: request.signal,
     });
   } catch (error) {
+    admission.finish({ ok: false, usage: undefined, model: undefined });
     return fail(upstreamFailure(error, context.base, request.signal));
   }
   context.metrics.upstream(route, upstream.status);
+  let response: Response;
   try {
-    return await relay(upstream, (end) => {
+    response = await relay(upstream, (end) => {
       finish(route, upstream.status, upstream.headers.get("x-request-id") ?? undefined);
       if (end.usage !== undefined) context.metrics.tokens(route, end.usage);
       if (end.outcome !== "complete") context.metrics.aborted(route, end.outcome);
+      admission.finish({ ok: upstream.ok, usage: end.usage, model: end.usage?.model });
     });
   } catch (error) {
-    // A whole JSON answer broke off before anything was sent: still time for a clean error.
+    // A whole JSON answer broke off before anything was sent: still time for a clean error. The
+    // platform may have charged for it, so the reservation is settled at its worst case.
+    admission.finish({ ok: upstream.ok, usage: undefined, model: undefined });
     context.metrics.aborted(route, request.signal.aborted ? "client_closed" : "upstream_error");
     return fail(upstreamFailure(error, context.base, request.signal));
   }
+  for (const [name, value] of Object.entries(admission.headers)) response.headers.set(name, value);
+  return response;
+}
+
+function refusal({ status, code, message, retryAfterSeconds }: Refusal): Response {
+  const response = Response.json({ error: { message, type: code, code } }, { status });
+  if (retryAfterSeconds !== undefined) response.headers.set("retry-after", String(retryAfterSeconds));
+  return response;
 }
 
 const utf8 = new TextDecoder();

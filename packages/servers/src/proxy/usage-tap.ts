@@ -131,5 +131,8 @@ function usageOf(value: unknown): TokenUsage | undefined {
   if (typeof usage !== "object" || usage === null) return undefined;
   const { prompt_tokens, completion_tokens } = usage as Record<string, unknown>;
   if (typeof prompt_tokens !== "number" || typeof completion_tokens !== "number") return undefined;
-  return { promptTokens: prompt_tokens, completionTokens: completion_tokens };
+  const { model } = value as { model?: unknown };
+  return typeof model === "string"
+    ? { promptTokens: prompt_tokens, completionTokens: completion_tokens, model }
+    : { promptTokens: prompt_tokens, completionTokens: completion_tokens };
 }
