@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/errors.js";
-import {
-  DEFAULT_BASE,
-  DEFAULT_MODEL,
-  readSettings,
-  requireCredentials,
-} from "../src/internal/credentials.js";
+import { DEFAULT_BASE, readSettings, requireCredentials } from "../src/internal/credentials.js";
 
 describe("readSettings", () => {
   it("uses the quickstart's defaults when nothing is set", () => {
     expect(readSettings({})).toEqual({
       baseURL: DEFAULT_BASE,
-      model: DEFAULT_MODEL,
+      model: "us.meta.llama3-3-70b-instruct-v1:0",
       modelChosen: false,
       clientId: undefined,
       clientSecret: undefined,

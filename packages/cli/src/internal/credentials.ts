@@ -1,10 +1,8 @@
+import { V1_DEFAULT_MODEL } from "@gloo-toolkit/sdk";
 import { UsageError } from "../errors.js";
 
 /** The platform's base URL when `GLOO_BASE` is unset (platform quickstart, "Environment Variables"). */
 export const DEFAULT_BASE = "https://platform.ai.gloo.com";
-
-/** The quickstart's model when `GLOO_MODEL` is unset. */
-export const DEFAULT_MODEL = "us.meta.llama3-3-70b-instruct-v1:0";
 
 /** Where the CLI talks to and as whom, resolved from flags, the environment and `.env`. */
 export interface Settings {
@@ -43,7 +41,8 @@ export function readSettings(
   const model = nonEmpty(flags.model) ?? nonEmpty(env.GLOO_MODEL);
   return {
     baseURL: checkBaseURL(baseURL, nonEmpty(flags.base) === undefined ? "GLOO_BASE" : "--base"),
-    model: model ?? DEFAULT_MODEL,
+    // The quickstart's model, which is also the v1 endpoint's default.
+    model: model ?? V1_DEFAULT_MODEL,
     modelChosen: model !== undefined,
     clientId: nonEmpty(env.GLOO_CLIENT_ID) ?? nonEmpty(env.GLOO_AI_CLIENT_ID),
     clientSecret: nonEmpty(env.GLOO_CLIENT_SECRET) ?? nonEmpty(env.GLOO_AI_CLIENT_SECRET),
