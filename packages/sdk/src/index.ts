@@ -41,6 +41,7 @@ export {
   parseRates,
   ratesOf,
   type Unpriced,
+  usageCostUnits,
   V1_DEFAULT_MODEL,
 } from "./cost.js";
 export {
