@@ -23,7 +23,7 @@ export {
   type ChatCompletionStreamOptions,
   DEFAULT_STREAM_IDLE_TIMEOUT,
 } from "./chat-stream.js";
-export { type GetTokenOptions, Gloo, type GlooOptions } from "./client.js";
+export { DEFAULT_BASE_URL, type GetTokenOptions, Gloo, type GlooOptions } from "./client.js";
 export {
   Conversation,
   type ConversationInit,
