@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/errors.js";
-import {
-  DEFAULT_BASE,
-  DEFAULT_MODEL,
-  readSettings,
-  requireCredentials,
-} from "../src/internal/credentials.js";
+import { readSettings, requireCredentials } from "../src/internal/credentials.js";
 
 describe("readSettings", () => {
   it("uses the quickstart's defaults when nothing is set", () => {
     expect(readSettings({})).toEqual({
-      baseURL: DEFAULT_BASE,
-      model: DEFAULT_MODEL,
+      baseURL: "https://platform.ai.gloo.com",
+      model: "us.meta.llama3-3-70b-instruct-v1:0",
       modelChosen: false,
       clientId: undefined,
       clientSecret: undefined,
@@ -50,7 +45,7 @@ describe("readSettings", () => {
 
   it("treats empty values (as in .env.example) as unset", () => {
     expect(readSettings({ GLOO_BASE: "", GLOO_CLIENT_ID: "  " })).toMatchObject({
-      baseURL: DEFAULT_BASE,
+      baseURL: "https://platform.ai.gloo.com",
       clientId: undefined,
     });
   });

@@ -1,24 +1,29 @@
 import { appendFile, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { createPriceList, type ModelList } from "@gloo-toolkit/sdk";
 import { describe, expect, it } from "vitest";
 import { parseSince } from "../src/commands/logs.js";
 import type { Exchange } from "../src/internal/exchange-log.js";
 import { EMULATOR_SECRET, emulated, runCli, tempDir } from "./helpers/cli.js";
 
-/** The emulator with a fresh data directory, recording each completion request's messages. */
+/** The emulator with a fresh data directory, recording each completion request's messages and counting catalogue requests. */
 async function setup() {
   const base = emulated();
   const bodies: { messages: { role: string; content: string }[] }[] = [];
+  const catalogueRequests = { count: 0 };
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const request = new Request(input, init);
     if (request.url.endsWith("/chat/completions")) bodies.push(await request.clone().json());
+    if (request.url.endsWith("/models")) catalogueRequests.count++;
     return base.fetch(request);
   };
   const data = await tempDir();
   const env = { ...base.env, XDG_DATA_HOME: data, XDG_CACHE_HOME: await tempDir() };
   const gloo = (argv: string[], stdin?: string) =>
     runCli(argv, { env, fetch, ...(stdin === undefined ? {} : { stdin }) });
-  return { gloo, bodies, env, logFile: join(data, "gloo", "log.jsonl") };
+  const catalogue = async () =>
+    ((await (await base.fetch(`${base.env.GLOO_BASE}/platform/v2/models`)).json()) as ModelList).data;
+  return { gloo, bodies, env, catalogue, catalogueRequests, logFile: join(data, "gloo", "log.jsonl") };
 }
 
 async function exchanges(
@@ -35,7 +40,7 @@ async function exchanges(
 
 describe("the exchange log", () => {
   it("records each gloo chat exchange: messages, reply, model, usage, request id, latency, cost; no secret or token", async () => {
-    const { gloo, logFile } = await setup();
+    const { gloo, catalogue, catalogueRequests, logFile } = await setup();
     expect(
       (await gloo(["chat", "--system", "Be brief.", "--temperature", "0", "Reply with only: ONE"])).code,
     ).toBe(0);
@@ -64,6 +69,14 @@ describe("the exchange log", () => {
       usage: { prompt: expect.any(Number) },
       costUSD: expect.any(Number),
     });
+    // The SDK's exact figure (what `gloo batch` and the playground show), not a float product.
+    const exact = createPriceList(await catalogue(), "catalog", 0).cost(second?.model ?? "", {
+      prompt_tokens: second?.usage?.prompt ?? 0,
+      completion_tokens: second?.usage?.completion ?? 0,
+    });
+    expect(second?.costUSD).toBe(Number(exact.cost?.total));
+    // Each `gloo chat` is a new process: the second priced its exchange from the catalogue on disk.
+    expect(catalogueRequests.count).toBe(1);
     expect(first?.cid).not.toBe(second?.cid);
     const text = await readFile(logFile, "utf8");
     expect(text).not.toContain(EMULATOR_SECRET);

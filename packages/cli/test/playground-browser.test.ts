@@ -354,21 +354,37 @@ describe("gloo playground in Chromium", () => {
     await page.close();
   });
 
-  it("prices from the catalogue and says 'no price' (never NaN) when a model has none", async () => {
+  it("prices exactly with the SDK's cost functions and says 'no price' (never NaN) when a model has none", async () => {
     const page = await open();
-    const figures = await page.evaluate(`import("/app/cost.js").then(({ estimateCost, formatCost }) => {
+    const figures =
+      await page.evaluate(`import("/app/cost.js").then(({ estimateCost, formatCost, priceLabel }) => {
       const usage = { prompt_tokens: 1000, completion_tokens: 500 };
       const rate = (value) => ({ rate_per_1k_tokens: value });
+      // Float arithmetic gives 0.00044999999999999993 here; the SDK's exact decimals give 0.00045.
+      const inexact = { pricing: { input: rate("0.00015"), output: rate("0.0006") } };
       return [
         formatCost(estimateCost({ pricing: { input: rate("0.001"), output: rate("0.004") } }, usage)),
+        formatCost(estimateCost(inexact, usage)),
         formatCost(estimateCost({ id: "unpriced" }, usage)),
         formatCost(estimateCost({ pricing: { input: rate("n/a"), output: rate("0.004") } }, usage)),
         formatCost(estimateCost({ pricing: { input: rate(""), output: rate("0.004") } }, usage)),
         formatCost(estimateCost(undefined, usage)),
         formatCost(estimateCost({ pricing: { input: rate("0.001"), output: rate("0.004") } }, undefined)),
+        priceLabel({ id: "priced", pricing: { input: rate("0.001"), output: rate("0.004") } }),
+        priceLabel({ id: "unpriced" }),
       ];
     })`);
-    expect(figures).toEqual(["$0.0030 estimate", "no price", "no price", "no price", "no price", "no usage"]);
+    expect(figures).toEqual([
+      "$0.003 estimate",
+      "$0.00045 estimate",
+      "no price",
+      "no price",
+      "no price",
+      "no price",
+      "no usage",
+      "$1/$4 per 1M",
+      "no price",
+    ]);
     await page.close();
   });
 

@@ -11,7 +11,7 @@ import {
   type RequestQuote,
 } from "./batch-request.js";
 import type { Gloo } from "./client.js";
-import { type CostResult, costOf, costUnits, isPriced } from "./cost.js";
+import { type CostResult, costOf, isPriced, usageCostUnits } from "./cost.js";
 import { APIUserAbortError, GlooError } from "./errors.js";
 import { AsyncQueue } from "./internal/async-queue.js";
 import { describeFailure, failedOutcome, invalidOutcome, successLine } from "./internal/batch-lines.js";
@@ -513,10 +513,7 @@ class Runner {
     if (model === undefined) return { result: { cost: null, reason: "the response named no model" } };
     const rates = prices.rates(model);
     if (!isPriced(rates)) return { result: { cost: null, reason: rates.reason } };
-    const units =
-      costUnits(usage.prompt_tokens, rates.inputPer1M) +
-      costUnits(usage.completion_tokens, rates.outputPer1M);
-    return { result: { cost: costOf(usage, rates) }, units };
+    return { result: { cost: costOf(usage, rates) }, units: usageCostUnits(usage, rates) };
   }
 }
 

@@ -88,7 +88,7 @@ export interface GetTokenOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** The default platform origin. */
+/** The platform's base URL when none is given (platform quickstart, "Environment Variables"). */
 export const DEFAULT_BASE_URL = "https://platform.ai.gloo.com";
 
 /**

@@ -90,6 +90,19 @@ export function formatUsd(units: bigint): string {
   return formatExact(units);
 }
 
+/**
+ * The cost of `usage` at `rates` in units of 10^-24 USD, for sums (a budget, a run's spend); the
+ * same figure as {@link costOf}'s `total`, which is `formatUsd` of it.
+ */
+export function usageCostUnits(
+  usage: Pick<CompletionUsage, "prompt_tokens" | "completion_tokens">,
+  rates: ModelRates,
+): bigint {
+  return (
+    costUnits(usage.prompt_tokens, rates.inputPer1M) + costUnits(usage.completion_tokens, rates.outputPer1M)
+  );
+}
+
 /** Cost in units of 10^-24 USD of `tokens` at a per-1M rate (internal arithmetic of budgets). */
 export function costUnits(tokens: number, ratePer1M: string): bigint {
   return BigInt(Math.max(0, Math.ceil(tokens))) * (parseDecimal(ratePer1M, 6) as bigint);

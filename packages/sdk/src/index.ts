@@ -25,7 +25,7 @@ export {
   type ChatCompletionStreamOptions,
   DEFAULT_STREAM_IDLE_TIMEOUT,
 } from "./chat-stream.js";
-export { type GetTokenOptions, Gloo, type GlooOptions } from "./client.js";
+export { DEFAULT_BASE_URL, type GetTokenOptions, Gloo, type GlooOptions } from "./client.js";
 export {
   Conversation,
   type ConversationInit,
@@ -43,6 +43,7 @@ export {
   parseRates,
   ratesOf,
   type Unpriced,
+  usageCostUnits,
   V1_DEFAULT_MODEL,
 } from "./cost.js";
 export {

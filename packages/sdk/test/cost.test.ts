@@ -1,5 +1,14 @@
 // Cost from the catalogue's string rates: exact decimals, null with a reason, never NaN.
-import { costOf, costUnits, isPriced, type Model, parseRates, ratesOf } from "@gloo-toolkit/sdk";
+import {
+  costOf,
+  costUnits,
+  formatUsd,
+  isPriced,
+  type Model,
+  parseRates,
+  ratesOf,
+  usageCostUnits,
+} from "@gloo-toolkit/sdk";
 import { describe, expect, it } from "vitest";
 
 const priced = (input: Record<string, string>, output: Record<string, string>): Model => ({
@@ -56,6 +65,15 @@ describe("costOf", () => {
 
   it("costUnits is exact in 10^-24 USD", () => {
     expect(costUnits(3, "0.000001")).toBe(3n * 10n ** 12n);
+  });
+
+  it("usageCostUnits sums both sides exactly: costOf's total is its formatUsd", () => {
+    const rates = parseRates("m", "0.15", "0.6");
+    if (rates === undefined) throw new Error("rates did not parse");
+    const usage = { prompt_tokens: 1000, completion_tokens: 500 };
+    // 0.00015 + 0.0003 = 0.00045 USD, i.e. 45 × 10^19 units of 10^-24 USD.
+    expect(usageCostUnits(usage, rates)).toBe(45n * 10n ** 19n);
+    expect(formatUsd(usageCostUnits(usage, rates))).toBe(costOf(usage, rates).total);
   });
 
   it("parseRates refuses what is not a plain non-negative decimal", () => {

@@ -4,11 +4,11 @@
 import {
   type BatchOutputLine,
   type CompletionUsage,
-  costUnits,
   formatUsd,
   isPriced,
   type PriceList,
   quoteRequest,
+  usageCostUnits,
 } from "@gloo-toolkit/sdk";
 import type { InputLine } from "./batch-input.js";
 
@@ -89,9 +89,7 @@ export function spentBefore(
     const body = result.response?.body as { model?: unknown; usage?: CompletionUsage } | undefined;
     const rates = typeof body?.model === "string" ? prices.rates(body.model) : undefined;
     if (rates !== undefined && isPriced(rates) && body?.usage !== undefined) {
-      total +=
-        costUnits(body.usage.prompt_tokens, rates.inputPer1M) +
-        costUnits(body.usage.completion_tokens, rates.outputPer1M);
+      total += usageCostUnits(body.usage, rates);
       continue;
     }
     unknown++;

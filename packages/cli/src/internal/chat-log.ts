@@ -4,7 +4,7 @@ import { UsageError } from "../errors.js";
 import type { Settings } from "./credentials.js";
 import { describeError } from "./error-message.js";
 import { type Exchange, ExchangeLog, newId } from "./exchange-log.js";
-import { estimateCost, modelPrice } from "./model-prices.js";
+import { modelPrices } from "./model-prices.js";
 import { userDirs } from "./user-dirs.js";
 
 /** What a command knows about one exchange when it records it. */
@@ -92,10 +92,14 @@ async function exchangeOf(
 ): Promise<Exchange> {
   const body = record.body as { messages: ChatCompletionMessageParam[] } & Record<string, unknown>;
   const system = body.messages.find((message) => message.role === "system");
-  const price =
-    record.model === undefined || record.usage === undefined
+  const usage = record.usage;
+  const priced =
+    record.model === undefined || usage === undefined
       ? undefined
-      : await modelPrice(ctx, settings, record.model);
+      : (await modelPrices(ctx, settings))?.cost(record.model, {
+          prompt_tokens: usage.prompt,
+          completion_tokens: usage.completion,
+        });
   const failure = record.error === undefined ? undefined : describeError(record.error);
   const status = (record.error as { status?: unknown } | undefined)?.status;
   return {
@@ -117,8 +121,8 @@ async function exchangeOf(
     usage: record.usage,
     requestId: record.requestId ?? failure?.requestId,
     latencyMs: Math.round(record.latencyMs),
-    costUSD:
-      price === undefined || record.usage === undefined ? undefined : estimateCost(record.usage, price),
+    // The SDK's exact total as a JSON number, so `jq` can add the log up.
+    costUSD: priced === undefined || priced.cost === null ? undefined : Number(priced.cost.total),
     error:
       failure === undefined
         ? undefined

@@ -1,7 +1,7 @@
-import { Gloo } from "@gloo-toolkit/sdk";
+import { DEFAULT_BASE_URL, Gloo } from "@gloo-toolkit/sdk";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { type Credentials, DEFAULT_BASE, type Settings } from "./credentials.js";
+import type { Credentials, Settings } from "./credentials.js";
 import { cachedTokenProvider, TokenStore } from "./token-store.js";
 import { userDirs } from "./user-dirs.js";
 
@@ -13,7 +13,7 @@ export const connectionOptions = {
 
 /** Help lines for {@link connectionOptions}. */
 export const connectionOptionHelp = {
-  base: `Platform base URL (default: $GLOO_BASE, else ${DEFAULT_BASE})`,
+  base: `Platform base URL (default: $GLOO_BASE, else ${DEFAULT_BASE_URL})`,
   verbose: "Show details: request ids, timings, error data",
 } as const;
 

@@ -1,10 +1,5 @@
+import { DEFAULT_BASE_URL, V1_DEFAULT_MODEL } from "@gloo-toolkit/sdk";
 import { UsageError } from "../errors.js";
-
-/** The platform's base URL when `GLOO_BASE` is unset (platform quickstart, "Environment Variables"). */
-export const DEFAULT_BASE = "https://platform.ai.gloo.com";
-
-/** The quickstart's model when `GLOO_MODEL` is unset. */
-export const DEFAULT_MODEL = "us.meta.llama3-3-70b-instruct-v1:0";
 
 /** Where the CLI talks to and as whom, resolved from flags, the environment and `.env`. */
 export interface Settings {
@@ -39,11 +34,12 @@ export function readSettings(
   env: Readonly<Record<string, string | undefined>>,
   flags: SettingsFlags = {},
 ): Settings {
-  const baseURL = nonEmpty(flags.base) ?? nonEmpty(env.GLOO_BASE) ?? DEFAULT_BASE;
+  const baseURL = nonEmpty(flags.base) ?? nonEmpty(env.GLOO_BASE) ?? DEFAULT_BASE_URL;
   const model = nonEmpty(flags.model) ?? nonEmpty(env.GLOO_MODEL);
   return {
     baseURL: checkBaseURL(baseURL, nonEmpty(flags.base) === undefined ? "GLOO_BASE" : "--base"),
-    model: model ?? DEFAULT_MODEL,
+    // The quickstart's model, which is also the v1 endpoint's default.
+    model: model ?? V1_DEFAULT_MODEL,
     modelChosen: model !== undefined,
     clientId: nonEmpty(env.GLOO_CLIENT_ID) ?? nonEmpty(env.GLOO_AI_CLIENT_ID),
     clientSecret: nonEmpty(env.GLOO_CLIENT_SECRET) ?? nonEmpty(env.GLOO_AI_CLIENT_SECRET),
@@ -85,11 +81,11 @@ export function checkBaseURL(value: string, source: string): string {
   } catch {
     throw new UsageError(
       `${source} is not a URL: "${value}".`,
-      `Example: ${source === "--base" ? "--base " : "export GLOO_BASE="}${DEFAULT_BASE}`,
+      `Example: ${source === "--base" ? "--base " : "export GLOO_BASE="}${DEFAULT_BASE_URL}`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError(`${source} must be an http(s) URL, got "${value}".`, `Example: ${DEFAULT_BASE}`);
+    throw new UsageError(`${source} must be an http(s) URL, got "${value}".`, `Example: ${DEFAULT_BASE_URL}`);
   }
   return value.replace(/\/+$/, "");
 }

@@ -33,7 +33,7 @@ export interface Exchange {
   usage?: { prompt: number; completion: number } | undefined;
   requestId?: string | undefined;
   latencyMs: number;
-  /** Estimated from the catalogue's prices; absent when they are unknown. */
+  /** The SDK's cost estimate (`PriceList.cost`) as a number; absent when the model has no usable rate. */
   costUSD?: number | undefined;
   error?: { message: string; status?: number | undefined } | undefined;
 }

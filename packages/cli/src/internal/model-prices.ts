@@ -1,72 +1,63 @@
+// The model catalogue as the SDK's price list, for the cost of a reply's usage in the exchange log.
+// The arithmetic and the missing-rate rules are the SDK's (`createPriceList`, `PriceList.cost`); this
+// file only keeps the catalogue on disk, because each `gloo chat` is a new process: the SDK's
+// in-memory `PriceBook` would cost one catalogue request per logged exchange.
 import { join } from "node:path";
+import { createPriceList, type Model, type PriceList } from "@gloo-toolkit/sdk";
 import type { CommandContext } from "../context.js";
 import { createAnonymousClient } from "./client.js";
 import type { Settings } from "./credentials.js";
 import { readIfExists, writePrivateFile } from "./private-file.js";
 import { userDirs } from "./user-dirs.js";
 
-/** USD per million tokens, from the catalogue's `pricing`. */
-export interface Price {
-  input: number;
-  output: number;
-}
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** What `prices.json` in the cache directory holds: the catalogue's ids and rates, per base URL. */
+interface CachedCatalogue {
+  baseURL: string;
+  fetchedAt: number;
+  models: Model[];
+}
+
 /**
- * The price of `model` from the public catalogue (no token), kept a day in the cache directory so
- * logging an exchange costs no request most of the time. Undefined when unknown: an estimate is
- * never worth failing or slowing a command (the lookup gives up after 5 s).
+ * The public catalogue (no token) as a price list, kept a day in the cache directory so logging an
+ * exchange costs no request most of the time. Undefined when it cannot be had: an estimate is never
+ * worth failing or slowing a command (the lookup gives up after 5 s).
  */
-export async function modelPrice(
-  ctx: CommandContext,
-  settings: Settings,
-  model: string,
-): Promise<Price | undefined> {
+export async function modelPrices(ctx: CommandContext, settings: Settings): Promise<PriceList | undefined> {
   const dir = userDirs(ctx.env).cache;
   const path = dir === undefined ? undefined : join(dir, "prices.json");
   const cached = path === undefined ? undefined : await readCache(path, settings.baseURL);
-  const prices = cached ?? (await fetchPrices(ctx, settings));
-  if (cached === undefined && prices !== undefined && path !== undefined) {
-    const text = JSON.stringify({ baseURL: settings.baseURL, fetchedAt: Date.now(), prices });
-    await writePrivateFile(path, `${text}\n`).catch(() => {});
+  if (cached !== undefined) return createPriceList(cached.models, "catalog", cached.fetchedAt);
+  const models = await fetchModels(ctx, settings);
+  if (models === undefined) return undefined;
+  const fetchedAt = Date.now();
+  if (path !== undefined) {
+    const entry: CachedCatalogue = { baseURL: settings.baseURL, fetchedAt, models };
+    await writePrivateFile(path, `${JSON.stringify(entry)}\n`).catch(() => {});
   }
-  return prices?.[model];
+  return createPriceList(models, "catalog", fetchedAt);
 }
 
-/** The estimated cost in USD of a reply's usage at `price`. */
-export function estimateCost(usage: { prompt: number; completion: number }, price: Price): number {
-  return (usage.prompt * price.input + usage.completion * price.output) / 1_000_000;
-}
-
-async function readCache(path: string, baseURL: string): Promise<Record<string, Price> | undefined> {
+async function readCache(path: string, baseURL: string): Promise<CachedCatalogue | undefined> {
   try {
-    const cache = JSON.parse((await readIfExists(path)) ?? "null") as {
-      baseURL?: string;
-      fetchedAt?: number;
-      prices?: Record<string, Price>;
-    } | null;
-    const fresh = cache?.baseURL === baseURL && Date.now() - (cache.fetchedAt ?? 0) < DAY_MS;
-    return fresh ? cache?.prices : undefined;
+    const cache = JSON.parse((await readIfExists(path)) ?? "null") as Partial<CachedCatalogue> | null;
+    const fresh =
+      cache?.baseURL === baseURL &&
+      typeof cache.fetchedAt === "number" &&
+      Date.now() - cache.fetchedAt < DAY_MS &&
+      Array.isArray(cache.models);
+    return fresh ? (cache as CachedCatalogue) : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function fetchPrices(
-  ctx: CommandContext,
-  settings: Settings,
-): Promise<Record<string, Price> | undefined> {
+async function fetchModels(ctx: CommandContext, settings: Settings): Promise<Model[] | undefined> {
   try {
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(5_000)]);
     const list = await createAnonymousClient(ctx, settings).models.list({ signal });
-    const prices: Record<string, Price> = {};
-    for (const model of list.data) {
-      const input = Number(model.pricing?.input?.rate_per_1m_tokens);
-      const output = Number(model.pricing?.output?.rate_per_1m_tokens);
-      if (Number.isFinite(input) && Number.isFinite(output)) prices[model.id] = { input, output };
-    }
-    return prices;
+    return list.data.map((model) => ({ id: model.id, pricing: model.pricing }));
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 // The two files `gloo postman` writes, rendered as text: one place for their names, defaults and
 // formatting, shared by the command and the test that keeps the committed copies in step.
-import { DEFAULT_BASE, DEFAULT_MODEL } from "../internal/credentials.js";
+import { DEFAULT_BASE_URL, V1_DEFAULT_MODEL } from "@gloo-toolkit/sdk";
 import { buildCollection } from "./collection.js";
 import { buildEnvironment } from "./environment.js";
 import type { PostmanOptions } from "./types.js";
@@ -12,8 +12,8 @@ export const ENVIRONMENT_FILE_NAME = "Gloo_AI_Environment_EN.postman_environment
 
 /** The options the committed files are generated with. */
 export const DEFAULT_POSTMAN_OPTIONS: PostmanOptions = {
-  base: DEFAULT_BASE,
-  model: DEFAULT_MODEL,
+  base: DEFAULT_BASE_URL,
+  model: V1_DEFAULT_MODEL,
 };
 
 /** A file to write: its name and its whole text. */

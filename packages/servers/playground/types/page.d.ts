@@ -65,6 +65,6 @@ declare global {
   type Message = ChatCompletionMessageParam;
   type Usage = CompletionUsage;
   type CatalogueModel = Model;
-  /** A cost, or why there is none. */
-  type Cost = { usd: number; missing?: undefined } | { missing: "no price" | "no usage"; usd?: undefined };
+  /** A cost (an exact decimal string in USD), or why there is none. */
+  type Cost = { usd: string; missing?: undefined } | { missing: "no price" | "no usage"; usd?: undefined };
 }
