@@ -455,6 +455,15 @@ for (const fast of [false, true]) {
       expect(JSON.parse(reply)).toEqual({ method: "POST", header: "yes", body: "hello" });
     });
 
+    it("is sent by fetch(request) itself, to the URL its Host header names", async () => {
+      const echo = await start(async (request) =>
+        Response.json({ method: request.method, url: request.url, body: await request.text() }),
+      );
+      const front = await start((request) => fetch(request));
+      const reply = await post(front.url, { host: `127.0.0.1:${echo.port}` }, "hello");
+      expect(JSON.parse(reply)).toEqual({ method: "POST", url: `${echo.url}/`, body: "hello" });
+    });
+
     it("cannot be copied into a new Request once its body is read", async () => {
       const server = await start(async (request) => {
         await request.text();
