@@ -88,6 +88,28 @@ function closer(server: Server): () => Promise<void> {
   };
 }
 
+/**
+ * The signal that aborts when the client leaves before the response is done, made on first use:
+ * most requests (a whole JSON answer) never ask for it.
+ */
+function disconnectSignal(res: ServerResponse): () => AbortSignal {
+  let controller: AbortController | undefined;
+  let gone = false;
+  const reason = () => new Error("The client closed the connection.");
+  res.once("close", () => {
+    if (res.writableFinished) return;
+    gone = true;
+    controller?.abort(reason());
+  });
+  return () => {
+    if (controller === undefined) {
+      controller = new AbortController();
+      if (gone) controller.abort(reason());
+    }
+    return controller.signal;
+  };
+}
+
 async function answer(
   handler: FetchHandler,
   req: IncomingMessage,
@@ -95,13 +117,10 @@ async function answer(
   fast: boolean,
   onError: ((error: unknown) => void) | undefined,
 ): Promise<void> {
-  const disconnect = new AbortController();
-  res.once("close", () => {
-    if (!res.writableFinished) disconnect.abort(new Error("The client closed the connection."));
-  });
+  const disconnect = disconnectSignal(res);
   let request: Request;
   try {
-    request = await toRequest(req, disconnect.signal, fast);
+    request = await toRequest(req, disconnect, fast);
   } catch {
     // An unusable Host header or target (no valid URL), or a body cut short: nothing to hand over.
     // The connection is closed after the answer: a body cut short leaves no next request to read,
@@ -124,5 +143,5 @@ async function answer(
     if (!res.headersSent) writeJsonError(res, 500, { message: "The server failed to handle the request." });
     return;
   }
-  await writeResponse(response, res, disconnect.signal);
+  await writeResponse(response, res, disconnect);
 }

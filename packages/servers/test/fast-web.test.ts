@@ -10,6 +10,7 @@ import {
   realRequest,
 } from "../src/internal/fast-request.js";
 import { FastResponse, heldBody } from "../src/internal/fast-response.js";
+import { RawHeaders, realHeaders } from "../src/internal/raw-headers.js";
 
 const fast = (body?: BodyInit | null, init?: ResponseInit) =>
   new FastResponse(body, init) as unknown as Response;
@@ -157,19 +158,28 @@ describe("FastResponse", () => {
   });
 });
 
+/** `make`'s value, made on the first call: as serve makes the disconnect signal. */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
 const parts = (overrides: Partial<RequestParts> = {}): RequestParts => ({
   method: "POST",
   url: "http://127.0.0.1/a?b=1",
-  headers: new Headers({ "x-a": "1", "content-type": "application/json" }),
+  headers: new RawHeaders(["X-A", "1", "content-type", "application/json"]),
   body: new TextEncoder().encode('{"a":1}') as Uint8Array<ArrayBuffer>,
-  signal: new AbortController().signal,
+  signal: once(() => new AbortController().signal),
   ...overrides,
 });
 const incoming = (overrides?: Partial<RequestParts>) =>
   new IncomingRequest(parts(overrides)) as unknown as Request;
 const real = (overrides?: Partial<RequestParts>) => {
-  const { url, ...init } = parts(overrides);
-  return new Request(url, init);
+  const { url, signal, headers, ...init } = parts(overrides);
+  return new Request(url, { ...init, headers: realHeaders(headers), signal: signal() });
 };
 
 describe("IncomingRequest", () => {
@@ -232,9 +242,44 @@ describe("IncomingRequest", () => {
       expect(() => real({ method, body: null })).toThrow(TypeError);
     }
     const controller = new AbortController();
-    const request = incoming({ signal: controller.signal });
+    const request = incoming({ signal: () => controller.signal });
     controller.abort(new Error("gone"));
     expect(request.signal.aborted).toBe(true);
-    expect(realRequest(incoming({ signal: controller.signal })).signal.aborted).toBe(true);
+    expect(request.signal).toBe(request.signal);
+    expect(realRequest(incoming({ signal: () => controller.signal })).signal.aborted).toBe(true);
+  });
+});
+
+describe("RawHeaders", () => {
+  const raw = ["Host", "x", "X-Multi", "a", "x-multi", "b", "Content-Type", "text/plain"];
+  const both = () => {
+    const real = new Headers();
+    for (let i = 0; i < raw.length; i += 2) real.append(raw[i] as string, raw[i + 1] as string);
+    return [real, new RawHeaders(raw) as unknown as Headers] as const;
+  };
+
+  it("answers get and has as a Headers with the same fields does, any case, repeats joined", () => {
+    const [real, quick] = both();
+    for (const name of ["x-multi", "X-MULTI", "host", "content-type", "absent", "x-mult"])
+      expect([quick.get(name), quick.has(name)]).toEqual([real.get(name), real.has(name)]);
+    expect(quick.get("x-multi")).toBe("a, b");
+    expect(() => quick.get("bad name")).toThrow(TypeError);
+    expect(() => quick.has("bad name")).toThrow(TypeError);
+  });
+
+  it("iterates, copies, changes and passes instanceof like a Headers", () => {
+    const [real, quick] = both();
+    expect(quick).toBeInstanceOf(Headers);
+    expect(Object.prototype.toString.call(quick)).toBe(Object.prototype.toString.call(real));
+    expect([...quick]).toEqual([...real]);
+    expect([...new Headers(quick)]).toEqual([...real]);
+    expect(new Request("http://x/", { headers: quick }).headers.get("x-multi")).toBe("a, b");
+    quick.set("x-multi", "c");
+    quick.delete("host");
+    expect([
+      quick.get("x-multi"),
+      quick.has("host"),
+      realHeaders(quick as unknown as RawHeaders).get("x-multi"),
+    ]).toEqual(["c", false, "c"]);
   });
 });

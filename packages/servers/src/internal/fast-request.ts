@@ -4,6 +4,7 @@
 // new Request, fetch) gets a real Request, built then, once, from the same parts; from then on
 // every property comes from it. The global Request and fetch installed beside it know to use that
 // real Request, so a handler can pass this one anywhere a Request goes.
+import { type RawHeaders, realHeaders } from "./raw-headers.js";
 import { standIn } from "./stand-in.js";
 
 const GlobalRequest = globalThis.Request;
@@ -13,10 +14,11 @@ const decoder = new TextDecoder();
 export interface RequestParts {
   method: string;
   url: string;
-  headers: Headers;
+  headers: RawHeaders;
   /** Bytes read before the handler ran, a stream of the rest, or null (GET, HEAD). */
   body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | null;
-  signal: AbortSignal;
+  /** The signal that aborts when the client leaves, made on first call (the same one each time). */
+  signal: () => AbortSignal;
 }
 
 // Methods `new Request` refuses (Fetch: forbidden methods): refused here too, at the same point.
@@ -43,8 +45,9 @@ export class IncomingRequest {
 
   #request(): Request {
     if (this.#real === undefined) {
-      const { method, url, headers, body, signal } = this.#parts;
-      const init: RequestInit & { duplex?: "half" } = { method, headers, signal, body };
+      const { method, url, body, signal } = this.#parts;
+      const headers = realHeaders(this.#parts.headers);
+      const init: RequestInit & { duplex?: "half" } = { method, headers, signal: signal(), body };
       if (body !== null && !(body instanceof Uint8Array)) init.duplex = "half";
       this.#real = new GlobalRequest(url, init);
       // Already read through the fast path: the real one must say so too.
@@ -60,11 +63,11 @@ export class IncomingRequest {
     return this.#parts.url;
   }
   get headers(): Headers {
-    return this.#real?.headers ?? this.#parts.headers;
+    return this.#real?.headers ?? (this.#parts.headers as unknown as Headers);
   }
   /** Aborts when the client leaves; the real Request's signal follows it. */
   get signal(): AbortSignal {
-    return this.#parts.signal;
+    return this.#parts.signal();
   }
   get body(): ReadableStream<Uint8Array> | null {
     if (this.#real === undefined && this.#parts.body === null) return null;

@@ -2,16 +2,21 @@
 // or, when `serve` overrides the global web classes, the IncomingRequest standing in for one.
 import type { IncomingMessage } from "node:http";
 import { IncomingRequest } from "./fast-request.js";
+import { appendRaw, RawHeaders } from "./raw-headers.js";
 
 /** Bodies up to this size that declare their length are read before the handler runs (one allocation, no stream). */
 const SMALL_BODY = 64 * 1024;
 
 /**
- * The web Request for `req`, whose signal aborts when `signal` does (the client left): a real one,
+ * The web Request for `req`, whose signal is `signal()` (it aborts when the client leaves): a real one,
  * or with `fast` the IncomingRequest that builds one only if something needs it. Rejects for an
  * unusable Host header or target, and for a body cut short before its declared end.
  */
-export async function toRequest(req: IncomingMessage, signal: AbortSignal, fast: boolean): Promise<Request> {
+export async function toRequest(
+  req: IncomingMessage,
+  signal: () => AbortSignal,
+  fast: boolean,
+): Promise<Request> {
   const url = urlOf(req);
   const method = req.method ?? "GET";
   let body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | null = null;
@@ -22,23 +27,19 @@ export async function toRequest(req: IncomingMessage, signal: AbortSignal, fast:
     else body = req as unknown as ReadableStream<Uint8Array>;
   }
   if (fast)
-    return new IncomingRequest({ method, url, headers: headersOf(req), body, signal }) as unknown as Request;
-  const init: RequestInit & { duplex?: "half" } = { method, signal, body };
+    return new IncomingRequest({
+      method,
+      url,
+      headers: new RawHeaders(req.rawHeaders),
+      body,
+      signal,
+    }) as unknown as Request;
+  const init: RequestInit & { duplex?: "half" } = { method, signal: signal(), body };
   if (body !== null && !(body instanceof Uint8Array)) init.duplex = "half";
   const request = new Request(url, init);
   // Appended here rather than passed in `init`, which would validate and copy them twice.
   appendRaw(request.headers, req.rawHeaders);
   return request;
-}
-
-function headersOf(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  appendRaw(headers, req.rawHeaders);
-  return headers;
-}
-
-function appendRaw(headers: Headers, raw: string[]): void {
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
 }
 
 // The URL a request targets; throws for an unusable Host header or target, and for credentials

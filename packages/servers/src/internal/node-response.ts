@@ -9,11 +9,11 @@ import { type HeldResponse, heldBody } from "./fast-response.js";
 type Read = ReadableStreamReadResult<Uint8Array>;
 const PENDING = Symbol("pending");
 
-/** Sends `response` on `res`; `signal` aborts when the client leaves, which cancels the body. */
+/** Sends `response` on `res`; `signalOf()` aborts when the client leaves, which cancels the body. */
 export async function writeResponse(
   response: Response,
   res: ServerResponse,
-  signal: AbortSignal,
+  signalOf: () => AbortSignal,
 ): Promise<void> {
   const held = heldBody(response);
   if (held !== undefined) {
@@ -32,6 +32,7 @@ export async function writeResponse(
     res.end();
     return;
   }
+  const signal = signalOf();
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   const stop = () => void reader?.cancel(signal.reason).catch(() => {});
   signal.addEventListener("abort", stop, { once: true });
