@@ -14,12 +14,13 @@ export interface ListenTarget {
 
 /**
  * Serves `handler` on the target; a port in use or an unknown host is a `UsageError` (exit 2):
- * the setup is wrong and a flag fixes it.
+ * the setup is wrong and a flag fixes it. The command's process is the server's own, so `serve`
+ * may install its faster global Request, Response and fetch (`overrideGlobalObjects`).
  */
 export async function listen(handler: FetchHandler, target: ListenTarget): Promise<RunningServer> {
   const { port, host } = target;
   try {
-    return await serve(handler, { port, host });
+    return await serve(handler, { port, host, overrideGlobalObjects: true });
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === "EADDRINUSE") {

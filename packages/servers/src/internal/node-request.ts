@@ -1,32 +1,44 @@
-// The Request a handler receives, made from node's IncomingMessage. It is a real web Request
-// (undici's), so a handler can pass it to `fetch`, `new Request` or `clone` like any other.
+// The Request a handler receives, made from node's IncomingMessage: a real web Request (undici's),
+// or, when `serve` overrides the global web classes, the IncomingRequest standing in for one.
 import type { IncomingMessage } from "node:http";
+import { IncomingRequest } from "./fast-request.js";
+import { appendRaw, RawHeaders } from "./raw-headers.js";
 
 /** Bodies up to this size that declare their length are read before the handler runs (one allocation, no stream). */
 const SMALL_BODY = 64 * 1024;
 
 /**
- * The web Request for `req`, whose signal aborts when `signal` does (the client left). Rejects
- * for an unusable Host header or target, and for a body cut short before its declared end.
+ * The web Request for `req`, whose signal is `signal()` (it aborts when the client leaves): a real one,
+ * or with `fast` the IncomingRequest that builds one only if something needs it. Rejects for an
+ * unusable Host header or target, and for a body cut short before its declared end.
  */
-export async function toRequest(req: IncomingMessage, signal: AbortSignal): Promise<Request> {
+export async function toRequest(
+  req: IncomingMessage,
+  signal: () => AbortSignal,
+  fast: boolean,
+): Promise<Request> {
   const url = urlOf(req);
   const method = req.method ?? "GET";
-  const init: RequestInit & { duplex?: "half" } = { method, signal };
+  let body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | null = null;
   if (method !== "GET" && method !== "HEAD") {
     // Small bodies of known length arrive in a packet or two: read them whole, which costs far
     // less than streaming them. Everything else streams (an IncomingMessage is an async iterable).
-    if (Number(req.headers["content-length"] ?? Number.NaN) <= SMALL_BODY)
-      init.body = await readSmallBody(req);
-    else {
-      init.body = req as unknown as ReadableStream<Uint8Array>;
-      init.duplex = "half";
-    }
+    if (Number(req.headers["content-length"] ?? Number.NaN) <= SMALL_BODY) body = await readSmallBody(req);
+    else body = req as unknown as ReadableStream<Uint8Array>;
   }
+  if (fast)
+    return new IncomingRequest({
+      method,
+      url,
+      headers: new RawHeaders(req.rawHeaders),
+      body,
+      signal,
+    }) as unknown as Request;
+  const init: RequestInit & { duplex?: "half" } = { method, signal: signal(), body };
+  if (body !== null && !(body instanceof Uint8Array)) init.duplex = "half";
   const request = new Request(url, init);
   // Appended here rather than passed in `init`, which would validate and copy them twice.
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) request.headers.append(raw[i] as string, raw[i + 1] as string);
+  appendRaw(request.headers, req.rawHeaders);
   return request;
 }
 

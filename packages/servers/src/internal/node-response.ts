@@ -1,18 +1,25 @@
 // Writes a handler's web Response to node's ServerResponse: headers, then the body as it comes,
 // with backpressure. A body that is complete at once goes out in one write with its length
 // declared; a body whose producer has nothing ready (SSE, a relayed stream) is flushed and every
-// later chunk written as it arrives, never held back.
+// later chunk written as it arrives, never held back. A FastResponse's string or bytes are written
+// as they are, with no stream at all.
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { type HeldResponse, heldBody } from "./fast-response.js";
 
 type Read = ReadableStreamReadResult<Uint8Array>;
 const PENDING = Symbol("pending");
 
-/** Sends `response` on `res`; `signal` aborts when the client leaves, which cancels the body. */
+/** Sends `response` on `res`; `signalOf()` aborts when the client leaves, which cancels the body. */
 export async function writeResponse(
   response: Response,
   res: ServerResponse,
-  signal: AbortSignal,
+  signalOf: () => AbortSignal,
 ): Promise<void> {
+  const held = heldBody(response);
+  if (held !== undefined) {
+    writeHeld(held, res);
+    return;
+  }
   const headers = headersOf(response.headers);
   const writeHead = (length?: number) => {
     // 204 and 304 carry no body, so no length either (RFC 9110 §8.6).
@@ -25,6 +32,7 @@ export async function writeResponse(
     res.end();
     return;
   }
+  const signal = signalOf();
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   const stop = () => void reader?.cancel(signal.reason).catch(() => {});
   signal.addEventListener("abort", stop, { once: true });
@@ -44,6 +52,16 @@ export async function writeResponse(
   } finally {
     signal.removeEventListener("abort", stop);
   }
+}
+
+// A FastResponse's body as given: one write, head included, with its length.
+function writeHeld(held: HeldResponse, res: ServerResponse): void {
+  const headers = headersOf(held.headers);
+  const { body } = held;
+  if (body !== null)
+    headers["content-length"] ??= typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+  res.writeHead(held.status, held.statusText || undefined, headers);
+  res.end(body ?? undefined);
 }
 
 /** Microtask turns a read may take and still count as ready: an in-memory body takes one or two. */

@@ -233,16 +233,19 @@ async function relay(upstream: Response, onEnd: (end: TapEnd) => void): Promise<
   const init = { status: upstream.status, statusText: upstream.statusText, headers };
   const type = upstream.headers.get("content-type") ?? "";
   const kind = type.includes("text/event-stream") ? "sse" : type.includes("json") ? "json" : "other";
+  const length = Number(upstream.headers.get("content-length") ?? Number.NaN);
+  // Decided before anything asks for `upstream.body`, which would make a web stream of a body
+  // that is already whole in memory (serve's Response keeps it as bytes until then).
+  if (kind === "json" && length > 0 && length <= WHOLE_JSON_LIMIT) {
+    const content = new Uint8Array(await upstream.arrayBuffer());
+    onEnd({ outcome: "complete", usage: usageOfJson(utf8.decode(content)) });
+    return new Response(content, init);
+  }
   if (upstream.body === null) {
     onEnd({ outcome: "complete", usage: undefined });
     return new Response(null, init);
   }
-  const length = Number(upstream.headers.get("content-length") ?? Number.NaN);
-  if (kind !== "json" || !(length <= WHOLE_JSON_LIMIT))
-    return new Response(tapUsage(upstream.body, kind, onEnd), init);
-  const content = new Uint8Array(await upstream.arrayBuffer());
-  onEnd({ outcome: "complete", usage: usageOfJson(utf8.decode(content)) });
-  return new Response(content, init);
+  return new Response(tapUsage(upstream.body, kind, onEnd), init);
 }
 
 async function models(context: Context, request: Request): Promise<Response> {
