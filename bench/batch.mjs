@@ -12,7 +12,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { machineLine, ratio, writeSection } from "./lib/report.mjs";
+import { loadLine, machineLine, ratio, writeSection } from "./lib/report.mjs";
 
 const BIN = fileURLToPath(new URL("../packages/cli/bin.js", import.meta.url));
 const BASELINE = fileURLToPath(new URL("./lib/plimit-batch.mjs", import.meta.url));
@@ -138,7 +138,7 @@ function report(runner, baseline, runs) {
   const markdown = `## Batch runner (\`bench/batch.mjs\`)
 
 Run: \`npx tsc -b && node bench/batch.mjs\`.
-${machineLine()} The machine was shared with other engineers' builds and tests during the run, so absolute figures are noisy: each client ran ${ROUNDS} times, alternating, and the faster run of each is shown (process walls: \`gloo batch\` ${walls(runs.runner)}; p-limit loop ${walls(runs.baseline)}).
+${machineLine()} ${loadLine()} Absolute figures are noisy on a shared machine: each client ran ${ROUNDS} times, alternating, and the faster run of each is shown (process walls: \`gloo batch\` ${walls(runs.runner)}; p-limit loop ${walls(runs.baseline)}).
 The spawned \`gloo emulator --latency ${LATENCY_MS}\` answers each of ${LINES.toLocaleString("en-US")} v1 lines after ${LATENCY_MS} ms; at concurrency ${CONCURRENCY} the ideal is ${IDEAL} req/s. Baseline: a hand-written \`p-limit(${CONCURRENCY})\` loop over the SDK that appends each result to a JSONL file (\`bench/lib/plimit-batch.mjs\`: no pacing, no resume, no cost). Every run sends its own prompts, so the emulator's answer memo favours none. Peak RSS and CPU (user + system) from \`/usr/bin/time\`; CPU per request is the whole process's CPU divided by the lines. The runner's own rate leaves out the process start, the catalogue fetch and the token; the whole-process rows include them for both.
 
 ${table}

@@ -16,7 +16,7 @@ import { fork } from "node:child_process";
 import { once } from "node:events";
 import { createServer, request } from "node:http";
 import autocannon from "autocannon";
-import { machineLine, ratio, writeSection } from "./lib/report.mjs";
+import { loadLine, machineLine, ratio, writeSection } from "./lib/report.mjs";
 
 const DURATION = Number(process.env.DURATION ?? 8);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -264,7 +264,7 @@ async function parent() {
       ],
     ),
     "",
-    `Verdict: served as \`gloo emulator\` serves it (\`serve\` with \`overrideGlobalObjects\`), with the same body resent, as autocannon sends it, the emulator runs at ${ratio(emulated.rps, bare.rps)} of the baseline (target ≥ 0.50×: ${emulated.rps >= bare.rps / 2 ? "met" : "missed"}); that path is served from the emulator's bounded temperature-0 answer cache (auth, faults and fresh ids still run per request). With a distinct prompt per request, so every request pays validation, routing, the model and JSON, it runs at ${ratio(uncached.rps, bare.rps)} (${uncached.rps >= bare.rps / 2 ? "met" : "missed"}). A minimal handler returning \`new Response(json)\` costs ${fastBinding.cpu.toFixed(1)} µs of CPU per request through \`serve\` with \`overrideGlobalObjects\` and ${binding.cpu.toFixed(1)} µs with serve's default, the real undici classes, against ${bare.cpu.toFixed(1)} µs for the bare server: on Node ${process.versions.node} the real \`Request\` handed to the handler and the handler's \`Response\` each carry a web body stream, which the fast classes build only when something asks for one (the emulator on the real classes: ${ratio(plainEmulated.rps, bare.rps)}). The machine's 2 cores were shared with other engineers' builds and tests during the run.`,
+    `Verdict: served as \`gloo emulator\` serves it (\`serve\` with \`overrideGlobalObjects\`), with the same body resent, as autocannon sends it, the emulator runs at ${ratio(emulated.rps, bare.rps)} of the baseline (target ≥ 0.50×: ${emulated.rps >= bare.rps / 2 ? "met" : "missed"}); that path is served from the emulator's bounded temperature-0 answer cache (auth, faults and fresh ids still run per request). With a distinct prompt per request, so every request pays validation, routing, the model and JSON, it runs at ${ratio(uncached.rps, bare.rps)} (${uncached.rps >= bare.rps / 2 ? "met" : "missed"}). A minimal handler returning \`new Response(json)\` costs ${fastBinding.cpu.toFixed(1)} µs of CPU per request through \`serve\` with \`overrideGlobalObjects\` and ${binding.cpu.toFixed(1)} µs with serve's default, the real undici classes, against ${bare.cpu.toFixed(1)} µs for the bare server: on Node ${process.versions.node} the real \`Request\` handed to the handler and the handler's \`Response\` each carry a web body stream, which the fast classes build only when something asks for one (the emulator on the real classes: ${ratio(plainEmulated.rps, bare.rps)}). ${loadLine()}`,
     "",
     `Streams: ${STREAMS} concurrent SSE completions, ${TOKEN_DELAY_MS} ms between chunks, 30 tokens each (${stream.chunks} events per stream with the role and finish chunks): ${stream.failed} failed, all done in ${(stream.wall / 1000).toFixed(2)} s (ideal ${((stream.chunks * TOKEN_DELAY_MS) / 1000).toFixed(2)} s); emulator process peak RSS ${stream.peakMiB.toFixed(0)} MiB.`,
   ].join("\n");

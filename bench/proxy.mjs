@@ -18,7 +18,7 @@ import { fork } from "node:child_process";
 import { Agent, createServer, request } from "node:http";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
-import { machineLine, ratio, writeSection } from "./lib/report.mjs";
+import { loadLine, machineLine, ratio, writeSection } from "./lib/report.mjs";
 
 const quick = process.argv.includes("--quick");
 const LATENCY_SAMPLES = quick ? 300 : 3000;
@@ -369,7 +369,7 @@ async function main() {
     "## Proxy (`bench/proxy.mjs`)",
     "",
     `${machineLine()} Emulator and proxy each in their own process; JSON completions on \`/v1/chat/completions\`.`,
-    "The machine's 2 cores were shared with other engineers' builds and tests during the run.",
+    loadLine(),
     "Baselines in the same run: the emulator called directly (with a token), and, for throughput, a",
     "minimal node pass-through in front of the same emulator (node:http in, node:http out on a",
     "keep-alive agent, a fixed token; no routing, checks, metrics or header filtering): the floor",

@@ -3,6 +3,15 @@ import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 
 const file = new URL("../../docs/benchmarks.md", import.meta.url);
+const loadAtStart = os.loadavg()[0];
+
+/**
+ * The 1-minute load average when the benchmark started and now, so a reader can tell a quiet run
+ * from one that shared the machine (the benchmark's own processes count too).
+ */
+export function loadLine() {
+  return `1-minute load average ${loadAtStart.toFixed(1)} at the start and ${os.loadavg()[0].toFixed(1)} at the end (the benchmark's own processes included; above 2, the 2 cores had other work too).`;
+}
 
 /** A line naming the machine and runtime, so every section says where its figures come from. */
 export function machineLine() {
