@@ -135,9 +135,13 @@ describe("gloo batch (spawned, against gloo emulator)", () => {
     const answeredAt = (limited[0] as LoggedRequest).at + (limited[0] as LoggedRequest).ms;
     // Requests already on their way when the 429 was answered may still arrive just after it
     // (250 ms is generous on loopback); then nothing until the 3 s are over.
-    const during = log.filter((entry) => entry.at > answeredAt + 250 && entry.at < answeredAt + 2900);
-    expect(during).toEqual([]);
-    expect(log.filter((entry) => entry.at >= answeredAt + 2900).length).toBeGreaterThanOrEqual(20);
+    const early = log.filter((entry) => entry.at <= answeredAt + 250);
+    const late = log.filter((entry) => entry.at >= answeredAt + 2900);
+    // Every request is one or the other: none in the gap. How many slipped in early depends on the
+    // machine's load (they were sent before the 429 was read), so the test does not count them.
+    expect(log.filter((entry) => !early.includes(entry) && !late.includes(entry))).toEqual([]);
+    // Work resumed after the pause: the 429'd line and every line not sent early went out then.
+    expect(late.length).toBeGreaterThan(0);
     expectEachOnce((await outputs(dir)).all, 30);
   });
 
