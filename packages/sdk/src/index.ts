@@ -94,6 +94,7 @@ export {
   type AccessTokenInit,
   type ClientCredentialsOptions,
   maskToken,
+  redactSecret,
   requestClientCredentialsToken,
 } from "./oauth.js";
 export {

@@ -201,21 +201,31 @@ function redactBody(body: unknown, credentials: { clientId: string; clientSecret
   if (typeof body === "string") return redact(body, credentials)?.slice(0, 300);
   if (body === undefined || credentials.clientSecret === "") return body;
   const text = JSON.stringify(body);
-  return text.includes(credentials.clientSecret) ? redact(text, credentials)?.slice(0, 300) : body;
+  const redacted = redactSecret(text, credentials);
+  return redacted === text ? body : redacted.slice(0, 300);
 }
 
-// An error page that echoes the request must not carry the secret into our message, whether
-// raw, percent-encoded or inside the Basic credentials. One pass over all forms (a second pass
-// would redact inside the first's "[redacted]"). A secret shorter than 8 characters only as a whole
-// token: blanked inside ordinary words it garbles the text and gives itself away by what it blanks.
 function redact(
   text: string | undefined,
   credentials: { clientId: string; clientSecret: string },
 ): string | undefined {
+  return text === undefined ? undefined : redactSecret(text, credentials);
+}
+
+/**
+ * `text` with the client secret blanked as `[redacted]` in every form it travels in: raw,
+ * percent-encoded, escaped inside a JSON string, or inside the Basic credentials. One pass over all
+ * forms (a second would redact inside the first's "[redacted]"). A secret shorter than 8 characters
+ * only as a whole token: blanked inside ordinary words it garbles the text and gives itself away by
+ * what it blanks. Used for error messages, and by anything that writes text a secret may reach.
+ * @example redactSecret(logLine, { clientId, clientSecret })
+ */
+export function redactSecret(text: string, credentials: { clientId: string; clientSecret: string }): string {
   const { clientId, clientSecret } = credentials;
-  if (text === undefined || clientSecret === "") return text;
+  if (clientSecret === "") return text;
   const basic = basicAuthorization(clientId, clientSecret).slice("Basic ".length);
-  const forms = [...new Set([basic, encodeURIComponent(clientSecret), clientSecret])]
+  const json = JSON.stringify(clientSecret).slice(1, -1);
+  const forms = [...new Set([basic, encodeURIComponent(clientSecret), json, clientSecret])]
     .sort((a, b) => b.length - a.length)
     .map(escapeRegExp);
   const whole = clientSecret.length < 8;

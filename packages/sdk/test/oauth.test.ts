@@ -9,6 +9,7 @@ import {
   maskToken,
   NotFoundError,
   OAuthError,
+  redactSecret,
   requestClientCredentialsToken,
 } from "@gloo-toolkit/sdk";
 import { describe, expect, it } from "vitest";
@@ -193,6 +194,21 @@ describe("masking", () => {
     for (const text of printed) expect(text).not.toContain(jwt);
     expect(String(token)).toBe("Bearer eyJh…(1043 chars)…x9Q");
     expect(token.accessToken).toBe(jwt);
+  });
+
+  it("redacts a secret that a JSON error body carries escaped", async () => {
+    const secret = 'quo"te\\secret-123';
+    const echo = () => Response.json({ message: `unexpected secret ${secret}` }, { status: 503 });
+    const error = await requestClientCredentialsToken({
+      ...options(recordingFetch(echo).fetch),
+      clientSecret: secret,
+      maxRetries: 0,
+    }).catch((e) => e);
+    expect(JSON.stringify(error.body)).not.toContain(JSON.stringify(secret).slice(1, -1));
+    expect(JSON.stringify(error.body)).toContain("[redacted]");
+    expect(redactSecret(JSON.stringify({ s: secret }), { clientId: "id", clientSecret: secret })).toBe(
+      '{"s":"[redacted]"}',
+    );
   });
 
   it("redacts whole occurrences of the secret once, and never a short secret inside words", async () => {

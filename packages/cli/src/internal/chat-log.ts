@@ -32,7 +32,11 @@ export function openExchangeLog(
 ): ExchangeLog | undefined {
   const dir = userDirs(ctx.env).data;
   if (noLog || ctx.config?.log === false || dir === undefined) return undefined;
-  return new ExchangeLog(dir, [settings.clientSecret]);
+  const { clientId, clientSecret } = settings;
+  return new ExchangeLog(
+    dir,
+    clientId === undefined || clientSecret === undefined ? undefined : { clientId, clientSecret },
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { appendFile, type FileHandle, mkdir, open } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { redactSecret } from "@gloo-toolkit/sdk";
 import { splitLines } from "./line-reader.js";
 
 /** One recorded exchange: what was asked, of whom, and what came back (or what went wrong). */
@@ -52,23 +53,22 @@ const JWT = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]{4,}/g;
  */
 export class ExchangeLog {
   readonly path: string;
-  readonly #secrets: string[];
+  readonly #credentials: { clientId: string; clientSecret: string } | undefined;
 
-  /** `secrets`: strings that must never reach the file (the client secret), replaced if they appear. */
-  constructor(dataDir: string, secrets: (string | undefined)[] = []) {
+  /** `credentials`: whose secret must never reach the file (the SDK's `redactSecret` blanks it). */
+  constructor(dataDir: string, credentials?: { clientId: string; clientSecret: string }) {
     this.path = join(dataDir, "log.jsonl");
-    this.#secrets = secrets.filter((secret): secret is string => secret !== undefined && secret.length >= 4);
+    this.#credentials = credentials;
   }
 
   /** Appends one exchange as one line, scrubbed of the secrets and of anything shaped like a token. */
   async append(exchange: Exchange): Promise<void> {
-    let line = JSON.stringify(exchange).replace(JWT, "[token]");
-    for (const secret of this.#secrets)
-      line = line.replaceAll(JSON.stringify(secret).slice(1, -1), "[redacted]");
+    const line = JSON.stringify(exchange).replace(JWT, "[token]");
+    const scrubbed = this.#credentials === undefined ? line : redactSecret(line, this.#credentials);
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     // After a crash cut the last line short, start on a fresh line so this exchange stays whole.
     const start = (await endsMidLine(this.path)) ? "\n" : "";
-    await appendFile(this.path, `${start}${line}\n`, { mode: 0o600 });
+    await appendFile(this.path, `${start}${scrubbed}\n`, { mode: 0o600 });
   }
 
   /** Every complete exchange, oldest first; lines that do not parse (a crash mid-write) are skipped. */
