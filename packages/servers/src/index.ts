@@ -1,4 +1,23 @@
 export {
+  canonicalJSON,
+  DEFAULT_IGNORED_FIELDS,
+  matchKey,
+  recordedBodyBytes,
+  toRecordedBody,
+} from "./cassette/canonical.js";
+export {
+  CASSETTE_FORMAT,
+  CASSETTE_VERSION,
+  type Cassette,
+  formatCassette,
+  type Interaction,
+  parseCassette,
+  type RecordedBody,
+  type RecordedFrame,
+  type RecordedRequest,
+  type RecordedResponse,
+} from "./cassette/format.js";
+export {
   CORS_ALLOWED_HEADERS,
   CORS_ALLOWED_METHODS,
   CORS_EXPOSED_HEADERS,
