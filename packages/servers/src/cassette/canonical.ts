@@ -8,6 +8,9 @@ import type { RecordedBody } from "./format.js";
 /** Top-level JSON fields left out of the match by default: they vary between runs, not answers. */
 export const DEFAULT_IGNORED_FIELDS: readonly string[] = ["user", "metadata"];
 
+// Form fields that hold credentials: scrubbed in every cassette, so never part of a match.
+const CREDENTIAL_FIELDS = new Set(["client_id", "client_secret"]);
+
 /** JSON text with object keys sorted at every depth and no whitespace. */
 export function canonicalJSON(value: unknown): string {
   return JSON.stringify(sortKeys(value));
@@ -25,8 +28,8 @@ export function sortKeys(value: unknown): unknown {
 
 /**
  * The text a body is matched by: canonical JSON without the ignored top-level fields (for text
- * that parses as JSON too), a form's fields as `name=value` lines, or the text itself; "" for no
- * body.
+ * that parses as JSON too), a form's fields as `name=value` lines (but `client_id` and
+ * `client_secret`, which cassettes never keep), or the text itself; "" for no body.
  */
 export function matchText(
   body: RecordedBody | null,
@@ -34,7 +37,12 @@ export function matchText(
 ): string {
   if (body === null) return "";
   if ("json" in body) return canonicalJSON(withoutFields(body.json, ignored));
-  if ("form" in body) return body.form.map(([name, value]) => `${name}=${value}`).join("\n");
+  if ("form" in body) {
+    return body.form
+      .filter(([name]) => !CREDENTIAL_FIELDS.has(name))
+      .map(([name, value]) => `${name}=${value}`)
+      .join("\n");
+  }
   if ("text" in body) return jsonMatchText(body.text, ignored) ?? body.text;
   return body.base64;
 }
