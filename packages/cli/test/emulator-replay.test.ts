@@ -170,6 +170,26 @@ describe("gloo emulator --replay (strict, spawned)", () => {
     ).toBe(true);
   });
 
+  it("shows gloo chat the miss with its own advice, not the base URL's", async () => {
+    const home = await tempDir();
+    const env = {
+      GLOO_BASE: server.url,
+      GLOO_CLIENT_ID: "any-id",
+      GLOO_CLIENT_SECRET: "any-secret",
+      XDG_CACHE_HOME: home,
+      XDG_DATA_HOME: home,
+      XDG_CONFIG_HOME: home,
+    };
+    const run = await runCli(["chat", "--no-log", "--api", "v2", "--model", MODEL, "Not in the cassette"], {
+      env,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("no recording for this request: 404 NO_RECORDING: No recording in ");
+    expect(run.stderr).toContain('messages[0].content: "Reply with only: JSON-OK" → "Not in the cassette"');
+    expect(run.stderr).toContain("restart it with --mode fallback");
+    expect(run.stderr).not.toContain("Check GLOO_BASE");
+  });
+
   it("demands a Bearer token on API calls, with the platform's 401", async () => {
     const response = await fetch(`${server.url}${V2}`, {
       method: "POST",
@@ -186,9 +206,9 @@ describe("gloo emulator --replay (strict, spawned)", () => {
   it("prints the replay summary when stopped, and exits 0", async () => {
     expect(await server.stop()).toBe(0);
     expect(server.stderr()).toMatch(
-      /Replay of \S+platform\.cassette\.json: \d+ answers from the cassette, 1 miss\./,
+      /Replay of \S+platform\.cassette\.json: \d+ answers from the cassette, 2 misses\./,
     );
-    expect(server.stderr()).toContain(`  missed POST ${V2} × 1`);
+    expect(server.stderr()).toContain(`  missed POST ${V2} × 2`);
   });
 });
 

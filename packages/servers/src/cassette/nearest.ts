@@ -159,6 +159,7 @@ function render(value: unknown): string {
 
 // Two long values are cut around where they start to differ, so the difference stays in view.
 function shown(a: string, b: string): [string, string] {
+  if (a.length <= MAX_VALUE && b.length <= MAX_VALUE) return [a, b];
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   const from = start > 24 ? start - 16 : 0;
