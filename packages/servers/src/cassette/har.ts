@@ -70,9 +70,8 @@ const CONNECTION_HEADERS = hopByHopNames(["content-length", "content-encoding"])
 const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 /**
- * Converts a cassette to HAR 1.2, one entry per interaction in recorded order. Answers recorded
- * as no answer at all (the connection dropped before the headers) have no HAR form and are left
- * out; a stream cut short keeps what arrived, with a comment saying so.
+ * Converts a cassette to HAR 1.2, one entry per interaction in recorded order. A body cut short
+ * keeps what arrived, with a comment saying so (HAR has no way to replay the break itself).
  * @example
  * const har = cassetteToHAR(parseCassette(text));
  * await writeFile("chat.har", JSON.stringify(har, null, 2));
@@ -80,16 +79,12 @@ const VERSION = (createRequire(import.meta.url)("../../package.json") as { versi
  */
 export function cassetteToHAR(cassette: Cassette, options: HarOptions = {}): Har {
   const base = (options.baseURL ?? PLATFORM_BASE_URL).replace(/\/+$/, "");
-  const kept = cassette.interactions.filter((interaction) => interaction.response.status !== 0);
-  const left = cassette.interactions.length - kept.length;
-  const comments = [`Exported from a gloo cassette recorded by ${cassette.recordedBy}.`];
-  if (left > 0) comments.push(`${left} interaction(s) dropped before any response are left out.`);
   return {
     log: {
       version: "1.2",
       creator: { name: "gloo-toolkit", version: VERSION },
-      entries: kept.map((interaction) => entryOf(interaction, base)),
-      comment: comments.join(" "),
+      entries: cassette.interactions.map((interaction) => entryOf(interaction, base)),
+      comment: `Exported from a gloo cassette recorded by ${cassette.recordedBy}.`,
     },
   };
 }

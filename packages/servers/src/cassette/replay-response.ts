@@ -2,7 +2,6 @@
 // has passed, then the body — whole, or an event stream frame by frame at the recorded times —
 // and the recorded ending, a dropped connection included. Every wait is measured from the
 // request's arrival (absolute offsets), never summed from sleeps, so late timers do not add up.
-import { DROP_CONNECTION } from "../node-server.js";
 import { hopByHopNames, withoutHopByHop } from "../proxy/hop-by-hop.js";
 import { recordedBodyBytes } from "./canonical.js";
 import type { RecordedResponse } from "./format.js";
@@ -56,7 +55,7 @@ function schedule(clock: ReplayClock, start: number, speed: number): Schedule {
 /**
  * Plays `recorded` back for a request that arrived at `start` (on `clock`): resolves with the
  * Response once the recorded time to the headers has passed (divided by `speed`; 0 waits for
- * nothing), or rejects with {@link DROP_CONNECTION} for an answer recorded as no answer at all.
+ * nothing). A request that got no answer at all is never in a cassette (the recorder throws).
  */
 export async function replayResponse(
   recorded: RecordedResponse,
@@ -64,8 +63,6 @@ export async function replayResponse(
 ): Promise<Response> {
   const paced = schedule(options.clock, options.start, options.speed);
   await paced.until(recorded.headersAfterMs, options.signal);
-  // A connection that broke before any answer: recorded with status 0.
-  if (recorded.status === 0) throw DROP_CONNECTION;
   const headers = withoutHopByHop(new Headers(recorded.headers), DROPPED_HEADERS);
   const init = { status: recorded.status, statusText: recorded.statusText, headers };
   if (NULL_BODY.has(recorded.status)) return new Response(null, init);
