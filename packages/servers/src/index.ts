@@ -18,6 +18,20 @@ export {
   type RecordedResponse,
 } from "./cassette/format.js";
 export {
+  type RecordingFetch,
+  type RecordingOptions,
+  recordingFetch,
+} from "./cassette/recorder.js";
+export {
+  createScrubber,
+  findSecrets,
+  PLACEHOLDERS,
+  SCRUBBED_PREFIX,
+  type Scrubber,
+  type ScrubberOptions,
+  type SecretFinding,
+} from "./cassette/scrub.js";
+export {
   CORS_ALLOWED_HEADERS,
   CORS_ALLOWED_METHODS,
   CORS_EXPOSED_HEADERS,
