@@ -220,8 +220,11 @@ function tapResponse(
     ended = true;
     const afterMs = since();
     if (sse) {
-      const rest = splitter.push(decoder.decode()).concat(splitter.rest());
-      for (const text of rest) if (text !== "") frames.push({ atMs: afterMs, text: scrubber.text(text) });
+      const last = splitter.push(decoder.decode());
+      const { frames: held, rest } = splitter.end();
+      // A cut-off last frame is kept as it arrived, without its blank line.
+      for (const text of [...last, ...held, rest])
+        if (text !== "") frames.push({ atMs: afterMs, text: scrubber.text(text) });
       onEnd({ ...base, body: null, frames, end: { ...outcome, afterMs } });
       return;
     }

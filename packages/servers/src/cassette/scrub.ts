@@ -24,8 +24,9 @@ const MIN_KNOWN_LENGTH = 6;
 const JWT = /eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}/g;
 // RFC 6750 §2.1 token68 after the scheme. In free text only long values count, so that "Bearer
 // of bad news" stays prose; header values are scrubbed whatever their length.
-const BEARER_TEXT = /\bBearer\s+(?!gloo-scrubbed-)([A-Za-z0-9\-._~+/]{16,}=*)/g;
-const BASIC_TEXT = /\bBasic\s+(?!gloo-scrubbed-)([A-Za-z0-9+/]{6,}={0,2})/g;
+const BEARER_TEXT = /\b(Bearer\s+)(?!gloo-scrubbed-)([A-Za-z0-9\-._~+/]{16,}=*)/g;
+// RFC 7617: base64 of `id:secret`; the lookahead leaves "Basic eyJ…" (a JWT) to the JWT rule.
+const BASIC_TEXT = /\b(Basic\s+)(?!gloo-scrubbed-)([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9\-._~])/g;
 const FORM_TEXT = /\b(client_secret|client_id)=(?!gloo-scrubbed-)([^&\s"'<>]+)/g;
 const JSON_TEXT =
   /"(access_token|refresh_token|id_token|client_secret|client_id)"(\s*:\s*)"(?!gloo-scrubbed-)((?:[^"\\]|\\.)*)"/g;
@@ -92,12 +93,14 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   // met in a Basic header is `gloo-scrubbed-client-secret`, elsewhere `gloo-scrubbed-secret-N`.
   const pending = new Map<string, "token" | "secret">();
   let known: string[] = [];
+  let pattern = textPattern(known);
   let nextToken = options.firstToken ?? 1;
   let nextSecret = 1;
 
   const learn = (value: string) => {
-    if (value.length >= MIN_KNOWN_LENGTH && !known.includes(value))
-      known = [...known, value].sort((a, b) => b.length - a.length);
+    if (value.length < MIN_KNOWN_LENGTH || known.includes(value)) return;
+    known = [...known, value].sort((a, b) => b.length - a.length);
+    pattern = textPattern(known);
   };
   const remember = (value: string, placeholder: string): string => {
     placeholders.set(value, placeholder);
@@ -136,21 +139,24 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   };
   for (const secret of options.secrets ?? []) expect(secret, "secret");
 
-  const text = (input: string): string => {
-    let out = input;
-    for (const value of known) if (out.includes(value)) out = out.split(value).join(knownValue(value));
-    return out
-      .replace(JWT, (jwt) => token(jwt))
-      .replace(BEARER_TEXT, (_, value: string) => `Bearer ${token(value)}`)
-      .replace(BASIC_TEXT, (whole: string, value: string) =>
-        decodeBase64(value)?.includes(":") === true ? `Basic ${basic(value)}` : whole,
-      )
-      .replace(FORM_TEXT, (_, name: string, value: string) => `${name}=${fieldOf(name, value)}`)
-      .replace(
-        JSON_TEXT,
-        (_, name: string, colon: string, value: string) => `"${name}"${colon}"${fieldOf(name, value)}"`,
-      );
-  };
+  // One pass over the text with every rule, so tokens are numbered in the order they appear.
+  const text = (input: string): string =>
+    input.replace(pattern, (whole, ...groups: (string | undefined)[]) => {
+      const [value, jwt, bearer, bearerValue, basicScheme, basicValue, formName, formValue] = groups;
+      const [jsonName, jsonColon, jsonValue] = groups.slice(8);
+      if (value !== undefined) return knownValue(value);
+      if (jwt !== undefined) return token(jwt);
+      if (bearerValue !== undefined) return `${bearer}${token(bearerValue)}`;
+      if (basicValue !== undefined)
+        return decodeBase64(basicValue)?.includes(":") === true
+          ? `${basicScheme}${basic(basicValue)}`
+          : whole;
+      if (formName !== undefined && formValue !== undefined)
+        return `${formName}=${fieldOf(formName, formValue)}`;
+      if (jsonName !== undefined && jsonValue !== undefined)
+        return `"${jsonName}"${jsonColon}"${fieldOf(jsonName, jsonValue)}"`;
+      return whole;
+    });
   const fieldOf = (name: string, value: string) => field(SECRET_FIELDS.get(name) ?? "token", value);
 
   const headerValue = (name: string, value: string): string => {
@@ -207,6 +213,25 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   };
 }
 
+// The rules of Scrubber.text as one alternation; its groups, in order: a known value; a JWT; Bearer
+// scheme and value; Basic scheme and value; form name and value; JSON name, colon and value.
+function textPattern(known: readonly string[]): RegExp {
+  const values = known.length === 0 ? "(?!)" : known.map(escapeRegExp).join("|");
+  const rules = [
+    `(${values})`,
+    `(${JWT.source})`,
+    BEARER_TEXT.source,
+    BASIC_TEXT.source,
+    FORM_TEXT.source,
+    JSON_TEXT.source,
+  ];
+  return new RegExp(rules.join("|"), "g");
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 function decodeBase64(value: string): string | undefined {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
   try {
@@ -246,8 +271,8 @@ export function findSecrets(text: string, knownSecrets: Iterable<string> = []): 
     }
   };
   scan("jwt", JWT, 0);
-  scan("bearer", BEARER_TEXT, 1);
-  scan("basic", BASIC_TEXT, 1, (value) => decodeBase64(value)?.includes(":") === true);
+  scan("bearer", BEARER_TEXT, 2);
+  scan("basic", BASIC_TEXT, 2, (value) => decodeBase64(value)?.includes(":") === true);
   scan("form", FORM_TEXT, 2);
   scan("json", JSON_TEXT, 3, (value) => value !== "");
   for (const secret of knownSecrets) {

@@ -6,8 +6,11 @@
 export interface FrameSplitter {
   /** Adds text; returns the frames it completed, in order. */
   push(text: string): string[];
-  /** The text after the last whole frame (empty when the stream ended on a frame boundary). */
-  rest(): string;
+  /**
+   * Ends the stream: the frames still held (one ending in a lone CR waits to see whether a LF
+   * follows) and the text after the last whole frame (a cut-off frame; "" if none).
+   */
+  end(): { frames: string[]; rest: string };
 }
 
 /** Creates a {@link FrameSplitter}. */
@@ -17,33 +20,42 @@ export function createFrameSplitter(): FrameSplitter {
   let scanned = 0;
   return {
     push(text) {
-      buffer += text;
-      const frames: string[] = [];
-      for (;;) {
-        const end = frameEnd(buffer, scanned);
-        if (end === undefined) break;
-        frames.push(buffer.slice(0, end));
-        buffer = buffer.slice(end);
-        scanned = 0;
-      }
-      // A frame end may start at the last two characters ("\r\n" waiting for its second line end).
-      scanned = Math.max(0, buffer.length - 3);
-      return frames;
+      return take(text, false);
     },
-    rest: () => buffer,
+    end() {
+      const frames = take("", true);
+      const rest = buffer;
+      buffer = "";
+      return { frames, rest };
+    },
   };
+
+  function take(text: string, final: boolean): string[] {
+    buffer += text;
+    const frames: string[] = [];
+    for (;;) {
+      const end = frameEnd(buffer, scanned, final);
+      if (end === undefined) break;
+      frames.push(buffer.slice(0, end));
+      buffer = buffer.slice(end);
+      scanned = 0;
+    }
+    // A frame end may start at the last two characters ("\r\n" waiting for its second line end).
+    scanned = Math.max(0, buffer.length - 3);
+    return frames;
+  }
 }
 
 /**
  * The index just after the first blank line in `text` from `from` on, or undefined. A trailing
  * "\r" is not yet an end: a "\n" may follow in the next chunk and belongs to the same line end.
  */
-function frameEnd(text: string, from: number): number | undefined {
+function frameEnd(text: string, from: number, final: boolean): number | undefined {
   for (let i = from; i < text.length; i++) {
-    const first = lineEnd(text, i);
+    const first = lineEnd(text, i, final);
     if (first === undefined) continue;
     if (first === -1) return undefined;
-    const second = lineEnd(text, first);
+    const second = lineEnd(text, first, final);
     if (second === -1) return undefined;
     if (second !== undefined) return second;
     i = first - 1;
@@ -52,11 +64,11 @@ function frameEnd(text: string, from: number): number | undefined {
 }
 
 // After the line end at `i`: its end index; undefined if none is there; -1 when it cannot be told
-// yet (a "\r" as the last character, which a "\n" may follow).
-function lineEnd(text: string, i: number): number | undefined {
+// yet (a "\r" as the last character, which a "\n" may follow, unless the stream has ended).
+function lineEnd(text: string, i: number, final: boolean): number | undefined {
   const char = text[i];
   if (char === "\n") return i + 1;
   if (char !== "\r") return undefined;
-  if (i + 1 >= text.length) return -1;
+  if (i + 1 >= text.length) return final ? i + 1 : -1;
   return text[i + 1] === "\n" ? i + 2 : i + 1;
 }
