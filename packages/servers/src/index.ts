@@ -26,6 +26,11 @@ export {
   PLATFORM_BASE_URL,
 } from "./cassette/har.js";
 export type { BodyDifference, NearestRecording } from "./cassette/nearest.js";
+export {
+  type RecordingFetch,
+  type RecordingOptions,
+  recordingFetch,
+} from "./cassette/recorder.js";
 export type { ReplayClock } from "./cassette/replay-response.js";
 export {
   createReplayer,
@@ -34,6 +39,15 @@ export {
   type ReplayMode,
   type ReplayOptions,
 } from "./cassette/replayer.js";
+export {
+  createScrubber,
+  findSecrets,
+  PLACEHOLDERS,
+  SCRUBBED_PREFIX,
+  type Scrubber,
+  type ScrubberOptions,
+  type SecretFinding,
+} from "./cassette/scrub.js";
 export {
   CORS_ALLOWED_HEADERS,
   CORS_ALLOWED_METHODS,

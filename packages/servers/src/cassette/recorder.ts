@@ -1,0 +1,417 @@
+// recordingFetch(): a fetch that records every exchange it forwards into a cassette file. The
+// caller's response streams through untouched (each chunk is handed on as it arrives, pulled only
+// when the caller reads), while a copy is cut into SSE frames, scrubbed and timed. The file is
+// rewritten atomically (temp file + rename) after each exchange ends, so a kill loses at most the
+// exchanges in flight.
+import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+import { withoutHopByHop } from "../proxy/hop-by-hop.js";
+import { toRecordedBody } from "./canonical.js";
+import {
+  CASSETTE_FORMAT,
+  CASSETTE_VERSION,
+  type Cassette,
+  formatCassette,
+  type Interaction,
+  parseCassette,
+  type RecordedRequest,
+} from "./format.js";
+import { createScrubber, SCRUBBED_PREFIX, type Scrubber } from "./scrub.js";
+import { createFrameSplitter } from "./sse-frames.js";
+
+/** Options of {@link recordingFetch}. */
+export interface RecordingOptions {
+  /** Where requests go. @default globalThis.fetch */
+  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  /**
+   * Values to scrub wherever they appear, besides what the scrubbing rules find (a client secret,
+   * an API key). @default []
+   */
+  secrets?: Iterable<string>;
+  /** The cassette's `recordedBy`. @default "gloo-toolkit (recordingFetch)" */
+  recordedBy?: string;
+  /**
+   * Keep the interactions already in `file` and add the new ones after them, instead of starting
+   * a fresh cassette (which replaces the file once the first exchange is recorded). @default false
+   */
+  append?: boolean;
+}
+
+/** The fetch {@link recordingFetch} returns: the global fetch's signature, plus the recording. */
+export interface RecordingFetch {
+  (input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /** Resolves once every exchange started so far has ended and is written; rejects if a write failed. */
+  flush(): Promise<void>;
+  /** The cassette as recorded so far (finished exchanges, in the order they started); read-only. */
+  readonly cassette: Readonly<Cassette>;
+  /** The cassette file's absolute path. */
+  readonly file: string;
+  /** Adds a token to scrub wherever it appears (tokens in token responses are found by themselves). */
+  addSecret(value: string): void;
+}
+
+/**
+ * Wraps fetch so that every exchange is recorded, scrubbed, into the cassette `file`: the request
+ * (method, path and query, headers, body) and the answer (status, headers, the body whole, or for
+ * `text/event-stream` frame by frame with arrival times). A request that gets no answer at all
+ * (connection refused, aborted before the headers) is not recorded: the error is thrown as fetch
+ * throws it. Throws at once if `file` cannot be written (saying how to fix it).
+ * @example
+ * const fetch = recordingFetch("test/cassettes/chat.json");
+ * const gloo = new Gloo({ clientId, clientSecret, fetch });
+ * await gloo.chat.completions.create({ model, messages });
+ * await fetch.flush();
+ */
+export function recordingFetch(file: string, options: RecordingOptions = {}): RecordingFetch {
+  const path = resolve(file);
+  checkWritable(path);
+  const previous = deepFreeze(options.append === true ? readExisting(path) : []);
+  const upstream = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const scrubber = createScrubber({
+    secrets: options.secrets ?? [],
+    firstToken: lastToken(previous) + 1,
+  });
+  const header = {
+    format: CASSETTE_FORMAT,
+    version: CASSETTE_VERSION,
+    recordedBy: options.recordedBy ?? "gloo-toolkit (recordingFetch)",
+  } as const;
+  // One slot per exchange, in the order the requests started; filled when the exchange ends.
+  const slots: (Interaction | undefined)[] = [];
+  const open = new Set<Promise<void>>();
+  const writer = createWriter(path, () => ({
+    ...header,
+    interactions: [...previous, ...slots.filter((slot) => slot !== undefined)],
+  }));
+
+  const recording = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    // The slot is taken before anything is awaited, so interactions keep the order requests started.
+    const slot = slots.push(undefined) - 1;
+    const startedAt = new Date().toISOString();
+    const started = performance.now();
+    let done!: () => void;
+    const ended = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    open.add(ended);
+    const close = () => {
+      open.delete(ended);
+      done();
+    };
+    let response: Response;
+    let request: RecordedRequest;
+    try {
+      const outgoing = await readRequest(input, init);
+      request = {
+        method: outgoing.method,
+        path: outgoing.path,
+        headers: scrubber.headers(outgoing.headers),
+        body: scrubber.body(toRecordedBody(outgoing.body, outgoing.contentType)),
+      };
+      response = await upstream(outgoing.input, outgoing.init);
+    } catch (error) {
+      // No answer is not something the platform said: nothing to replay, so nothing is recorded.
+      close();
+      throw error;
+    }
+    return tapResponse(response, performance.now() - started, scrubber, (answer) => {
+      slots[slot] = deepFreeze({ startedAt, request, response: answer });
+      writer.write();
+      close();
+    });
+  };
+
+  return Object.defineProperties(recording, {
+    flush: {
+      value: async () => {
+        while (open.size > 0) await Promise.all(open);
+        await writer.idle();
+      },
+    },
+    cassette: {
+      get: () =>
+        Object.freeze({
+          ...header,
+          interactions: Object.freeze([...previous, ...slots.filter((slot) => slot !== undefined)]),
+        }),
+    },
+    file: { value: path },
+    addSecret: { value: (value: string) => scrubber.addSecret(value) },
+  }) as RecordingFetch;
+}
+
+/** A request as the recorder reads it, and how to forward it unchanged. */
+interface OutgoingRequest {
+  method: string;
+  path: string;
+  headers: [string, string][];
+  body: Uint8Array;
+  contentType: string | null;
+  input: string | URL | Request;
+  init: RequestInit | undefined;
+}
+
+// Bodies given as a string or bytes are read in place and forwarded as given (the proxy's
+// node:http fetch has a fast path for bytes); anything else goes through a Request.
+async function readRequest(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+): Promise<OutgoingRequest> {
+  const raw = init?.body ?? null;
+  if (!(input instanceof Request) && (raw === null || typeof raw === "string" || raw instanceof Uint8Array)) {
+    const url = new URL(String(input));
+    const headers = new Headers(init?.headers);
+    return {
+      method: (init?.method ?? "GET").toUpperCase(),
+      path: url.pathname + url.search,
+      headers: [...headers],
+      body: typeof raw === "string" ? new TextEncoder().encode(raw) : (raw ?? new Uint8Array(0)),
+      contentType: headers.get("content-type") ?? (typeof raw === "string" ? "text/plain" : null),
+      input,
+      init,
+    };
+  }
+  const request = new Request(input, init);
+  const url = new URL(request.url);
+  const body = new Uint8Array(await request.clone().arrayBuffer());
+  return {
+    method: request.method,
+    path: url.pathname + url.search,
+    headers: [...request.headers],
+    body,
+    contentType: request.headers.get("content-type"),
+    input: request,
+    init: undefined,
+  };
+}
+
+type RecordedAnswer = Interaction["response"];
+
+// Hands the caller a Response whose body is pulled from the upstream one chunk at a time (no
+// buffering: highWaterMark 0), recording each chunk on the way.
+function tapResponse(
+  response: Response,
+  headersAfterMs: number,
+  scrubber: Scrubber,
+  onEnd: (answer: RecordedAnswer) => void,
+): Response {
+  const headersAt = performance.now();
+  const since = () => Math.round(performance.now() - headersAt);
+  const contentType = response.headers.get("content-type");
+  const sse = (contentType ?? "").toLowerCase().includes("text/event-stream");
+  const base = {
+    status: response.status,
+    statusText: response.statusText,
+    headers: scrubber.headers(withoutHopByHop(response.headers, RECORDED_HEADERS_DROPPED)),
+    headersAfterMs: Math.round(headersAfterMs),
+  };
+  if (response.body === null) {
+    onEnd({ ...base, body: null, end: { kind: "complete", afterMs: 0 } });
+    return response;
+  }
+  const chunks: Uint8Array[] = [];
+  const frames: { atMs: number; text: string }[] = [];
+  const splitter = createFrameSplitter();
+  const decoder = new TextDecoder();
+  let ended = false;
+  const end = (outcome: { kind: "complete" } | { kind: "dropped"; error: string }) => {
+    if (ended) return;
+    ended = true;
+    const afterMs = since();
+    if (sse) {
+      const last = splitter.push(decoder.decode());
+      const { frames: held, rest } = splitter.end();
+      // A cut-off last frame is kept as it arrived, without its blank line.
+      for (const text of [...last, ...held, rest])
+        if (text !== "") frames.push({ atMs: afterMs, text: scrubber.text(text) });
+      onEnd({ ...base, body: null, frames, end: { ...outcome, afterMs } });
+      return;
+    }
+    const body = scrubber.body(toRecordedBody(concat(chunks), contentType));
+    onEnd({ ...base, body, end: { ...outcome, afterMs } });
+  };
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          end({ kind: "dropped", error: describe(error) });
+          controller.error(error);
+          return;
+        }
+        if (result.done) {
+          end({ kind: "complete" });
+          controller.close();
+          return;
+        }
+        const chunk = result.value;
+        if (sse) {
+          const atMs = since();
+          for (const text of splitter.push(decoder.decode(chunk, { stream: true })))
+            frames.push({ atMs, text: scrubber.text(text) });
+        } else {
+          chunks.push(chunk);
+        }
+        controller.enqueue(chunk);
+      },
+      async cancel(reason) {
+        end({ kind: "dropped", error: `the caller stopped reading (${describe(reason)})` });
+        await reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const tapped = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  // A constructed Response has no URL; callers that look (redirect handling, logs) still see it.
+  if (response.url !== "") Object.defineProperty(tapped, "url", { value: response.url });
+  return tapped;
+}
+
+// Connection fields say nothing about the answer; the length is the recorded body's own (scrubbing
+// may change it), so the replayer computes it.
+const RECORDED_HEADERS_DROPPED = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "transfer-encoding",
+  "upgrade",
+  "trailer",
+  "content-length",
+]);
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+    return `${error.name}: ${error.message}${cause}`;
+  }
+  return String(error);
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+// The highest N of `gloo-scrubbed-token-N` in earlier interactions: new tokens number after it,
+// so an appended token never takes the placeholder of an older, different one.
+function lastToken(interactions: readonly Interaction[]): number {
+  let last = 0;
+  const pattern = new RegExp(`${SCRUBBED_PREFIX}token-(\\d+)`, "g");
+  for (const match of JSON.stringify(interactions).matchAll(pattern)) last = Math.max(last, Number(match[1]));
+  return last;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+/**
+ * Fails now, with the fix, if the cassette cannot be written: rather than after the traffic it
+ * was meant to keep has gone by.
+ */
+function checkWritable(path: string): void {
+  const directory = dirname(path);
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(directory).isDirectory();
+  } catch {
+    throw new Error(
+      `cannot record to ${path}: the directory ${directory} does not exist. Create it first (mkdir -p ${directory}) or record somewhere else.`,
+    );
+  }
+  if (!isDirectory) {
+    throw new Error(`cannot record to ${path}: ${directory} is not a directory. Record somewhere else.`);
+  }
+  try {
+    accessSync(directory, constants.W_OK);
+  } catch {
+    throw new Error(
+      `cannot record to ${path}: the directory ${directory} is not writable. Record somewhere you may write, or fix its permissions.`,
+    );
+  }
+  let existing: ReturnType<typeof statSync> | undefined;
+  try {
+    existing = statSync(path);
+  } catch {
+    return;
+  }
+  if (existing.isDirectory()) {
+    throw new Error(
+      `cannot record to ${path}: it is a directory. Give a file name, e.g. ${path}/cassette.json.`,
+    );
+  }
+}
+
+function readExisting(path: string): Interaction[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return [];
+    throw new Error(`cannot read ${path} to append to it: ${(error as Error).message}`);
+  }
+  return parseCassette(text, basename(path)).interactions;
+}
+
+// Writes the whole cassette after each exchange, one write at a time; exchanges that end while a
+// write is under way are in the next one.
+function createWriter(path: string, snapshot: () => Cassette) {
+  let running: Promise<void> | undefined;
+  let dirty = false;
+  let failure: unknown;
+  let serial = 0;
+  const loop = async () => {
+    while (dirty) {
+      dirty = false;
+      const temporary = `${path}.${process.pid}.${serial++}.tmp`;
+      try {
+        await writeFile(temporary, formatCassette(snapshot()));
+        await rename(temporary, path);
+        failure = undefined;
+      } catch (error) {
+        failure = error;
+        await rm(temporary, { force: true }).catch(() => {});
+      }
+    }
+  };
+  const kick = () => {
+    if (running !== undefined || !dirty) return;
+    running = loop().finally(() => {
+      running = undefined;
+      kick();
+    });
+  };
+  return {
+    write() {
+      dirty = true;
+      kick();
+    },
+    async idle() {
+      while (running !== undefined) await running;
+      if (failure !== undefined) {
+        throw new Error(`could not write the cassette ${path}: ${(failure as Error).message}`, {
+          cause: failure,
+        });
+      }
+    },
+  };
+}
