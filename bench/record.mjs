@@ -91,7 +91,7 @@ async function main() {
         const frames = recording.cassette.interactions.at(-1).response.frames;
         // One chunk per frame from the emulator: compare each frame's atMs with the caller's clock.
         if (frames.length === seen.length)
-          frames.forEach((frame, k) => drift.push(Math.abs(frame.atMs - seen[k])));
+          for (const [k, frame] of frames.entries()) drift.push(Math.abs(frame.atMs - seen[k]));
       }
     }
   }
