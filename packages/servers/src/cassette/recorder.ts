@@ -20,19 +20,19 @@ import { createFrameSplitter } from "./sse-frames.js";
 /** Options of {@link recordingFetch}. */
 export interface RecordingOptions {
   /** Where requests go. @default globalThis.fetch */
-  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  fetch?: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) | undefined;
   /**
    * Values to scrub wherever they appear, besides what the scrubbing rules find (a client secret,
    * an API key). @default []
    */
-  secrets?: Iterable<string>;
+  secrets?: Iterable<string> | undefined;
   /** The cassette's `recordedBy`. @default "gloo-toolkit (recordingFetch)" */
-  recordedBy?: string;
+  recordedBy?: string | undefined;
   /**
    * Keep the interactions already in `file` and add the new ones after them, instead of starting
    * a fresh cassette (which replaces the file once the first exchange is recorded). @default false
    */
-  append?: boolean;
+  append?: boolean | undefined;
 }
 
 /** The fetch {@link recordingFetch} returns: the global fetch's signature, plus the recording. */
