@@ -34,9 +34,10 @@ export function recordFlag(
   } catch (error) {
     throw new UsageError(`--record ${file}: ${(error as Error).message}`);
   }
-  ctx.stderr.write(
-    `Recording every exchange with the platform to ${recorder.file} (secrets scrubbed; rewritten after each exchange).\n`,
-  );
+  if (ctx.quiet !== true)
+    ctx.stderr.write(
+      `Recording every exchange with the platform to ${recorder.file} (secrets scrubbed; rewritten after each exchange).\n`,
+    );
   return recorder;
 }
 
@@ -57,7 +58,8 @@ export async function finishRecording(
     const outcome = await Promise.race([recorder.flush().then(() => "done" as const), timedOut]);
     const count = recorder.cassette.interactions.length;
     const note = outcome === "timeout" ? " (exchanges still in flight at shutdown were left out)" : "";
-    ctx.stderr.write(`Recorded ${count} exchange${count === 1 ? "" : "s"} to ${recorder.file}${note}.\n`);
+    if (ctx.quiet !== true)
+      ctx.stderr.write(`Recorded ${count} exchange${count === 1 ? "" : "s"} to ${recorder.file}${note}.\n`);
   } catch (error) {
     ctx.stderr.write(
       `gloo: ${(error as Error).message}\nCheck the disk and the directory's permissions; the cassette may lack the latest exchanges.\n`,

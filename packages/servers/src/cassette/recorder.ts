@@ -3,18 +3,15 @@
 // when the caller reads), while a copy is cut into SSE frames, scrubbed and timed. The file is
 // rewritten atomically (temp file + rename) after each exchange ends, so a kill loses at most the
 // exchanges in flight.
-import { accessSync, constants, readFileSync, statSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { withoutHopByHop } from "../proxy/hop-by-hop.js";
 import { toRecordedBody } from "./canonical.js";
+import { checkWritable, createCassetteWriter, readExisting } from "./cassette-file.js";
 import {
   CASSETTE_FORMAT,
   CASSETTE_VERSION,
   type Cassette,
-  formatCassette,
   type Interaction,
-  parseCassette,
   type RecordedRequest,
 } from "./format.js";
 import { createScrubber, SCRUBBED_PREFIX, type Scrubber } from "./scrub.js";
@@ -23,19 +20,19 @@ import { createFrameSplitter } from "./sse-frames.js";
 /** Options of {@link recordingFetch}. */
 export interface RecordingOptions {
   /** Where requests go. @default globalThis.fetch */
-  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  fetch?: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) | undefined;
   /**
    * Values to scrub wherever they appear, besides what the scrubbing rules find (a client secret,
    * an API key). @default []
    */
-  secrets?: Iterable<string>;
+  secrets?: Iterable<string> | undefined;
   /** The cassette's `recordedBy`. @default "gloo-toolkit (recordingFetch)" */
-  recordedBy?: string;
+  recordedBy?: string | undefined;
   /**
    * Keep the interactions already in `file` and add the new ones after them, instead of starting
    * a fresh cassette (which replaces the file once the first exchange is recorded). @default false
    */
-  append?: boolean;
+  append?: boolean | undefined;
 }
 
 /** The fetch {@link recordingFetch} returns: the global fetch's signature, plus the recording. */
@@ -80,10 +77,8 @@ export function recordingFetch(file: string, options: RecordingOptions = {}): Re
   // One slot per exchange, in the order the requests started; filled when the exchange ends.
   const slots: (Interaction | undefined)[] = [];
   const open = new Set<Promise<void>>();
-  const writer = createWriter(path, () => ({
-    ...header,
-    interactions: [...previous, ...slots.filter((slot) => slot !== undefined)],
-  }));
+  const finished = () => [...previous, ...slots.filter((slot) => slot !== undefined)];
+  const writer = createCassetteWriter(path, () => ({ ...header, interactions: finished() }));
 
   const recording = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     // The slot is taken before anything is awaited, so interactions keep the order requests started.
@@ -129,13 +124,7 @@ export function recordingFetch(file: string, options: RecordingOptions = {}): Re
         await writer.idle();
       },
     },
-    cassette: {
-      get: () =>
-        Object.freeze({
-          ...header,
-          interactions: Object.freeze([...previous, ...slots.filter((slot) => slot !== undefined)]),
-        }),
-    },
+    cassette: { get: () => Object.freeze({ ...header, interactions: Object.freeze(finished()) }) },
     file: { value: path },
     addSecret: { value: (value: string) => scrubber.addSecret(value) },
   }) as RecordingFetch;
@@ -197,14 +186,14 @@ function tapResponse(
   onEnd: (answer: RecordedAnswer) => void,
 ): Response {
   const headersAt = performance.now();
-  const since = () => Math.round(performance.now() - headersAt);
+  const since = () => tenths(performance.now() - headersAt);
   const contentType = response.headers.get("content-type");
   const sse = (contentType ?? "").toLowerCase().includes("text/event-stream");
   const base = {
     status: response.status,
     statusText: response.statusText,
     headers: scrubber.headers(withoutHopByHop(response.headers, RECORDED_HEADERS_DROPPED)),
-    headersAfterMs: Math.round(headersAfterMs),
+    headersAfterMs: tenths(headersAfterMs),
   };
   if (response.body === null) {
     onEnd({ ...base, body: null, end: { kind: "complete", afterMs: 0 } });
@@ -288,6 +277,11 @@ const RECORDED_HEADERS_DROPPED = new Set([
   "content-length",
 ]);
 
+// Times to a tenth of a millisecond: enough to replay a stream's pace, few digits in a diff.
+function tenths(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
 function describe(error: unknown): string {
   if (error instanceof Error) {
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
@@ -322,96 +316,4 @@ function deepFreeze<T>(value: T): T {
     for (const member of Object.values(value)) deepFreeze(member);
   }
   return value;
-}
-
-/**
- * Fails now, with the fix, if the cassette cannot be written: rather than after the traffic it
- * was meant to keep has gone by.
- */
-function checkWritable(path: string): void {
-  const directory = dirname(path);
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(directory).isDirectory();
-  } catch {
-    throw new Error(
-      `cannot record to ${path}: the directory ${directory} does not exist. Create it first (mkdir -p ${directory}) or record somewhere else.`,
-    );
-  }
-  if (!isDirectory) {
-    throw new Error(`cannot record to ${path}: ${directory} is not a directory. Record somewhere else.`);
-  }
-  try {
-    accessSync(directory, constants.W_OK);
-  } catch {
-    throw new Error(
-      `cannot record to ${path}: the directory ${directory} is not writable. Record somewhere you may write, or fix its permissions.`,
-    );
-  }
-  let existing: ReturnType<typeof statSync> | undefined;
-  try {
-    existing = statSync(path);
-  } catch {
-    return;
-  }
-  if (existing.isDirectory()) {
-    throw new Error(
-      `cannot record to ${path}: it is a directory. Give a file name, e.g. ${path}/cassette.json.`,
-    );
-  }
-}
-
-function readExisting(path: string): Interaction[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") return [];
-    throw new Error(`cannot read ${path} to append to it: ${(error as Error).message}`);
-  }
-  return parseCassette(text, basename(path)).interactions;
-}
-
-// Writes the whole cassette after each exchange, one write at a time; exchanges that end while a
-// write is under way are in the next one.
-function createWriter(path: string, snapshot: () => Cassette) {
-  let running: Promise<void> | undefined;
-  let dirty = false;
-  let failure: unknown;
-  let serial = 0;
-  const loop = async () => {
-    while (dirty) {
-      dirty = false;
-      const temporary = `${path}.${process.pid}.${serial++}.tmp`;
-      try {
-        await writeFile(temporary, formatCassette(snapshot()));
-        await rename(temporary, path);
-        failure = undefined;
-      } catch (error) {
-        failure = error;
-        await rm(temporary, { force: true }).catch(() => {});
-      }
-    }
-  };
-  const kick = () => {
-    if (running !== undefined || !dirty) return;
-    running = loop().finally(() => {
-      running = undefined;
-      kick();
-    });
-  };
-  return {
-    write() {
-      dirty = true;
-      kick();
-    },
-    async idle() {
-      while (running !== undefined) await running;
-      if (failure !== undefined) {
-        throw new Error(`could not write the cassette ${path}: ${(failure as Error).message}`, {
-          cause: failure,
-        });
-      }
-    },
-  };
 }

@@ -74,9 +74,9 @@ export interface ScrubberOptions {
    * `gloo-scrubbed-secret-N`. Values under 6 characters are only replaced where a rule finds them.
    * @default []
    */
-  secrets?: Iterable<string>;
+  secrets?: Iterable<string> | undefined;
   /** The first N of `gloo-scrubbed-token-N` (after a cassette's existing ones). @default 1 */
-  firstToken?: number;
+  firstToken?: number | undefined;
 }
 
 /**

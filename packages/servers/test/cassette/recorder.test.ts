@@ -8,6 +8,7 @@ import { Gloo, RateLimitError, StreamError, StreamInterruptedError } from "@gloo
 import {
   createEmulator,
   findSecrets,
+  formatCassette,
   type Interaction,
   parseCassette,
   type RunningServer,
@@ -229,26 +230,35 @@ describe("recordingFetch through the SDK hook", () => {
     expect((await cassetteOf(file))[2]?.response.end.kind).toBe("dropped");
   });
 
-  it("records a caller's abort mid-stream as dropped, keeping the frames before it", async () => {
+  it("records a caller that stops reading, or aborts, mid-stream as dropped, keeping the frames before", async () => {
     const file = join(dir, "abort.json");
     const { server, gloo, fetch } = await client(file);
-    const controller = new AbortController();
-    const response = await gloo.fetch(`${server.url}/ai/v1/chat/completions`, {
-      ...chat("Tell me a long story about the sea"),
-      signal: controller.signal,
-    });
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const url = `${server.url}/ai/v1/chat/completions`;
+    // Stops reading: the body is cancelled.
+    const cancelled = await gloo.fetch(url, chat("Tell me a long story about the sea"));
+    const reader = (cancelled.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();
     expect(first.done).toBe(false);
     await reader.cancel(new Error("the user left"));
-    controller.abort();
+    // Aborts: the request's signal fires while the body is being read.
+    const controller = new AbortController();
+    const aborted = await gloo.fetch(url, {
+      ...chat("Tell me a long story about rivers"),
+      signal: controller.signal,
+    });
+    const abortedReader = (aborted.body as ReadableStream<Uint8Array>).getReader();
+    const part = new TextDecoder().decode((await abortedReader.read()).value);
+    controller.abort(new Error("aborted by the test"));
+    await expect(abortedReader.read()).rejects.toThrow();
     await fetch.flush();
-    const stream = (await cassetteOf(file))[1];
-    expect(stream?.response.end).toMatchObject({
+    const [, stopped, cut] = await cassetteOf(file);
+    expect(stopped?.response.end).toMatchObject({
       kind: "dropped",
       error: expect.stringContaining("the user left"),
     });
-    expect(framesText(stream).startsWith("data: ")).toBe(true);
+    expect(framesText(stopped)).toBe(new TextDecoder().decode(first.value));
+    expect(cut?.response.end).toMatchObject({ kind: "dropped", error: expect.stringContaining("abort") });
+    expect(framesText(cut).startsWith(part)).toBe(true);
   });
 
   it("hands the caller each frame as it arrives, before the stream has ended", async () => {
@@ -359,6 +369,7 @@ describe("recordingFetch through the SDK hook", () => {
     await second.fetch.flush();
     const cassette = parseCassette(await readFile(file, "utf8"));
     expect(cassette.recordedBy).toBe("test append");
+    expect(formatCassette(cassette)).toBe(await readFile(file, "utf8"));
     expect(cassette.interactions.map((i) => i.request.headers.authorization)).toEqual([
       "Basic gloo-scrubbed-basic",
       "Bearer gloo-scrubbed-token-1",
@@ -422,6 +433,9 @@ describe("recordingFetch's file", () => {
       expect(await cassetteOf(file)).toHaveLength(n);
     }
     expect(await readdir(dir)).toEqual(["steps.json"]);
+    // Byte for byte what formatCassette() writes.
+    const text = await readFile(file, "utf8");
+    expect(text).toBe(formatCassette(parseCassette(text)));
     // The in-memory cassette is read-only.
     expect(() => (fetch.cassette.interactions as Interaction[]).push({} as Interaction)).toThrow(TypeError);
     expect(Object.isFrozen(fetch.cassette.interactions[0]?.response)).toBe(true);
