@@ -13,7 +13,7 @@ export const PLATFORM_BASE_URL = "https://platform.ai.gloo.com";
 /** Options of {@link cassetteToHAR}. */
 export interface HarOptions {
   /** Prefixed to every recorded path to make the entries' URLs. @default "https://platform.ai.gloo.com" */
-  baseURL?: string;
+  baseURL?: string | undefined;
 }
 
 /** A name/value pair: a header, a query parameter, a form field. */

@@ -22,19 +22,19 @@ export type ReplayMode = "strict" | "fallback";
 /** Options of {@link createReplayer}. */
 export interface ReplayOptions {
   /** What a request with no recording gets. @default "strict" */
-  mode?: ReplayMode;
+  mode?: ReplayMode | undefined;
   /** Pace as recorded divided by this: 2 is twice as fast, 0 sends everything at once. @default 1 */
-  speed?: number;
+  speed?: number | undefined;
   /** Top-level JSON body fields left out of the match. @default ["user", "metadata"] */
-  ignore?: readonly string[];
+  ignore?: readonly string[] | undefined;
   /** The emulator that answers misses in fallback mode. @default createEmulator() */
-  fallback?: Emulator;
+  fallback?: Emulator | undefined;
   /** Called for every miss, as it happens (the CLI prints a line). */
-  onMiss?: (miss: ReplayMiss) => void;
+  onMiss?: ((miss: ReplayMiss) => void) | undefined;
   /** The cassette's name in miss messages, e.g. its file name. @default "the cassette" */
-  source?: string;
+  source?: string | undefined;
   /** Time and waiting, for the pacing; tests inject a fake. @default performance.now and setTimeout */
-  clock?: ReplayClock;
+  clock?: ReplayClock | undefined;
 }
 
 /** A request the cassette had no recording for. */

@@ -85,6 +85,8 @@ describe("matching", () => {
   it("leaves the ignore list out of the match: user and metadata by default, or the fields given", async () => {
     const withUser = () => chat("Reply with only: JSON-OK", { user: "u-42", metadata: { run: 7 } });
     expect((await instant().fetch(withUser())).status).toBe(200);
+    // An explicit undefined means the default, as for every option.
+    expect((await instant({ ignore: undefined, mode: undefined }).fetch(withUser())).status).toBe(200);
     expect((await instant({ ignore: [] }).fetch(withUser())).status).toBe(404);
     const seeded = () => chat("Reply with only: JSON-OK", { seed: 9 });
     expect((await instant().fetch(seeded())).status).toBe(404);
@@ -138,6 +140,17 @@ describe("matching", () => {
     // A refused request does not use up a recorded answer.
     const ok = await replayer.fetch(chat("Reply with only: JSON-OK", {}, { authorization: "Bearer x" }));
     expect(ok.status).toBe(200);
+  });
+});
+
+describe("options", () => {
+  it("refuses a mode or speed it cannot use, saying what it takes", () => {
+    const cassette = platformCassette();
+    expect(() => createReplayer(cassette, { mode: "lenient" as "strict" })).toThrow(
+      'mode must be "strict" or "fallback" (got "lenient").',
+    );
+    expect(() => createReplayer(cassette, { speed: -1 })).toThrow("speed must be a number ≥ 0 (got -1)");
+    expect(() => createReplayer(cassette, { speed: Number.NaN })).toThrow(TypeError);
   });
 });
 
