@@ -6,6 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { bearerToken } from "../emulator/auth.js";
 import { createEmulator, type Emulator } from "../emulator/emulator.js";
+import { MAX_BODY_BYTES, tooLarge } from "../emulator/request-body.js";
+import { readCapped } from "../internal/read-capped.js";
 import { DEFAULT_IGNORED_FIELDS, matchKey, toRecordedBody } from "./canonical.js";
 import type { Cassette, Interaction, RecordedBody } from "./format.js";
 import {
@@ -91,7 +93,12 @@ export function createReplayer(cassette: Cassette, options: ReplayOptions = {}):
   async function fetch(request: Request): Promise<Response> {
     const start = clock.now();
     const url = new URL(request.url);
-    const bytes = new Uint8Array(await request.arrayBuffer());
+    // The emulator's limit: a replay never holds an endless body in memory either.
+    const bytes = await readCapped(request.body, MAX_BODY_BYTES);
+    if (bytes === undefined) {
+      const requestId = randomUUID();
+      return withRequestId(tooLarge(requestId), requestId);
+    }
     const live: ComparedRequest = {
       method: request.method,
       path: url.pathname + url.search,
@@ -187,8 +194,8 @@ function strictMiss(message: string): Response {
   });
 }
 
-function withRequestId(response: Response): Response {
-  response.headers.set("x-request-id", randomUUID());
+function withRequestId(response: Response, requestId = randomUUID()): Response {
+  response.headers.set("x-request-id", requestId);
   return response;
 }
 

@@ -124,6 +124,12 @@ describe("matching", () => {
     expect(response.status).toBe(200);
   });
 
+  it("refuses a body over the emulator's 1 MiB limit with its 413", async () => {
+    const response = await instant().fetch(post(V2, JSON.stringify(chatBody("x".repeat(1024 * 1024)))));
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { name: string } }).error.name).toBe("PAYLOAD_TOO_LARGE");
+  });
+
   it("demands a Bearer token where the recording had one, with the platform's 401 bodies", async () => {
     const replayer = instant();
     const missing = await replayer.fetch(chat("Reply with only: JSON-OK", {}, { authorization: "" }));
