@@ -106,11 +106,12 @@ export function createReplayer(cassette: Cassette, options: ReplayOptions = {}):
     };
     const queue = queues.get(matchKey(live.method, live.path, live.body, ignore));
     if (queue === undefined) return miss(request, live, bytes);
-    const interaction = queue.next();
+    const interaction = queue.peek();
     if (needsBearer(interaction)) {
       const token = bearerToken(request);
       if (token instanceof Response) return withRequestId(token);
     }
+    queue.advance();
     replayed++;
     return replayResponse(interaction.response, { clock, start, speed, signal: request.signal });
   }
@@ -147,7 +148,10 @@ export function createReplayer(cassette: Cassette, options: ReplayOptions = {}):
 
 /** The recorded answers to one request, in order; the last repeats once the others are used. */
 interface AnswerQueue {
-  next(): Interaction;
+  /** The answer the next request gets. */
+  peek(): Interaction;
+  /** Uses it up (the last one never is). */
+  advance(): void;
 }
 
 function answerQueues(interactions: readonly Interaction[], ignore: readonly string[]) {
@@ -163,7 +167,10 @@ function answerQueues(interactions: readonly Interaction[], ignore: readonly str
   for (const [key, list] of grouped) {
     let used = 0;
     queues.set(key, {
-      next: () => list[Math.min(used++, list.length - 1)] as Interaction,
+      peek: () => list[Math.min(used, list.length - 1)] as Interaction,
+      advance: () => {
+        used++;
+      },
     });
   }
   return queues;

@@ -143,9 +143,11 @@ describe("matching", () => {
       chat("Reply with only: JSON-OK", {}, { authorization: "Token x" }),
     );
     expect(malformed.status).toBe(401);
-    // A refused request does not use up a recorded answer.
-    const ok = await replayer.fetch(chat("Reply with only: JSON-OK", {}, { authorization: "Bearer x" }));
-    expect(ok.status).toBe(200);
+    // A refused request does not use up a recorded answer: the 429 recorded first still comes first.
+    const refused = await replayer.fetch(chat("Reply with only: AFTER-429", {}, { authorization: "" }));
+    expect(refused.status).toBe(401);
+    const first = await replayer.fetch(chat("Reply with only: AFTER-429", {}, { authorization: "Bearer x" }));
+    expect(first.status).toBe(429);
   });
 });
 
