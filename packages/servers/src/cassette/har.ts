@@ -67,7 +67,10 @@ export interface Har {
 // Fields that describe the recorded connection, not the message: the body is kept decoded, and
 // a replay (Playwright's included) frames it itself.
 const CONNECTION_HEADERS = hopByHopNames(["content-length", "content-encoding"]);
-const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+// This package's version, the HAR's creator version; read on first use, not at import.
+let version: string | undefined;
+const packageVersion = () =>
+  (version ??= (createRequire(import.meta.url)("../../package.json") as { version: string }).version);
 
 /**
  * Converts a cassette to HAR 1.2, one entry per interaction in recorded order. A body cut short
@@ -82,7 +85,7 @@ export function cassetteToHAR(cassette: Cassette, options: HarOptions = {}): Har
   return {
     log: {
       version: "1.2",
-      creator: { name: "gloo-toolkit", version: VERSION },
+      creator: { name: "gloo-toolkit", version: packageVersion() },
       entries: cassette.interactions.map((interaction) => entryOf(interaction, base)),
       comment: `Exported from a gloo cassette recorded by ${cassette.recordedBy}.`,
     },
