@@ -1,7 +1,7 @@
 // What a strict replay says about a request the cassette has no answer for: the recorded
 // requests nearest to it (same method and path first, then the fewest differences in the body)
 // and, for each, the JSON paths whose values differ, the way a reviewer reads a diff.
-import { canonicalJSON, sortKeys } from "./canonical.js";
+import { canonicalJSON, matchValue, sortKeys } from "./canonical.js";
 import type { Interaction, RecordedBody } from "./format.js";
 
 /** A request as the replayer compares it. */
@@ -33,8 +33,6 @@ export interface NearestRecording {
   differences: BodyDifference[];
 }
 
-// Form fields never compared: cassettes always hold placeholders there (see canonical.ts).
-const CREDENTIAL_FIELDS = new Set(["client_id", "client_secret"]);
 const ABSENT = Symbol("absent");
 
 /**
@@ -94,29 +92,9 @@ export function describeNearest(nearest: readonly NearestRecording[]): string[] 
 const MAX_SHOWN = 6;
 const MAX_VALUE = 72;
 
-// A body as a value to compare: JSON (plain text that parses too) without the ignored top-level
-// fields, a form as an object of its fields, other text as a string, no body as absent.
+// A body as the match sees it (canonical.ts's rules), with no body as absent.
 function comparable(body: RecordedBody | null, ignored: readonly string[]): unknown {
-  if (body === null) return ABSENT;
-  if ("json" in body) return withoutFields(body.json, ignored);
-  if ("form" in body) {
-    const fields: Record<string, string> = {};
-    for (const [name, value] of body.form) if (!CREDENTIAL_FIELDS.has(name)) fields[name] = value;
-    return fields;
-  }
-  if ("text" in body) {
-    try {
-      return withoutFields(JSON.parse(body.text), ignored);
-    } catch {
-      return body.text;
-    }
-  }
-  return { base64: body.base64 };
-}
-
-function withoutFields(value: unknown, ignored: readonly string[]): unknown {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => !ignored.includes(key)));
+  return body === null ? ABSENT : matchValue(body, ignored);
 }
 
 // Every leaf path where the two values differ; objects by key (sorted), arrays by index.

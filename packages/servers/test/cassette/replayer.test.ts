@@ -239,6 +239,21 @@ describe("strict misses", () => {
     expect(text).toMatch(/#\d+ POST \/ai\/v2\/chat\/completions \(another method or path\)/);
   });
 
+  it("compare forms field by field, never showing the credentials", async () => {
+    const response = await instant().fetch(
+      new Request(`${BASE}/oauth2/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "grant_type=client_credentials&scope=admin&client_id=live-id&client_secret=live-secret-value",
+      }),
+    );
+    const message = ((await response.json()) as { error: { message: string } }).error.message;
+    expect(message).toContain("#1 POST /oauth2/token: 1 difference in the body (recorded → sent)");
+    expect(message).toContain('scope: "api/access" → "admin"');
+    expect(message).not.toContain("live-secret-value");
+    expect(message).not.toContain("live-id");
+  });
+
   it("cut long values around where they differ", async () => {
     const long = `${"a very long prompt ".repeat(10)}END`;
     const replayer = createReplayer(cassetteOf([jsonCompletion(long, "X")]), { speed: 0 });
