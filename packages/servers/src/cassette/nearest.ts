@@ -90,6 +90,7 @@ export function describeNearest(nearest: readonly NearestRecording[]): string[] 
 }
 
 const MAX_SHOWN = 6;
+const SECRET_FIELD = /(^|\.)(client_secret|client_id|access_token|refresh_token|id_token|password|api_key)$/i;
 const MAX_VALUE = 72;
 
 // A body as the match sees it (canonical.ts's rules), with no body as absent.
@@ -123,6 +124,8 @@ function differences(recorded: unknown, sent: unknown, path: string): BodyDiffer
     return out;
   }
   if (render(recorded) === render(sent)) return [];
+  // A credential sent in a JSON body is never echoed in a message or a log.
+  if (SECRET_FIELD.test(path)) return [{ path, recorded: "(not shown)", sent: "(not shown)" }];
   const [a, b] = shown(render(recorded), render(sent));
   return [{ path: path === "" ? "(body)" : path, recorded: a, sent: b }];
 }

@@ -254,6 +254,15 @@ describe("strict misses", () => {
     expect(message).not.toContain("live-id");
   });
 
+  it("name a credential that differs in a JSON body without showing it", async () => {
+    const response = await instant().fetch(
+      chat("Reply with only: JSON-OK", { access_token: "eyJsent.secret.value" }),
+    );
+    const message = ((await response.json()) as { error: { message: string } }).error.message;
+    expect(message).toContain("access_token: (not shown) → (not shown)");
+    expect(message).not.toContain("eyJsent");
+  });
+
   it("cut long values around where they differ", async () => {
     const long = `${"a very long prompt ".repeat(10)}END`;
     const replayer = createReplayer(cassetteOf([jsonCompletion(long, "X")]), { speed: 0 });
