@@ -440,4 +440,17 @@ describe("recordingFetch's file", () => {
     expect(() => (fetch.cassette.interactions as Interaction[]).push({} as Interaction)).toThrow(TypeError);
     expect(Object.isFrozen(fetch.cassette.interactions[0]?.response)).toBe(true);
   });
+
+  it("writes a large cassette whole, in more parts than one vectored write takes", async () => {
+    const server = await platform(async (request) => Response.json({ path: new URL(request.url).pathname }));
+    const file = join(dir, "large.json");
+    const fetch = recordingFetch(file);
+    for (let n = 0; n < 300; n++) await (await fetch(`${server.url}/item/${n}`)).json();
+    await fetch.flush();
+    const text = await readFile(file, "utf8");
+    const cassette = parseCassette(text);
+    expect(cassette.interactions).toHaveLength(300);
+    expect(cassette.interactions.at(-1)?.response.body).toEqual({ json: { path: "/item/299" } });
+    expect(text).toBe(formatCassette(cassette));
+  });
 });
