@@ -101,7 +101,7 @@ export function recordingFetch(file: string, options: RecordingOptions = {}): Re
       request = {
         method: outgoing.method,
         path: outgoing.path,
-        headers: scrubber.headers(outgoing.headers),
+        headers: scrubber.headers(withoutHopByHop(outgoing.headers, RECORDED_HEADERS_DROPPED)),
         body: scrubber.body(toRecordedBody(outgoing.body, outgoing.contentType)),
       };
       response = await upstream(outgoing.input, outgoing.init);
@@ -134,7 +134,7 @@ export function recordingFetch(file: string, options: RecordingOptions = {}): Re
 interface OutgoingRequest {
   method: string;
   path: string;
-  headers: [string, string][];
+  headers: Headers;
   body: Uint8Array;
   contentType: string | null;
   input: string | URL | Request;
@@ -154,7 +154,7 @@ async function readRequest(
     return {
       method: (init?.method ?? "GET").toUpperCase(),
       path: url.pathname + url.search,
-      headers: [...headers],
+      headers,
       body: typeof raw === "string" ? new TextEncoder().encode(raw) : (raw ?? new Uint8Array(0)),
       contentType: headers.get("content-type") ?? (typeof raw === "string" ? "text/plain" : null),
       input,
@@ -167,7 +167,7 @@ async function readRequest(
   return {
     method: request.method,
     path: url.pathname + url.search,
-    headers: [...request.headers],
+    headers: request.headers,
     body,
     contentType: request.headers.get("content-type"),
     input: request,
@@ -264,8 +264,8 @@ function tapResponse(
   return tapped;
 }
 
-// Connection fields say nothing about the answer; the length is the recorded body's own (scrubbing
-// may change it), so the replayer computes it.
+// Connection fields (RFC 9110 §7.6.1) describe one hop, not the exchange; the length is the
+// recorded body's own (scrubbing may change it), so the replayer computes it. Both directions.
 const RECORDED_HEADERS_DROPPED = new Set([
   "connection",
   "keep-alive",

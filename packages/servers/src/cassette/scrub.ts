@@ -27,6 +27,10 @@ const JWT = /eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}/g;
 const BEARER_TEXT = /\b(Bearer\s+)(?!gloo-scrubbed-)([A-Za-z0-9\-._~+/]{16,}=*)/g;
 // RFC 7617: base64 of `id:secret`; the lookahead leaves "Basic eyJ…" (a JWT) to the JWT rule.
 const BASIC_TEXT = /\b(Basic\s+)(?!gloo-scrubbed-)([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9\-._~])/g;
+// A credential named as a header in free text (`-H 'Authorization: Bearer abc'`, a logged request):
+// scrubbed whatever its length, since the name says what it is.
+const AUTH_TEXT =
+  /\b((?:authorization|Authorization|AUTHORIZATION)["']?\s*[:=]\s*["']?(Bearer|bearer|BEARER|Basic|basic|BASIC)\s+)(?!gloo-scrubbed-)([A-Za-z0-9\-._~+/]+=*)/g;
 const FORM_TEXT = /\b(client_secret|client_id)=(?!gloo-scrubbed-)([^&\s"'<>]+)/g;
 const JSON_TEXT =
   /"(access_token|refresh_token|id_token|client_secret|client_id)"(\s*:\s*)"(?!gloo-scrubbed-)((?:[^"\\]|\\.)*)"/g;
@@ -143,7 +147,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   const text = (input: string): string =>
     input.replace(pattern, (whole, ...groups: (string | undefined)[]) => {
       const [value, jwt, bearer, bearerValue, basicScheme, basicValue, formName, formValue] = groups;
-      const [jsonName, jsonColon, jsonValue] = groups.slice(8);
+      const [jsonName, jsonColon, jsonValue, authPrefix, authScheme, authValue] = groups.slice(8);
       if (value !== undefined) return knownValue(value);
       if (jwt !== undefined) return token(jwt);
       if (bearerValue !== undefined) return `${bearer}${token(bearerValue)}`;
@@ -155,6 +159,8 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
         return `${formName}=${fieldOf(formName, formValue)}`;
       if (jsonName !== undefined && jsonValue !== undefined)
         return `"${jsonName}"${jsonColon}"${fieldOf(jsonName, jsonValue)}"`;
+      if (authValue !== undefined)
+        return `${authPrefix}${authScheme?.toLowerCase() === "basic" ? basic(authValue) : token(authValue)}`;
       return whole;
     });
   const fieldOf = (name: string, value: string) => field(SECRET_FIELDS.get(name) ?? "token", value);
@@ -214,7 +220,8 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
 }
 
 // The rules of Scrubber.text as one alternation; its groups, in order: a known value; a JWT; Bearer
-// scheme and value; Basic scheme and value; form name and value; JSON name, colon and value.
+// scheme and value; Basic scheme and value; form name and value; JSON name, colon and value;
+// header-named credential prefix, scheme and value.
 function textPattern(known: readonly string[]): RegExp {
   const values = known.length === 0 ? "(?!)" : known.map(escapeRegExp).join("|");
   const rules = [
@@ -224,6 +231,7 @@ function textPattern(known: readonly string[]): RegExp {
     BASIC_TEXT.source,
     FORM_TEXT.source,
     JSON_TEXT.source,
+    AUTH_TEXT.source,
   ];
   return new RegExp(rules.join("|"), "g");
 }
@@ -262,8 +270,13 @@ export interface SecretFinding {
  */
 export function findSecrets(text: string, knownSecrets: Iterable<string> = []): SecretFinding[] {
   const found: SecretFinding[] = [];
-  const add = (rule: string, value: string, index: number) =>
+  const at = new Set<number>();
+  // One finding per place: a long Bearer token after "Authorization:" matches two rules.
+  const add = (rule: string, value: string, index: number) => {
+    if (at.has(index)) return;
+    at.add(index);
     found.push({ rule, masked: mask(value), index });
+  };
   const scan = (rule: string, pattern: RegExp, group: number, keep?: (value: string) => boolean) => {
     for (const match of text.matchAll(new RegExp(pattern.source, pattern.flags))) {
       const value = match[group] ?? "";
@@ -271,6 +284,7 @@ export function findSecrets(text: string, knownSecrets: Iterable<string> = []): 
     }
   };
   scan("jwt", JWT, 0);
+  scan("authorization", AUTH_TEXT, 3);
   scan("bearer", BEARER_TEXT, 2);
   scan("basic", BASIC_TEXT, 2, (value) => decodeBase64(value)?.includes(":") === true);
   scan("form", FORM_TEXT, 2);

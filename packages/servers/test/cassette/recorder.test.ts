@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { Gloo, RateLimitError, StreamError, StreamInterruptedError } from "@gloo-toolkit/sdk";
 import {
   createEmulator,
+  createHttpFetch,
   findSecrets,
   formatCassette,
   type Interaction,
@@ -325,13 +326,21 @@ describe("recordingFetch through the SDK hook", () => {
       if (new URL(request.url).pathname === "/slow") await released;
       return new Response(new URL(request.url).pathname);
     });
-    const fetch = recordingFetch(join(dir, "order.json"));
+    // The proxy's upstream fetch: it sends a Keep-Alive field as given, as the built-in one will not.
+    const fetch = recordingFetch(join(dir, "order.json"), { fetch: createHttpFetch() });
     const slow = fetch(`${server.url}/slow`);
     // The fast one is sent after the slow one started, and answered first.
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(await (await fetch(`${server.url}/fast?x=1`)).text()).toBe("/fast");
+    const fast = await fetch(`${server.url}/fast?x=1`, {
+      headers: { "keep-alive": "timeout=5", "x-kept": "1" },
+    });
+    expect(await fast.text()).toBe("/fast");
     // Only the finished exchange is recorded so far; the slow one keeps its place when it ends.
     expect(fetch.cassette.interactions.map((i) => i.request.path)).toEqual(["/fast?x=1"]);
+    // Connection fields and the length are not the exchange's: left out, both ways.
+    const { request, response } = fetch.cassette.interactions[0] ?? expect.unreachable();
+    expect(request.headers).toEqual({ "x-kept": "1" });
+    expect(Object.keys(response.headers)).toEqual(["content-type", "date"]);
     release();
     expect(await (await slow).text()).toBe("/slow");
     await fetch.flush();
