@@ -192,7 +192,7 @@ function tapResponse(
   const base = {
     status: response.status,
     statusText: response.statusText,
-    headers: scrubber.headers(withoutHopByHop(response.headers, RECORDED_HEADERS_DROPPED)),
+    headers: scrubber.headers(withoutHopByHop(response.headers, RESPONSE_HEADERS_DROPPED)),
     headersAfterMs: tenths(headersAfterMs),
   };
   if (response.body === null) {
@@ -276,6 +276,8 @@ const RECORDED_HEADERS_DROPPED = new Set([
   "trailer",
   "content-length",
 ]);
+// fetch hands over the body decoded, and that is what is recorded: its encoding no longer applies.
+const RESPONSE_HEADERS_DROPPED = new Set([...RECORDED_HEADERS_DROPPED, "content-encoding"]);
 
 // Times to a tenth of a millisecond: enough to replay a stream's pace, few digits in a diff.
 function tenths(ms: number): number {

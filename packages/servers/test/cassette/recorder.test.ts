@@ -4,6 +4,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { Gloo, RateLimitError, StreamError, StreamInterruptedError } from "@gloo-toolkit/sdk";
 import {
   createEmulator,
@@ -461,5 +462,21 @@ describe("recordingFetch's file", () => {
     expect(cassette.interactions).toHaveLength(300);
     expect(cassette.interactions.at(-1)?.response.body).toEqual({ json: { path: "/item/299" } });
     expect(text).toBe(formatCassette(cassette));
+  });
+
+  it("records a compressed answer as the decoded body the caller got, without its encoding", async () => {
+    const json = JSON.stringify({ ok: true, text: "x".repeat(200) });
+    const server = await platform(
+      async () =>
+        new Response(gzipSync(json), {
+          headers: { "content-type": "application/json", "content-encoding": "gzip" },
+        }),
+    );
+    const fetch = recordingFetch(join(dir, "gzip.json"));
+    expect(await (await fetch(`${server.url}/compressed`)).text()).toBe(json);
+    await fetch.flush();
+    const { response } = fetch.cassette.interactions[0] ?? expect.unreachable();
+    expect(response.body).toEqual({ json: JSON.parse(json) });
+    expect(response.headers["content-encoding"]).toBeUndefined();
   });
 });
