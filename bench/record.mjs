@@ -138,7 +138,8 @@ ${ms(q(drift, 50))}, p99 ${ms(q(drift, 99))}; frames are recorded as the caller 
 The cassette is rewritten whole after each exchange (writes do not overlap; exchanges that end
 during a write go into the next): at the end of this run it held ${cassette.interactions.length}
 interactions, ${(size / 2 ** 20).toFixed(1)} MiB; formatting all of it from scratch and writing it took ${ms(writeMs)}
-(the recorder formats each interaction once and only concatenates).
+(the recorder formats and encodes each interaction once, and a rewrite is a vectored write of
+those parts; the client CPU above includes these writes, whose size grows with the cassette).
 `;
   console.log(markdown);
   if (!quick) await writeSection("record", markdown);

@@ -1,7 +1,7 @@
 // `gloo proxy --record FILE`, spawned as a user runs it, in front of the emulator standing in for
 // the platform: what the cassette holds after a JSON answer, streams, a 429, an error chunk and a
 // dropped stream, written by the time SIGTERM has stopped the proxy; and a FILE it cannot write.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmulator, findSecrets, parseCassette, type RunningServer, serve } from "@gloo-toolkit/servers";
@@ -158,5 +158,27 @@ describe("gloo proxy --record", () => {
     await answer.text();
     await proxy.stop();
     expect(proxy.stderr()).toMatch(/gloo: could not write the cassette .*c\.json: .*\nCheck the disk/);
+  });
+
+  it("leaves an earlier cassette as it was when the proxy does not start (refused credentials, exit 1)", async () => {
+    const file = join(dir, "earlier.json");
+    await writeFile(file, "an earlier recording\n");
+    const refused = spawnGloo(["proxy", "--port", "0", "--record", file], {
+      ...env(),
+      GLOO_CLIENT_SECRET: "not-the-secret",
+    });
+    expect(await refused.exited).toBe(1);
+    expect(refused.stderr()).toContain("the platform refused the credentials");
+    expect(refused.stderr()).toContain(`${file} is left as it was: gloo proxy did not start.`);
+    expect(await readFile(file, "utf8")).toBe("an earlier recording\n");
+    // With no earlier file, none is left behind.
+    const fresh = join(dir, "fresh.json");
+    const again = spawnGloo(["proxy", "--port", "0", "--record", fresh], {
+      ...env(),
+      GLOO_CLIENT_SECRET: "not-the-secret",
+    });
+    expect(await again.exited).toBe(1);
+    await expect(readFile(fresh, "utf8")).rejects.toThrow(/ENOENT/);
+    expect(findSecrets(refused.stderr() + again.stderr(), [CLIENT_SECRET, "not-the-secret"])).toEqual([]);
   });
 });

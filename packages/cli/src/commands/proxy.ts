@@ -18,7 +18,7 @@ import { connectionOptionHelp, connectionOptions, createClient } from "../intern
 import { corsFlag, corsLine } from "../internal/cors-flag.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
 import { listen, listenTarget, untilAborted } from "../internal/listen.js";
-import { finishRecording, recordFlag } from "../internal/record-flag.js";
+import { recordFlag } from "../internal/record-flag.js";
 import {
   openSharedLimits,
   type SharedLimits,
@@ -98,13 +98,14 @@ export const command: Command = {
     const httpFetch = createHttpFetch();
     const settings = requireCredentials(readSettings(ctx.env, { base: args.values.base }));
     // Recording wraps the platform side: the token exchange and the /ai/... calls, with their paths.
-    const recorder = recordFlag(ctx, args.values.record, {
+    const recording = recordFlag(ctx, args.values.record, {
       fetch: httpFetch,
       secrets: [settings.clientId, settings.clientSecret, ...(key === undefined ? [] : [key])],
       command: "gloo proxy",
     });
-    const upstreamFetch = recorder ?? httpFetch;
+    const upstreamFetch = recording?.fetch ?? httpFetch;
     const shared = await openSharedLimits(args.values);
+    let served = false;
     try {
       const gloo = createClient({ ...ctx, fetch: upstreamFetch }, settings);
       await checkCredentials(ctx, gloo);
@@ -119,12 +120,13 @@ export const command: Command = {
       });
       const handler = cors === undefined ? proxy.fetch : withCors(proxy.fetch, cors);
       const server = await listen(handler, target);
+      served = true;
       ctx.stdout.write(banner(server, gloo.baseURL, key !== undefined, cors, shared?.summary));
       await untilAborted(ctx.signal);
       await server.close();
     } finally {
       shared?.close();
-      await finishRecording(ctx, recorder);
+      await recording?.finish(served);
     }
     return 0;
   },

@@ -1,9 +1,9 @@
 // The cassette file: checked before recording starts, read to append to, and rewritten whole and
 // atomically (a temporary file renamed over it) after each exchange. Each finished interaction is
-// serialised once and kept, so a rewrite costs a concatenation, not a JSON.stringify of the whole
-// cassette: the text is byte for byte what formatCassette() gives.
+// serialised and encoded once and kept, so a rewrite is a vectored write of parts already made,
+// not a JSON.stringify of the whole cassette: the bytes are exactly what formatCassette() gives.
 import { accessSync, constants, readFileSync, statSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { type Cassette, formatCassette, type Interaction, parseCassette } from "./format.js";
 
@@ -72,7 +72,7 @@ export function createCassetteWriter(path: string, snapshot: () => Cassette) {
       dirty = false;
       const temporary = `${path}.${process.pid}.${serial++}.tmp`;
       try {
-        await writeFile(temporary, format(snapshot()));
+        await writeParts(temporary, format(snapshot()));
         await rename(temporary, path);
         failure = undefined;
       } catch (error) {
@@ -104,24 +104,53 @@ export function createCassetteWriter(path: string, snapshot: () => Cassette) {
   };
 }
 
-// formatCassette(), with each interaction's text made once: JSON.stringify with two-space indent
-// puts an array's elements at four spaces, one per line, separated by ",\n".
-function cachedFormat(): (cassette: Cassette) => string {
-  const texts = new WeakMap<Interaction, string>();
+// formatCassette() as a list of byte parts, each interaction's encoded once: JSON.stringify with
+// two-space indent puts an array's elements at four spaces, one per line, separated by ",\n".
+// Neither a whole-file string nor its encoding is made again for each exchange, so the event
+// loop's share of a rewrite stays small however large the cassette grows.
+function cachedFormat(): (cassette: Cassette) => Uint8Array[] {
+  const parts = new WeakMap<Interaction, Uint8Array>();
+  const encoder = new TextEncoder();
+  const separator = encoder.encode(",\n");
   return (cassette) => {
-    if (cassette.interactions.length === 0) return formatCassette(cassette);
     const head = formatCassette({ ...cassette, interactions: [] });
-    const items = cassette.interactions.map((interaction) => {
-      let text = texts.get(interaction);
-      if (text === undefined) {
-        text = `    ${JSON.stringify(interaction, null, 2).replaceAll("\n", "\n    ")}`;
-        texts.set(interaction, text);
-      }
-      return text;
-    });
     const end = '"interactions": []\n}\n';
     // The interactions come last in a cassette this recorder made; anything else, the slow way.
-    if (!head.endsWith(end)) return formatCassette(cassette);
-    return `${head.slice(0, -end.length)}"interactions": [\n${items.join(",\n")}\n  ]\n}\n`;
+    if (cassette.interactions.length === 0 || !head.endsWith(end))
+      return [encoder.encode(formatCassette(cassette))];
+    const out: Uint8Array[] = [encoder.encode(`${head.slice(0, -end.length)}"interactions": [\n`)];
+    for (const [index, interaction] of cassette.interactions.entries()) {
+      let part = parts.get(interaction);
+      if (part === undefined) {
+        part = encoder.encode(`    ${JSON.stringify(interaction, null, 2).replaceAll("\n", "\n    ")}`);
+        parts.set(interaction, part);
+      }
+      if (index > 0) out.push(separator);
+      out.push(part);
+    }
+    out.push(encoder.encode("\n  ]\n}\n"));
+    return out;
   };
+}
+
+// Writes the parts in order with vectored writes (a batch at a time, below every system's
+// IOV_MAX), carrying on after a short write.
+async function writeParts(path: string, parts: Uint8Array[]): Promise<void> {
+  const handle = await open(path, "w");
+  try {
+    let pending = parts;
+    while (pending.length > 0) {
+      const batch = pending.slice(0, 512);
+      let { bytesWritten } = await handle.writev(batch);
+      let done = 0;
+      while (done < batch.length && bytesWritten >= (batch[done] as Uint8Array).byteLength) {
+        bytesWritten -= (batch[done] as Uint8Array).byteLength;
+        done++;
+      }
+      pending = pending.slice(done);
+      if (bytesWritten > 0) pending[0] = (pending[0] as Uint8Array).subarray(bytesWritten);
+    }
+  } finally {
+    await handle.close();
+  }
 }

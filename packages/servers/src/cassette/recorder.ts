@@ -5,6 +5,7 @@
 // exchanges in flight.
 import { resolve } from "node:path";
 import { withoutHopByHop } from "../proxy/hop-by-hop.js";
+import { frameCopy, teeBody, wholeCopy } from "./body-tap.js";
 import { toRecordedBody } from "./canonical.js";
 import { checkWritable, createCassetteWriter, readExisting } from "./cassette-file.js";
 import {
@@ -15,7 +16,6 @@ import {
   type RecordedRequest,
 } from "./format.js";
 import { createScrubber, SCRUBBED_PREFIX, type Scrubber } from "./scrub.js";
-import { createFrameSplitter } from "./sse-frames.js";
 
 /** Options of {@link recordingFetch}. */
 export interface RecordingOptions {
@@ -101,7 +101,7 @@ export function recordingFetch(file: string, options: RecordingOptions = {}): Re
       request = {
         method: outgoing.method,
         path: outgoing.path,
-        headers: scrubber.headers(outgoing.headers),
+        headers: scrubber.headers(withoutHopByHop(outgoing.headers, RECORDED_HEADERS_DROPPED)),
         body: scrubber.body(toRecordedBody(outgoing.body, outgoing.contentType)),
       };
       response = await upstream(outgoing.input, outgoing.init);
@@ -134,7 +134,7 @@ export function recordingFetch(file: string, options: RecordingOptions = {}): Re
 interface OutgoingRequest {
   method: string;
   path: string;
-  headers: [string, string][];
+  headers: Headers;
   body: Uint8Array;
   contentType: string | null;
   input: string | URL | Request;
@@ -154,7 +154,7 @@ async function readRequest(
     return {
       method: (init?.method ?? "GET").toUpperCase(),
       path: url.pathname + url.search,
-      headers: [...headers],
+      headers,
       body: typeof raw === "string" ? new TextEncoder().encode(raw) : (raw ?? new Uint8Array(0)),
       contentType: headers.get("content-type") ?? (typeof raw === "string" ? "text/plain" : null),
       input,
@@ -167,7 +167,7 @@ async function readRequest(
   return {
     method: request.method,
     path: url.pathname + url.search,
-    headers: [...request.headers],
+    headers: request.headers,
     body,
     contentType: request.headers.get("content-type"),
     input: request,
@@ -177,8 +177,8 @@ async function readRequest(
 
 type RecordedAnswer = Interaction["response"];
 
-// Hands the caller a Response whose body is pulled from the upstream one chunk at a time (no
-// buffering: highWaterMark 0), recording each chunk on the way.
+// Hands the caller a Response whose body streams from the upstream one as the caller reads it,
+// with a copy recorded on the way (see body-tap.ts).
 function tapResponse(
   response: Response,
   headersAfterMs: number,
@@ -188,72 +188,26 @@ function tapResponse(
   const headersAt = performance.now();
   const since = () => tenths(performance.now() - headersAt);
   const contentType = response.headers.get("content-type");
-  const sse = (contentType ?? "").toLowerCase().includes("text/event-stream");
   const base = {
     status: response.status,
     statusText: response.statusText,
-    headers: scrubber.headers(withoutHopByHop(response.headers, RECORDED_HEADERS_DROPPED)),
+    headers: scrubber.headers(withoutHopByHop(response.headers, RESPONSE_HEADERS_DROPPED)),
     headersAfterMs: tenths(headersAfterMs),
   };
   if (response.body === null) {
     onEnd({ ...base, body: null, end: { kind: "complete", afterMs: 0 } });
     return response;
   }
-  const chunks: Uint8Array[] = [];
-  const frames: { atMs: number; text: string }[] = [];
-  const splitter = createFrameSplitter();
-  const decoder = new TextDecoder();
-  let ended = false;
-  const end = (outcome: { kind: "complete" } | { kind: "dropped"; error: string }) => {
-    if (ended) return;
-    ended = true;
-    const afterMs = since();
-    if (sse) {
-      const last = splitter.push(decoder.decode());
-      const { frames: held, rest } = splitter.end();
-      // A cut-off last frame is kept as it arrived, without its blank line.
-      for (const text of [...last, ...held, rest])
-        if (text !== "") frames.push({ atMs: afterMs, text: scrubber.text(text) });
-      onEnd({ ...base, body: null, frames, end: { ...outcome, afterMs } });
-      return;
-    }
-    const body = scrubber.body(toRecordedBody(concat(chunks), contentType));
-    onEnd({ ...base, body, end: { ...outcome, afterMs } });
-  };
-  const reader = response.body.getReader();
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await reader.read();
-        } catch (error) {
-          end({ kind: "dropped", error: describe(error) });
-          controller.error(error);
-          return;
-        }
-        if (result.done) {
-          end({ kind: "complete" });
-          controller.close();
-          return;
-        }
-        const chunk = result.value;
-        if (sse) {
-          const atMs = since();
-          for (const text of splitter.push(decoder.decode(chunk, { stream: true })))
-            frames.push({ atMs, text: scrubber.text(text) });
-        } else {
-          chunks.push(chunk);
-        }
-        controller.enqueue(chunk);
-      },
-      async cancel(reason) {
-        end({ kind: "dropped", error: `the caller stopped reading (${describe(reason)})` });
-        await reader.cancel(reason);
-      },
+  const copy = (contentType ?? "").toLowerCase().includes("text/event-stream")
+    ? frameCopy(scrubber, since)
+    : wholeCopy(scrubber, contentType);
+  const body = teeBody(response.body, {
+    chunk: (bytes) => copy.add(bytes),
+    end: (outcome) => {
+      const afterMs = since();
+      onEnd({ ...base, ...copy.finish(afterMs), end: { ...outcome, afterMs } });
     },
-    { highWaterMark: 0 },
-  );
+  });
   const tapped = new Response(body, {
     status: response.status,
     statusText: response.statusText,
@@ -264,8 +218,8 @@ function tapResponse(
   return tapped;
 }
 
-// Connection fields say nothing about the answer; the length is the recorded body's own (scrubbing
-// may change it), so the replayer computes it.
+// Connection fields (RFC 9110 §7.6.1) describe one hop, not the exchange; the length is the
+// recorded body's own (scrubbing may change it), so the replayer computes it. Both directions.
 const RECORDED_HEADERS_DROPPED = new Set([
   "connection",
   "keep-alive",
@@ -276,29 +230,12 @@ const RECORDED_HEADERS_DROPPED = new Set([
   "trailer",
   "content-length",
 ]);
+// fetch hands over the body decoded, and that is what is recorded: its encoding no longer applies.
+const RESPONSE_HEADERS_DROPPED = new Set([...RECORDED_HEADERS_DROPPED, "content-encoding"]);
 
 // Times to a tenth of a millisecond: enough to replay a stream's pace, few digits in a diff.
 function tenths(ms: number): number {
   return Math.round(ms * 10) / 10;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    return `${error.name}: ${error.message}${cause}`;
-  }
-  return String(error);
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
 }
 
 // The highest N of `gloo-scrubbed-token-N` in earlier interactions: new tokens number after it,

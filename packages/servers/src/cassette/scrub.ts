@@ -27,6 +27,10 @@ const JWT = /eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}/g;
 const BEARER_TEXT = /\b(Bearer\s+)(?!gloo-scrubbed-)([A-Za-z0-9\-._~+/]{16,}=*)/g;
 // RFC 7617: base64 of `id:secret`; the lookahead leaves "Basic eyJ…" (a JWT) to the JWT rule.
 const BASIC_TEXT = /\b(Basic\s+)(?!gloo-scrubbed-)([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9\-._~])/g;
+// A credential named as a header in free text (`-H 'Authorization: Bearer abc'`, a logged request):
+// scrubbed whatever its length, since the name says what it is.
+const AUTH_TEXT =
+  /\b((?:authorization|Authorization|AUTHORIZATION)["']?\s*[:=]\s*["']?(Bearer|bearer|BEARER|Basic|basic|BASIC)\s+)(?!gloo-scrubbed-)([A-Za-z0-9\-._~+/]+=*)/g;
 const FORM_TEXT = /\b(client_secret|client_id)=(?!gloo-scrubbed-)([^&\s"'<>]+)/g;
 const JSON_TEXT =
   /"(access_token|refresh_token|id_token|client_secret|client_id)"(\s*:\s*)"(?!gloo-scrubbed-)((?:[^"\\]|\\.)*)"/g;
@@ -86,40 +90,14 @@ export interface ScrubberOptions {
  * scrub.headers([["authorization", `Bearer ${token}`]]); // { authorization: "Bearer gloo-scrubbed-token-1" }
  */
 export function createScrubber(options: ScrubberOptions = {}): Scrubber {
-  // value -> placeholder, for every secret met so far; `known` lists the values to find in free
-  // text, longest first (so a token that contains another known value is replaced whole).
-  const placeholders = new Map<string, string>();
-  // Values given in advance get their placeholder where they first appear: a client secret first
-  // met in a Basic header is `gloo-scrubbed-client-secret`, elsewhere `gloo-scrubbed-secret-N`.
-  const pending = new Map<string, "token" | "secret">();
-  let known: string[] = [];
-  let pattern = textPattern(known);
-  let nextToken = options.firstToken ?? 1;
-  let nextSecret = 1;
-
-  const learn = (value: string) => {
-    if (value.length < MIN_KNOWN_LENGTH || known.includes(value)) return;
-    known = [...known, value].sort((a, b) => b.length - a.length);
-    pattern = textPattern(known);
-  };
-  const remember = (value: string, placeholder: string): string => {
-    placeholders.set(value, placeholder);
-    pending.delete(value);
-    learn(value);
-    return placeholder;
-  };
-  const token = (value: string) =>
-    placeholders.get(value) ?? remember(value, `${SCRUBBED_PREFIX}token-${nextToken++}`);
+  const book = new PlaceholderBook(options.firstToken ?? 1);
+  for (const secret of options.secrets ?? []) book.expect(secret, "secret");
+  const token = (value: string) => book.token(value);
   const field = (kind: "token" | "clientId" | "clientSecret", value: string) => {
     if (value === "" || value.startsWith(SCRUBBED_PREFIX)) return value;
     // Client credentials always get their fixed placeholder (what the replayer expects in forms).
-    return kind === "token" ? token(value) : remember(value, PLACEHOLDERS[kind]);
+    return kind === "token" ? token(value) : book.fixed(value, PLACEHOLDERS[kind]);
   };
-  const knownValue = (value: string) =>
-    placeholders.get(value) ??
-    (pending.get(value) === "token"
-      ? token(value)
-      : remember(value, `${SCRUBBED_PREFIX}secret-${nextSecret++}`));
   // `Basic base64(id:secret)` (RFC 7617): the id and secret become known values too.
   const basic = (credentials: string) => {
     const decoded = decodeBase64(credentials);
@@ -129,22 +107,16 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       field("clientSecret", decoded.slice(colon + 1));
     }
     if (credentials !== "" && !credentials.startsWith(SCRUBBED_PREFIX))
-      remember(credentials, PLACEHOLDERS.basic);
+      book.fixed(credentials, PLACEHOLDERS.basic);
     return PLACEHOLDERS.basic;
   };
-  const expect = (value: string, kind: "token" | "secret") => {
-    if (value === "" || value.startsWith(SCRUBBED_PREFIX) || placeholders.has(value)) return;
-    pending.set(value, kind);
-    learn(value);
-  };
-  for (const secret of options.secrets ?? []) expect(secret, "secret");
 
   // One pass over the text with every rule, so tokens are numbered in the order they appear.
   const text = (input: string): string =>
-    input.replace(pattern, (whole, ...groups: (string | undefined)[]) => {
+    input.replace(book.pattern, (whole, ...groups: (string | undefined)[]) => {
       const [value, jwt, bearer, bearerValue, basicScheme, basicValue, formName, formValue] = groups;
-      const [jsonName, jsonColon, jsonValue] = groups.slice(8);
-      if (value !== undefined) return knownValue(value);
+      const [jsonName, jsonColon, jsonValue, authPrefix, authScheme, authValue] = groups.slice(8);
+      if (value !== undefined) return book.known(value);
       if (jwt !== undefined) return token(jwt);
       if (bearerValue !== undefined) return `${bearer}${token(bearerValue)}`;
       if (basicValue !== undefined)
@@ -155,6 +127,8 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
         return `${formName}=${fieldOf(formName, formValue)}`;
       if (jsonName !== undefined && jsonValue !== undefined)
         return `"${jsonName}"${jsonColon}"${fieldOf(jsonName, jsonValue)}"`;
+      if (authValue !== undefined)
+        return `${authPrefix}${authScheme?.toLowerCase() === "basic" ? basic(authValue) : token(authValue)}`;
       return whole;
     });
   const fieldOf = (name: string, value: string) => field(SECRET_FIELDS.get(name) ?? "token", value);
@@ -184,7 +158,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
 
   return {
     addSecret(value) {
-      expect(value, "token");
+      book.expect(value, "token");
     },
     headers(pairs) {
       const out: [string, string][] = [];
@@ -214,7 +188,8 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
 }
 
 // The rules of Scrubber.text as one alternation; its groups, in order: a known value; a JWT; Bearer
-// scheme and value; Basic scheme and value; form name and value; JSON name, colon and value.
+// scheme and value; Basic scheme and value; form name and value; JSON name, colon and value;
+// header-named credential prefix, scheme and value.
 function textPattern(known: readonly string[]): RegExp {
   const values = known.length === 0 ? "(?!)" : known.map(escapeRegExp).join("|");
   const rules = [
@@ -224,12 +199,68 @@ function textPattern(known: readonly string[]): RegExp {
     BASIC_TEXT.source,
     FORM_TEXT.source,
     JSON_TEXT.source,
+    AUTH_TEXT.source,
   ];
   return new RegExp(rules.join("|"), "g");
 }
 
 function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Every secret met so far and its placeholder, and the values to look for in free text (longest
+ * first, so a token that contains another known value is replaced whole), with the one pattern
+ * that finds them and every rule's shape.
+ */
+class PlaceholderBook {
+  readonly #placeholders = new Map<string, string>();
+  // Values given in advance get their placeholder where they first appear: a client secret first
+  // met in a Basic header is `gloo-scrubbed-client-secret`, elsewhere `gloo-scrubbed-secret-N`.
+  readonly #pending = new Map<string, "token" | "secret">();
+  #known: string[] = [];
+  #nextToken: number;
+  #nextSecret = 1;
+  /** Scrubber.text's pattern, remade whenever a value is learned. */
+  pattern = textPattern([]);
+
+  constructor(firstToken: number) {
+    this.#nextToken = firstToken;
+  }
+
+  /** The token's placeholder: the one it already has, else the next `gloo-scrubbed-token-N`. */
+  token(value: string): string {
+    return this.#placeholders.get(value) ?? this.fixed(value, `${SCRUBBED_PREFIX}token-${this.#nextToken++}`);
+  }
+
+  /** Gives `value` this placeholder from now on. */
+  fixed(value: string, placeholder: string): string {
+    this.#placeholders.set(value, placeholder);
+    this.#pending.delete(value);
+    this.#learn(value);
+    return placeholder;
+  }
+
+  /** The placeholder of a known value found in free text (given in advance or met before). */
+  known(value: string): string {
+    const existing = this.#placeholders.get(value);
+    if (existing !== undefined) return existing;
+    if (this.#pending.get(value) === "token") return this.token(value);
+    return this.fixed(value, `${SCRUBBED_PREFIX}secret-${this.#nextSecret++}`);
+  }
+
+  /** A value to look for before it has been met: a token, or another secret. */
+  expect(value: string, kind: "token" | "secret"): void {
+    if (value === "" || value.startsWith(SCRUBBED_PREFIX) || this.#placeholders.has(value)) return;
+    this.#pending.set(value, kind);
+    this.#learn(value);
+  }
+
+  #learn(value: string): void {
+    if (value.length < MIN_KNOWN_LENGTH || this.#known.includes(value)) return;
+    this.#known = [...this.#known, value].sort((a, b) => b.length - a.length);
+    this.pattern = textPattern(this.#known);
+  }
 }
 
 function decodeBase64(value: string): string | undefined {
@@ -262,8 +293,13 @@ export interface SecretFinding {
  */
 export function findSecrets(text: string, knownSecrets: Iterable<string> = []): SecretFinding[] {
   const found: SecretFinding[] = [];
-  const add = (rule: string, value: string, index: number) =>
+  const at = new Set<number>();
+  // One finding per place: a long Bearer token after "Authorization:" matches two rules.
+  const add = (rule: string, value: string, index: number) => {
+    if (at.has(index)) return;
+    at.add(index);
     found.push({ rule, masked: mask(value), index });
+  };
   const scan = (rule: string, pattern: RegExp, group: number, keep?: (value: string) => boolean) => {
     for (const match of text.matchAll(new RegExp(pattern.source, pattern.flags))) {
       const value = match[group] ?? "";
@@ -271,6 +307,7 @@ export function findSecrets(text: string, knownSecrets: Iterable<string> = []): 
     }
   };
   scan("jwt", JWT, 0);
+  scan("authorization", AUTH_TEXT, 3);
   scan("bearer", BEARER_TEXT, 2);
   scan("basic", BASIC_TEXT, 2, (value) => decodeBase64(value)?.includes(":") === true);
   scan("form", FORM_TEXT, 2);

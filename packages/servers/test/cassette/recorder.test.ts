@@ -4,9 +4,11 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { Gloo, RateLimitError, StreamError, StreamInterruptedError } from "@gloo-toolkit/sdk";
 import {
   createEmulator,
+  createHttpFetch,
   findSecrets,
   formatCassette,
   type Interaction,
@@ -325,13 +327,21 @@ describe("recordingFetch through the SDK hook", () => {
       if (new URL(request.url).pathname === "/slow") await released;
       return new Response(new URL(request.url).pathname);
     });
-    const fetch = recordingFetch(join(dir, "order.json"));
+    // The proxy's upstream fetch: it sends a Keep-Alive field as given, as the built-in one will not.
+    const fetch = recordingFetch(join(dir, "order.json"), { fetch: createHttpFetch() });
     const slow = fetch(`${server.url}/slow`);
     // The fast one is sent after the slow one started, and answered first.
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(await (await fetch(`${server.url}/fast?x=1`)).text()).toBe("/fast");
+    const fast = await fetch(`${server.url}/fast?x=1`, {
+      headers: { "keep-alive": "timeout=5", "x-kept": "1" },
+    });
+    expect(await fast.text()).toBe("/fast");
     // Only the finished exchange is recorded so far; the slow one keeps its place when it ends.
     expect(fetch.cassette.interactions.map((i) => i.request.path)).toEqual(["/fast?x=1"]);
+    // Connection fields and the length are not the exchange's: left out, both ways.
+    const { request, response } = fetch.cassette.interactions[0] ?? expect.unreachable();
+    expect(request.headers).toEqual({ "x-kept": "1" });
+    expect(Object.keys(response.headers)).toEqual(["content-type", "date"]);
     release();
     expect(await (await slow).text()).toBe("/slow");
     await fetch.flush();
@@ -439,5 +449,34 @@ describe("recordingFetch's file", () => {
     // The in-memory cassette is read-only.
     expect(() => (fetch.cassette.interactions as Interaction[]).push({} as Interaction)).toThrow(TypeError);
     expect(Object.isFrozen(fetch.cassette.interactions[0]?.response)).toBe(true);
+  });
+
+  it("writes a large cassette whole, in more parts than one vectored write takes", async () => {
+    const server = await platform(async (request) => Response.json({ path: new URL(request.url).pathname }));
+    const file = join(dir, "large.json");
+    const fetch = recordingFetch(file);
+    for (let n = 0; n < 300; n++) await (await fetch(`${server.url}/item/${n}`)).json();
+    await fetch.flush();
+    const text = await readFile(file, "utf8");
+    const cassette = parseCassette(text);
+    expect(cassette.interactions).toHaveLength(300);
+    expect(cassette.interactions.at(-1)?.response.body).toEqual({ json: { path: "/item/299" } });
+    expect(text).toBe(formatCassette(cassette));
+  });
+
+  it("records a compressed answer as the decoded body the caller got, without its encoding", async () => {
+    const json = JSON.stringify({ ok: true, text: "x".repeat(200) });
+    const server = await platform(
+      async () =>
+        new Response(gzipSync(json), {
+          headers: { "content-type": "application/json", "content-encoding": "gzip" },
+        }),
+    );
+    const fetch = recordingFetch(join(dir, "gzip.json"));
+    expect(await (await fetch(`${server.url}/compressed`)).text()).toBe(json);
+    await fetch.flush();
+    const { response } = fetch.cassette.interactions[0] ?? expect.unreachable();
+    expect(response.body).toEqual({ json: JSON.parse(json) });
+    expect(response.headers["content-encoding"]).toBeUndefined();
   });
 });

@@ -157,6 +157,17 @@ describe("scrubbing bodies", () => {
     });
   });
 
+  it("scrubs a credential named as a header in text whatever its length", () => {
+    const scrub = createScrubber();
+    expect(
+      scrub.text(
+        `curl -H 'Authorization: Bearer abc' -H "authorization: basic ${btoa("u:p")}" -d '{"authorization":"Bearer x1"}'`,
+      ),
+    ).toBe(
+      `curl -H 'Authorization: Bearer gloo-scrubbed-token-1' -H "authorization: basic gloo-scrubbed-basic" -d '{"authorization":"Bearer gloo-scrubbed-token-2"}'`,
+    );
+  });
+
   it("leaves base64 bodies and empty bodies alone", () => {
     const scrub = createScrubber();
     expect(scrub.body({ base64: "AAEC" })).toEqual({ base64: "AAEC" });
@@ -214,12 +225,29 @@ describe("findSecrets", () => {
       "and the known value my-known-value",
     ].join("\n");
     const found = findSecrets(text, ["my-known-value"]);
-    expect(found.map((finding) => finding.rule)).toEqual(["bearer", "basic", "form", "json", "jwt", "known"]);
+    expect(found.map((finding) => finding.rule)).toEqual([
+      "authorization",
+      "authorization",
+      "form",
+      "json",
+      "jwt",
+      "known",
+    ]);
     for (const finding of found) {
       // Never more than three characters of the value.
       expect(text).not.toContain(finding.masked);
       expect(finding.masked).toMatch(/^(.{3})?…\(\d+ chars\)$/);
     }
+  });
+
+  it("finds Bearer and Basic credentials in prose only when they look like one", () => {
+    const bearer = `a token: Bearer ${"x".repeat(20)}`;
+    expect(findSecrets(bearer).map((finding) => finding.rule)).toEqual(["bearer"]);
+    const basicText = `user and password: Basic ${btoa("user:password")}`;
+    expect(findSecrets(basicText).map((finding) => finding.rule)).toEqual(["basic"]);
+    expect(findSecrets('"authorization": "Bearer short"').map((finding) => finding.rule)).toEqual([
+      "authorization",
+    ]);
   });
 
   it("finds nothing in what the scrubber wrote", () => {
