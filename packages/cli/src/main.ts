@@ -33,6 +33,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<{ c
     summary: "Write the Postman collection and environment",
     load: () => import("./commands/postman.js"),
   },
+  cassette: {
+    summary: "Recorded cassettes: gloo cassette har FILE exports one as HAR 1.2 for browser tests",
+    load: () => import("./commands/cassette.js"),
+  },
   batch: {
     summary: "Run a JSONL file of requests: paced, resumable, costed (--queue: on many hosts)",
     load: () => import("./commands/batch.js"),

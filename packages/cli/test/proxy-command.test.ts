@@ -95,9 +95,11 @@ describe("gloo proxy", () => {
     const result = await run(["--help"], {});
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      "Usage: gloo proxy [--port N] [--host H] [--key KEY] [--cors ORIGINS] [--redis URL [--budget USD] [--budget-window 7d] [--budget-warning 80] [--rpm N]] [--base URL]",
+      "Usage: gloo proxy [--port N] [--host H] [--key KEY] [--cors ORIGINS] [--record FILE] [--redis URL [--budget USD] [--budget-window 7d] [--budget-warning 80] [--rpm N]] [--base URL]",
     );
     expect(result.stdout).toContain("GLOO_PROXY_KEY");
+    expect(result.stdout).toContain("gloo proxy --record cassettes/chat.json");
+    expect(result.stdout).toContain("gloo-scrubbed-* placeholders");
   });
 
   it("announces its URL first, relays completions with the token it holds, and stops on abort", async () => {

@@ -18,6 +18,37 @@ export {
   type RecordedResponse,
 } from "./cassette/format.js";
 export {
+  cassetteToHAR,
+  type Har,
+  type HarEntry,
+  type HarNameValue,
+  type HarOptions,
+  PLATFORM_BASE_URL,
+} from "./cassette/har.js";
+export type { BodyDifference, NearestRecording } from "./cassette/nearest.js";
+export {
+  type RecordingFetch,
+  type RecordingOptions,
+  recordingFetch,
+} from "./cassette/recorder.js";
+export type { ReplayClock } from "./cassette/replay-response.js";
+export {
+  createReplayer,
+  type Replayer,
+  type ReplayMiss,
+  type ReplayMode,
+  type ReplayOptions,
+} from "./cassette/replayer.js";
+export {
+  createScrubber,
+  findSecrets,
+  PLACEHOLDERS,
+  SCRUBBED_PREFIX,
+  type Scrubber,
+  type ScrubberOptions,
+  type SecretFinding,
+} from "./cassette/scrub.js";
+export {
   CORS_ALLOWED_HEADERS,
   CORS_ALLOWED_METHODS,
   CORS_EXPOSED_HEADERS,

@@ -14,6 +14,7 @@ import { UsageError } from "../errors.js";
 import { type CommandSpec, helpText, numberFlag, parseCommandArgs } from "../internal/args.js";
 import { corsFlag, corsLine } from "../internal/cors-flag.js";
 import { listen, listenTarget, untilAborted } from "../internal/listen.js";
+import { type LoadedReplay, loadReplay, replayWanted } from "../internal/replay.js";
 
 /** The emulator's port when `--port` is not given (the proxy's default is 8787). */
 const DEFAULT_PORT = 8788;
@@ -35,16 +36,21 @@ const options = {
   verbose: { type: "boolean" },
   "request-log": { type: "string" },
   "queue-fault": { type: "string", multiple: true },
+  replay: { type: "string" },
+  mode: { type: "string" },
+  speed: { type: "string" },
+  ignore: { type: "string" },
 } as const;
 
 const spec: CommandSpec<typeof options> = {
   usage:
-    "gloo emulator [--port N] [--host H] [--client-id ID] [--client-secret S] [--token-ttl SECONDS] [--latency MS] [--faults SPEC] [--cors ORIGINS]",
+    "gloo emulator [--port N] [--host H] [--client-id ID] [--client-secret S] [--token-ttl SECONDS] [--latency MS] [--faults SPEC] [--cors ORIGINS] [--replay FILE [--mode strict|fallback] [--speed N] [--ignore FIELDS]]",
   description: [
     "Runs a local Gloo platform for offline development and CI: /oauth2/token, /ai/v1 and /ai/v2 chat",
     "completions (JSON and SSE), /platform/v2/models and the legacy /ai/v1/chat, with a deterministic model",
-    "and faults on demand (the x-emulator-fault header, or --faults at random). Reference:",
-    "https://github.com/gloo-toolkit/gloo-toolkit/blob/main/docs/emulator.md",
+    "and faults on demand (the x-emulator-fault header, or --faults at random). With --replay it answers",
+    "from a recorded cassette instead (gloo proxy --record): the platform's own answers, offline.",
+    "Reference: https://github.com/gloo-toolkit/gloo-toolkit/blob/main/docs/emulator.md and docs/record-replay.md",
   ].join("\n"),
   options,
   optionHelp: {
@@ -67,14 +73,31 @@ const spec: CommandSpec<typeof options> = {
       "Append one JSON line per request to FILE: arrival time, method, path, status, ms, request id",
     "queue-fault":
       'Fault for the next completion request, in header syntax (e.g. "429,retry-after=3"); repeatable',
+    replay:
+      "Answer from this cassette (written by gloo proxy --record or recordingFetch) instead of the model",
+    mode: "With --replay: strict (a request the cassette lacks gets a 404 naming the nearest recording) or fallback (the model answers it); default strict",
+    speed:
+      "With --replay: the recorded pauses divided by N (2 is twice as fast); 0 sends at once (default: 1)",
+    ignore:
+      'With --replay: top-level JSON fields left out of matching, comma-separated (default: "user,metadata"; "" for none)',
   },
-  valueNames: { "request-log": "FILE", "queue-fault": "SPEC", "retry-after": "SECONDS" },
+  valueNames: {
+    "request-log": "FILE",
+    "queue-fault": "SPEC",
+    "retry-after": "SECONDS",
+    replay: "FILE",
+    mode: "MODE",
+    speed: "N",
+    ignore: "FIELDS",
+  },
   examples: [
     "gloo emulator",
     "gloo emulator --port 0 --token-delay 20",
     "gloo emulator --cors http://localhost:5173",
     'gloo emulator --faults "429=0.1,503=0.05,drop=0.01" --token-ttl 120',
     'curl -s localhost:8788/ai/v1/chat/completions -H "x-emulator-fault: 429" ...',
+    "gloo emulator --replay test/chat.cassette.json --port 0",
+    "gloo emulator --replay chat.cassette.json --mode fallback --speed 0 --ignore user,metadata,seed",
   ],
 };
 
@@ -86,18 +109,23 @@ export const command: Command = {
     const { values } = args;
     const target = listenTarget(values, "gloo emulator", DEFAULT_PORT);
     const cors = corsFlag(values.cors, { command: "gloo emulator", allowAny: true });
+    const cassette = replayWanted(values);
     const emulator = build(await emulatorOptions(ctx, values));
     for (const fault of values["queue-fault"] ?? []) queueFault(emulator, fault);
-    const served = cors === undefined ? emulator.fetch : withCors(emulator.fetch, cors);
+    const replay =
+      cassette === undefined ? undefined : await loadReplay(ctx, cassette, values, () => emulator);
+    const answer = replay?.replayer.fetch ?? emulator.fetch;
+    const served = cors === undefined ? answer : withCors(answer, cors);
     let handler = values.verbose === true ? accessLogged(served, ctx) : served;
     if (values["request-log"] !== undefined) {
       const { requestLogged } = await import("../internal/request-log.js");
       handler = requestLogged(handler, resolve(ctx.cwd, values["request-log"]));
     }
     const server = await listen(handler, target);
-    ctx.stdout.write(banner(server, emulator, values.faults, cors));
+    ctx.stdout.write(banner(server, emulator, values.faults, cors, replay));
     await untilAborted(ctx.signal);
     await server.close();
+    if (replay !== undefined && ctx.quiet !== true) ctx.stderr.write(replay.summary());
     return 0;
   },
 };
@@ -232,16 +260,20 @@ function banner(
   emulator: Emulator,
   faults: string | undefined,
   cors: CorsOrigins | undefined,
+  replay: LoadedReplay | undefined,
 ): string {
+  const faultLine = `Faults${replay === undefined ? "" : " (on the model's answers)"}: ${faults === undefined || faults === "" ? "none at random; per request with the x-emulator-fault header" : faults}.`;
   return [
     `Gloo emulator listening on ${server.url}`,
-    `Accepts client id "${emulator.clientId}" with secret "${emulator.clientSecret}" (scope api/access).`,
+    ...(replay?.describe() ?? [
+      `Accepts client id "${emulator.clientId}" with secret "${emulator.clientSecret}" (scope api/access).`,
+    ]),
     "Point the quickstart, the SDK or the CLI at it:",
     `  export GLOO_BASE="${server.url}"`,
     `  export GLOO_CLIENT_ID="${emulator.clientId}"`,
     `  export GLOO_CLIENT_SECRET="${emulator.clientSecret}"`,
     '  export GLOO_MODEL="us.meta.llama3-3-70b-instruct-v1:0"',
-    `Faults: ${faults === undefined || faults === "" ? "none at random; per request with the x-emulator-fault header" : faults}.`,
+    ...(replay?.replayer.mode === "strict" ? [] : [faultLine]),
     `Browsers: ${corsLine(cors)}.`,
     "Stop with Ctrl+C.",
     "",

@@ -18,6 +18,7 @@ import { connectionOptionHelp, connectionOptions, createClient } from "../intern
 import { corsFlag, corsLine } from "../internal/cors-flag.js";
 import { readSettings, requireCredentials } from "../internal/credentials.js";
 import { listen, listenTarget, untilAborted } from "../internal/listen.js";
+import { recordFlag } from "../internal/record-flag.js";
 import {
   openSharedLimits,
   type SharedLimits,
@@ -33,26 +34,34 @@ const options = {
   host: { type: "string" },
   key: { type: "string" },
   cors: { type: "string" },
+  record: { type: "string" },
   ...sharedLimitOptions,
   ...connectionOptions,
 } as const;
 
 const spec: CommandSpec<typeof options> = {
   usage:
-    "gloo proxy [--port N] [--host H] [--key KEY] [--cors ORIGINS] [--redis URL [--budget USD] [--budget-window 7d] [--budget-warning 80] [--rpm N]] [--base URL]",
+    "gloo proxy [--port N] [--host H] [--key KEY] [--cors ORIGINS] [--record FILE] [--redis URL [--budget USD] [--budget-window 7d] [--budget-warning 80] [--rpm N]] [--base URL]",
   description: [
     "Serves an OpenAI-compatible endpoint that adds a Gloo access token to every request, so the openai SDK,",
     "the Vercel AI SDK, LangChain, curl or Postman need no OAuth code: POST /v1/chat/completions and",
     "/v2/chat/completions, GET /v1/models, /healthz and /metrics. Credentials come from GLOO_CLIENT_ID and",
     "GLOO_CLIENT_SECRET and never leave the proxy. It listens on 127.0.0.1 unless given a key.",
     "With --redis, every proxy on that Redis shares one request rate (--rpm) and one spend budget (--budget).",
+    "With --record FILE, every exchange with the platform (token requests, completions, streams frame by",
+    "frame with their timing) is written to the cassette FILE for `gloo emulator --replay`: credentials,",
+    "tokens, cookies and JWTs are replaced by gloo-scrubbed-* placeholders before anything is written.",
+    "The file is rewritten after each exchange and replaced when the first one is recorded (docs/record-replay.md).",
   ].join("\n"),
   options,
+  valueNames: { record: "FILE" },
   optionHelp: {
     port: `Port to listen on; 0 picks a free one (default: ${DEFAULT_PORT})`,
     host: "Interface to bind (default: 127.0.0.1); any other needs a proxy key",
     key: "Proxy key clients must send as `Authorization: Bearer KEY` (default: $GLOO_PROXY_KEY)",
     cors: "Let pages on these origins call it from a browser, e.g. http://localhost:5173 (no *; others need --key)",
+    record:
+      "Record the exchanges with the platform, scrubbed, to this cassette file (its directory must exist)",
     ...sharedLimitHelp,
     ...connectionOptionHelp,
   },
@@ -60,6 +69,7 @@ const spec: CommandSpec<typeof options> = {
     "gloo proxy",
     "gloo proxy --port 0",
     "gloo proxy --cors http://localhost:5173",
+    "gloo proxy --record cassettes/chat.json",
     "GLOO_PROXY_KEY=$(openssl rand -hex 24) gloo proxy --host 0.0.0.0",
     "gloo proxy --redis redis://10.0.0.5:6379 --budget 100 --budget-window 7d --rpm 240",
     'curl localhost:8787/v1/chat/completions -H "content-type: application/json" \\',
@@ -85,9 +95,17 @@ export const command: Command = {
     checkCorsWithoutKey(cors, key);
     // The upstream hop goes over node:http: a third of the built-in fetch's CPU per request on
     // Node 20, which is most of what the proxy adds (bench/proxy.mjs).
-    const upstreamFetch = createHttpFetch();
+    const httpFetch = createHttpFetch();
     const settings = requireCredentials(readSettings(ctx.env, { base: args.values.base }));
+    // Recording wraps the platform side: the token exchange and the /ai/... calls, with their paths.
+    const recording = recordFlag(ctx, args.values.record, {
+      fetch: httpFetch,
+      secrets: [settings.clientId, settings.clientSecret, ...(key === undefined ? [] : [key])],
+      command: "gloo proxy",
+    });
+    const upstreamFetch = recording?.fetch ?? httpFetch;
     const shared = await openSharedLimits(args.values);
+    let served = false;
     try {
       const gloo = createClient({ ...ctx, fetch: upstreamFetch }, settings);
       await checkCredentials(ctx, gloo);
@@ -102,11 +120,13 @@ export const command: Command = {
       });
       const handler = cors === undefined ? proxy.fetch : withCors(proxy.fetch, cors);
       const server = await listen(handler, target);
+      served = true;
       ctx.stdout.write(banner(server, gloo.baseURL, key !== undefined, cors, shared?.summary));
       await untilAborted(ctx.signal);
       await server.close();
     } finally {
       shared?.close();
+      await recording?.finish(served);
     }
     return 0;
   },

@@ -184,6 +184,12 @@ function apiAdvice(error: APIError): [string, string] {
       sentence(`bad request: ${error.message}`),
       "Check the flags against the command's --help; some models reject tools or options.",
     ];
+  // `gloo emulator --replay` in strict mode: its message names the nearest recordings already.
+  if (error.code === "cassette_miss")
+    return [
+      sentence(`no recording for this request: ${error.message}`),
+      "GLOO_BASE points at `gloo emulator --replay`: record this request too, or restart it with --mode fallback.",
+    ];
   if (error instanceof NotFoundError)
     return [
       sentence(`not found: ${error.message}`),

@@ -47,6 +47,29 @@ export function matchText(
   return body.base64;
 }
 
+/**
+ * The same rules as {@link matchText}, as a value to compare field by field (how a strict replay
+ * shows what differs from the nearest recording): JSON, or text that parses as JSON, without the
+ * ignored top-level fields; a form as an object of its fields but `client_id` and `client_secret`;
+ * other text, or base64, as a string; undefined for no body.
+ */
+export function matchValue(
+  body: RecordedBody | null,
+  ignored: readonly string[] = DEFAULT_IGNORED_FIELDS,
+): unknown {
+  if (body === null) return undefined;
+  if ("json" in body) return withoutFields(body.json, ignored);
+  if ("form" in body) return Object.fromEntries(body.form.filter(([name]) => !CREDENTIAL_FIELDS.has(name)));
+  if ("text" in body) {
+    try {
+      return withoutFields(JSON.parse(body.text), ignored);
+    } catch {
+      return body.text;
+    }
+  }
+  return body.base64;
+}
+
 // Text that is JSON all the same (spaced, or with keys a round trip would reorder) matches as JSON.
 function jsonMatchText(text: string, ignored: readonly string[]): string | undefined {
   try {

@@ -4,6 +4,27 @@ import { API_SCOPE, type TokenClaims, type TokenIssuer } from "./token.js";
 
 /** The token's claims, or the 401/403 response to send. */
 export function authenticate(request: Request, issuer: TokenIssuer): TokenClaims | Response {
+  const token = bearerToken(request);
+  if (token instanceof Response) return token;
+  const claims = issuer.verify(token);
+  if (claims === "expired") {
+    return unauthorized("Token expired: request a new one from /oauth2/token.", "unauthorized_token_expired");
+  }
+  if (claims === "invalid" || claims === "revoked") {
+    return unauthorized("Invalid token: it was not issued by this platform.", "unauthorized_invalid_token");
+  }
+  if (!claims.scope.split(/\s+/).includes(API_SCOPE)) {
+    // Documented verbatim.
+    return json(403, { error: "Forbidden - insufficient permissions", code: "forbidden" });
+  }
+  return claims;
+}
+
+/**
+ * The request's bearer token, or the platform's 401 for a missing or malformed `Authorization`
+ * header (the replayer demands a token this way too, without verifying it).
+ */
+export function bearerToken(request: Request): string | Response {
   const header = request.headers.get("authorization");
   if (header === null || header.trim() === "") {
     // Documented verbatim.
@@ -16,18 +37,7 @@ export function authenticate(request: Request, issuer: TokenIssuer): TokenClaims
       "unauthorized_malformed_authorization",
     );
   }
-  const claims = issuer.verify(match[1] as string);
-  if (claims === "expired") {
-    return unauthorized("Token expired: request a new one from /oauth2/token.", "unauthorized_token_expired");
-  }
-  if (claims === "invalid" || claims === "revoked") {
-    return unauthorized("Invalid token: it was not issued by this platform.", "unauthorized_invalid_token");
-  }
-  if (!claims.scope.split(/\s+/).includes(API_SCOPE)) {
-    // Documented verbatim.
-    return json(403, { error: "Forbidden - insufficient permissions", code: "forbidden" });
-  }
-  return claims;
+  return match[1] as string;
 }
 
 // The 401 body for a bad token is undocumented; the missing-header envelope is reused (emulator choice).

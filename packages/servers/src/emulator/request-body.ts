@@ -72,7 +72,8 @@ function isJsonType(type: string): boolean {
   return media === "application/json" || /^application\/[\w.+-]+\+json$/.test(media);
 }
 
-function tooLarge(requestId: string): Response {
+/** The 413 for a body over {@link MAX_BODY_BYTES} (the replayer answers it too). */
+export function tooLarge(requestId: string): Response {
   return json(413, {
     error: {
       type: "invalid_request_error",
