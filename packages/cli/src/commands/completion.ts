@@ -31,7 +31,7 @@ const ACTIONS: Record<string, string[]> = {
   config: ["get", "set", "unset", "list", "path"],
   templates: ["list", "show", "edit", "path"],
   completion: ["bash", "zsh", "fish"],
-  cassette: ["har"],
+  cassette: ["har", "check"],
 };
 
 const scripts = { bash: bashScript, zsh: zshScript, fish: fishScript };

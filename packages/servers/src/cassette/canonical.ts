@@ -90,11 +90,15 @@ export function matchKey(
   return `${method.toUpperCase()} ${path} ${hash}`;
 }
 
+// The ignored fields left out, and `"stream": false`, which asks for what no `stream` field asks
+// for: the SDK leaves it out and `gloo chat` sends it, and both must find the same recording.
 function withoutFields(value: unknown, ignored: readonly string[]): unknown {
-  if (ignored.length === 0 || typeof value !== "object" || value === null || Array.isArray(value))
-    return value;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
   const kept: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) if (!ignored.includes(key)) kept[key] = field;
+  for (const [key, field] of Object.entries(value)) {
+    if (ignored.includes(key) || (key === "stream" && field === false)) continue;
+    kept[key] = field;
+  }
   return kept;
 }
 

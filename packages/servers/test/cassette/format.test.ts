@@ -37,6 +37,15 @@ describe("canonical bodies", () => {
     expect(matchKey("POST", "/ai/v1/chat/completions", three)).not.toBe(
       matchKey("POST", "/ai/v1/chat/completions", one),
     );
+    // "stream": false asks for what no stream field asks for; "stream": true does not.
+    const unstreamed = toRecordedBody(
+      encode('{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":false}'),
+      "application/json",
+    );
+    expect(matchKey("POST", "/ai/v1/chat/completions", unstreamed)).toBe(
+      matchKey("POST", "/ai/v1/chat/completions", one),
+    );
+    expect(matchText(toRecordedBody(encode('{"stream":true}'), "application/json"))).toBe('{"stream":true}');
     // With no ignore list, the user field counts again.
     expect(matchText(one, [])).toContain('"user":"a"');
   });
