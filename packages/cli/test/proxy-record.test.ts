@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmulator, findSecrets, parseCassette, type RunningServer, serve } from "@gloo-toolkit/servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chatInit, readAll } from "../../../test/helpers/exchange.js";
 import { spawnGloo } from "./helpers/processes.js";
 import { spawnServer } from "./helpers/spawned-server.js";
 
@@ -39,34 +40,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const chat = (content: string, stream: boolean, fault?: string) =>
+  chatInit(MODEL, content, { stream, ...(fault === undefined ? {} : { fault }) });
+
 const env = () => ({ GLOO_BASE: platform.url, GLOO_CLIENT_ID: CLIENT_ID, GLOO_CLIENT_SECRET: CLIENT_SECRET });
-
-function chat(content: string, stream: boolean, fault?: string): RequestInit {
-  return {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      ...(fault === undefined ? {} : { "x-emulator-fault": fault }),
-    },
-    body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content }], stream }),
-  };
-}
-
-// Every byte that arrived, and whether the body broke off.
-async function readAll(response: Response): Promise<{ text: string; broken: boolean }> {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return { text: text + decoder.decode(), broken: false };
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    return { text: text + decoder.decode(), broken: true };
-  }
-}
 
 describe("gloo proxy --record", () => {
   it("records the platform side of every exchange, scrubbed, and has written it all once stopped", async () => {

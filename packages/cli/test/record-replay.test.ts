@@ -19,7 +19,11 @@ import {
   serve,
 } from "@gloo-toolkit/servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chatInit, readAll } from "../../../test/helpers/exchange.js";
 import { type SpawnedServer, spawnServer, until } from "./helpers/spawned-server.js";
+
+const chat = (content: string, stream: boolean, fault?: string) =>
+  chatInit(MODEL, content, { stream, ...(fault === undefined ? {} : { fault }) });
 
 const CLIENT_ID = "roundtrip-client-3";
 const CLIENT_SECRET = "roundtrip-secret-9d2e71b4";
@@ -58,33 +62,6 @@ async function stopAndProveGone(server: RunningServer): Promise<void> {
   const refused = await fetch(`${server.url}/platform/v2/models`).catch((error: Error) => error);
   expect(refused).toBeInstanceOf(TypeError);
   expect(String((refused as TypeError).cause)).toContain("ECONNREFUSED");
-}
-
-function chat(content: string, stream: boolean, fault?: string): RequestInit {
-  return {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      ...(fault === undefined ? {} : { "x-emulator-fault": fault }),
-    },
-    body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content }], stream }),
-  };
-}
-
-/** Status, every byte that arrived, and whether the body broke off. */
-async function readAll(response: Response): Promise<{ status: number; text: string; broken: boolean }> {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return { status: response.status, text: text + decoder.decode(), broken: false };
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    return { status: response.status, text: text + decoder.decode(), broken: true };
-  }
 }
 
 type Send = (path: string, init: RequestInit) => Promise<Response>;

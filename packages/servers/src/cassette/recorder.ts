@@ -4,7 +4,7 @@
 // rewritten atomically (temp file + rename) after each exchange ends, so a kill loses at most the
 // exchanges in flight.
 import { resolve } from "node:path";
-import { withoutHopByHop } from "../proxy/hop-by-hop.js";
+import { hopByHopNames, withoutHopByHop } from "../proxy/hop-by-hop.js";
 import { frameCopy, teeBody, wholeCopy } from "./body-tap.js";
 import { toRecordedBody } from "./canonical.js";
 import { checkWritable, createCassetteWriter, readExisting } from "./cassette-file.js";
@@ -218,18 +218,10 @@ function tapResponse(
   return tapped;
 }
 
-// Connection fields (RFC 9110 §7.6.1) describe one hop, not the exchange; the length is the
-// recorded body's own (scrubbing may change it), so the replayer computes it. Both directions.
-const RECORDED_HEADERS_DROPPED = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "te",
-  "transfer-encoding",
-  "upgrade",
-  "trailer",
-  "content-length",
-]);
+// Hop-by-hop fields (RFC 9110 §7.6.1, and the proxy credentials §11.7 scopes to one hop) describe
+// one connection, not the exchange; the length is the recorded body's own (scrubbing may change
+// it), so the replayer computes it. Both directions.
+const RECORDED_HEADERS_DROPPED = hopByHopNames(["content-length"]);
 // fetch hands over the body decoded, and that is what is recorded: its encoding no longer applies.
 const RESPONSE_HEADERS_DROPPED = new Set([...RECORDED_HEADERS_DROPPED, "content-encoding"]);
 

@@ -18,10 +18,13 @@ import {
   serve,
 } from "@gloo-toolkit/servers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { chatInit, readAll } from "../../../../test/helpers/exchange.js";
 
 const CLIENT_ID = "emulator-client";
 const CLIENT_SECRET = "emulator-secret";
 const MODEL = "us.meta.llama3-3-70b-instruct-v1:0";
+const chat = (content: string, extra: Record<string, unknown> = {}) =>
+  chatInit(MODEL, content, { stream: true, extra });
 
 let dir: string;
 // Every value a test saw that no cassette may hold: checked in every file the test left.
@@ -59,28 +62,6 @@ async function client(file: string, options: Parameters<typeof recordingFetch>[1
   });
   seen.add((await gloo.auth.getToken()).accessToken);
   return { server, fetch, gloo };
-}
-
-const chat = (content: string, extra: Record<string, unknown> = {}) => ({
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content }], stream: true, ...extra }),
-});
-
-// Reads a body to its end or its failure, keeping every byte that arrived.
-async function readAll(response: Response): Promise<{ text: string; error: unknown }> {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return { text: text + decoder.decode(), error: undefined };
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch (error) {
-    return { text: text + decoder.decode(), error };
-  }
 }
 
 async function cassetteOf(file: string) {
@@ -211,8 +192,8 @@ describe("recordingFetch through the SDK hook", () => {
       ...init,
       headers: { ...init.headers, "x-emulator-fault": "drop-after=2" },
     });
-    const { text, error } = await readAll(response);
-    expect(error).toBeDefined();
+    const { text, broken } = await readAll(response);
+    expect(broken).toBe(true);
     await fetch.flush();
     const stream = (await cassetteOf(file))[1];
     expect(stream?.response.end).toMatchObject({ kind: "dropped", error: expect.stringMatching(/\w/) });
