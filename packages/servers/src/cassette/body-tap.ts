@@ -1,6 +1,7 @@
 // The recorder's tap on a response body: the caller's stream is pulled from the upstream one chunk
 // by chunk, only as the caller reads (highWaterMark 0: nothing is read ahead or held back), and
 // each chunk is also handed to a copy that becomes the cassette's body or its SSE frames.
+import { concatBytes } from "../internal/read-capped.js";
 import { toRecordedBody } from "./canonical.js";
 import type { RecordedBody, RecordedFrame } from "./format.js";
 import type { Scrubber } from "./scrub.js";
@@ -83,9 +84,13 @@ export function frameCopy(scrubber: Scrubber, since: () => number): BodyCopy {
 /** Any other body's copy: the bytes, read into the cassette's form and scrubbed at the end. */
 export function wholeCopy(scrubber: Scrubber, contentType: string | null): BodyCopy {
   const chunks: Uint8Array[] = [];
+  let size = 0;
   return {
-    add: (bytes) => chunks.push(bytes),
-    finish: () => ({ body: scrubber.body(toRecordedBody(concat(chunks), contentType)) }),
+    add(bytes) {
+      chunks.push(bytes);
+      size += bytes.byteLength;
+    },
+    finish: () => ({ body: scrubber.body(toRecordedBody(concatBytes(chunks, size), contentType)) }),
   };
 }
 
@@ -95,15 +100,4 @@ function describe(error: unknown): string {
     return `${error.name}: ${error.message}${cause}`;
   }
   return String(error);
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
 }
