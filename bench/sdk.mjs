@@ -145,6 +145,11 @@ async function makeClients(base) {
           count++;
         return count;
       },
+      // The same stream read for its assembled completion, as `gloo chat` does, instead of chunk by chunk.
+      "@gloo-toolkit/sdk, finalCompletion()": async () => {
+        const stream = await gloo.chat.completions.create({ model, messages, stream: true });
+        return (await stream.finalCompletion()).choices.length;
+      },
       // Attribution: the SDK's stream class fed by a bare fetch, without the request pipeline.
       "ChatCompletionStream on raw fetch": async () => {
         const controller = new AbortController();

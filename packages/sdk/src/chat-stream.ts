@@ -218,10 +218,24 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
    */
   async finalCompletion(): Promise<WithRequestId<ChatCompletion>> {
     this.#iterating = true;
-    while (!(await this.#next()).done) {
-      // Each chunk is already folded into the accumulator as it is taken.
+    for (;;) {
+      // Chunks already parsed are folded in synchronously: only a read of the body is awaited,
+      // not every chunk (a promise per chunk costs about as much as the rest of its handling).
+      if (this.#pulling === undefined) this.#foldQueued();
+      if ((await this.#next()).done) break;
     }
     return this.#outcome();
+  }
+
+  // Takes every queued chunk (each is folded into the accumulator as it is taken).
+  #foldQueued(): void {
+    try {
+      while (this.#takeQueued() !== undefined) {
+        // Nothing more to do with the chunk here.
+      }
+    } catch (error) {
+      throw this.#fail(error);
+    }
   }
 
   // How the settled stream ended: the completion (assembled once), or the error it ended with.
