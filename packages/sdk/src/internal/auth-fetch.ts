@@ -37,18 +37,44 @@ async function withToken(
   target: string,
   init: RequestInit,
 ): Promise<Response> {
-  const headers = new Headers(init.headers);
-  if (!tokens || headers.has("authorization")) return doFetch(target, init);
+  // Pairs or a record (what callers mostly pass) stay pairs, the token one more: the fetch below
+  // checks them as it builds its request, so no Headers is built here for them.
+  const pairs = pairsOf(init.headers);
+  const headers = pairs === undefined ? new Headers(init.headers) : undefined;
+  const given = headers === undefined ? hasAuthorization(pairs ?? []) : headers.has("authorization");
+  if (!tokens || given) return doFetch(target, init);
+  const withBearer = (accessToken: string): HeadersInit => {
+    if (headers === undefined) return [...(pairs ?? []), ["authorization", `Bearer ${accessToken}`]];
+    headers.set("authorization", `Bearer ${accessToken}`);
+    return headers;
+  };
   const options = init.signal ? { signal: init.signal } : {};
   const token = await tokens.get(options);
-  headers.set("authorization", `Bearer ${token.accessToken}`);
-  const response = await doFetch(target, { ...init, headers });
+  const response = await doFetch(target, { ...init, headers: withBearer(token.accessToken) });
   if (response.status !== 401 || !tokens.canRefresh) return response;
   tokens.invalidate(token.accessToken);
   await response.body?.cancel();
   const fresh = await tokens.get(options);
-  headers.set("authorization", `Bearer ${fresh.accessToken}`);
-  return doFetch(target, { ...init, headers });
+  return doFetch(target, { ...init, headers: withBearer(fresh.accessToken) });
+}
+
+// Headers given as name/value pairs or a plain record, as pairs; undefined for a Headers or any
+// other form (and for a malformed pair, which the Headers built instead reports).
+function pairsOf(init: HeadersInit | undefined): [string, string][] | undefined {
+  if (init === undefined) return [];
+  if (Array.isArray(init)) {
+    for (const pair of init as unknown[]) if (!Array.isArray(pair) || pair.length !== 2) return undefined;
+    return init as [string, string][];
+  }
+  if (init instanceof Headers || typeof init !== "object" || init === null) return undefined;
+  const proto = Object.getPrototypeOf(init);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  return Object.entries(init);
+}
+
+function hasAuthorization(pairs: readonly [string, string][]): boolean {
+  for (const [name] of pairs) if (String(name).toLowerCase() === "authorization") return true;
+  return false;
 }
 
 // Any other input (a Request, a URL object, a streamed body): keep a clone for the one retry.

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
+import { fieldsOf } from "../internal/raw-headers.js";
 
 /** A fetch function with the signature of the global one. */
 export type HttpFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -86,11 +87,16 @@ function fromInit(input: string | URL | Request, init: RequestInit | undefined):
   const url = URL.parse(String(input));
   // Unparsable or with credentials: the Request way throws the TypeError fetch would.
   if (url === null || url.username !== "" || url.password !== "") return undefined;
-  const headers: Record<string, string> = {};
-  // Through a Headers, as a Request would: names validated and lower-cased, repeats joined (a
-  // Headers passed in, as gloo.fetch passes one, already is all that).
-  const given = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
-  for (const [name, value] of given) headers[name] = value;
+  // Checked and normalised as a Request's Headers would be (a TypeError for a bad name or value),
+  // names lower-cased and repeats joined, without building one.
+  const fields = fieldsOf(init.headers) ?? fieldsOf(new Headers(init.headers)) ?? [];
+  const headers: Record<string, string> = Object.create(null);
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const name = (fields[i] as string).toLowerCase();
+    const before = headers[name];
+    headers[name] =
+      before === undefined ? (fields[i + 1] as string) : `${before}, ${fields[i + 1] as string}`;
+  }
   return { url, method, headers, body: raw, signal: init.signal ?? undefined };
 }
 
@@ -131,27 +137,42 @@ function send(attempt: Attempt): Promise<Response> {
       const stale = reused && (error.code === "ECONNRESET" || error.code === "EPIPE");
       reject(stale ? new StaleSocketError(failure) : failure);
     };
-    const outgoing = attempt.send(
-      attempt.url,
-      { method: attempt.method, headers: attempt.headers, agent: attempt.agent, signal },
-      (incoming) => {
-        if (!isSmallWhole(incoming)) return resolve(toResponse(incoming, attempt.method, null));
-        // A whole small body (JSON with a length): collect it, skipping the stream machinery.
-        const parts: Buffer[] = [];
-        incoming.on("data", (part: Buffer) => parts.push(part));
-        incoming.on("end", () =>
-          resolve(
-            toResponse(
-              incoming,
-              attempt.method,
-              parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts),
-            ),
+    const { url } = attempt;
+    // One options object rather than a URL plus options, and the signal handled here rather than
+    // given to node: both make node copy the options into a slow, dictionary-mode object.
+    const options = {
+      protocol: url.protocol,
+      hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
+      port: url.port === "" ? undefined : Number(url.port),
+      path: `${url.pathname}${url.search}`,
+      method: attempt.method,
+      headers: attempt.headers,
+      agent: attempt.agent,
+    };
+    const outgoing = attempt.send(options, (incoming) => {
+      if (!isSmallWhole(incoming)) return resolve(toResponse(incoming, attempt.method, null));
+      // A whole small body (JSON with a length): collect it, skipping the stream machinery.
+      const parts: Buffer[] = [];
+      incoming.on("data", (part: Buffer) => parts.push(part));
+      incoming.on("end", () =>
+        resolve(
+          toResponse(
+            incoming,
+            attempt.method,
+            parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts),
           ),
-        );
-        incoming.on("error", (error) => fail(error, false));
-      },
-    );
+        ),
+      );
+      incoming.on("error", (error) => fail(error, false));
+    });
     outgoing.on("error", (error) => fail(error, outgoing.reusedSocket));
+    if (signal !== undefined) {
+      // Aborting destroys the request, which also cuts a response still streaming (its web
+      // stream errors), until the exchange is over.
+      const abort = () => outgoing.destroy(signal.reason);
+      signal.addEventListener("abort", abort, { once: true });
+      outgoing.once("close", () => signal.removeEventListener("abort", abort));
+    }
     outgoing.end(attempt.body);
   });
 }
