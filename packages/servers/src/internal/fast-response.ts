@@ -118,9 +118,11 @@ export class FastResponse {
     const body = this.#take();
     if (body === undefined) return this.#response().arrayBuffer();
     if (typeof body === "string") return Promise.resolve(encoder.encode(body).buffer as ArrayBuffer);
-    // `hold` copied the bytes it was given into a buffer of their own, which nothing else reads
-    // once they are taken: the caller may have it.
-    return Promise.resolve(body.buffer);
+    // `hold` copied the bytes it was given, and nothing reads them once taken: when they fill a
+    // buffer of their own the caller may have it, else (a slice of node's pool) a copy.
+    if (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength)
+      return Promise.resolve(body.buffer);
+    return Promise.resolve(Uint8Array.prototype.slice.call(body).buffer);
   }
   clone(): Response {
     return this.#response().clone();
@@ -164,8 +166,11 @@ function hold(body: BodyInit | null | undefined, init: ResponseInit | undefined)
   // do not change the response.
   let content: string | Uint8Array<ArrayBuffer> | null;
   if (held === null || typeof held === "string") content = held;
-  else if (held instanceof Uint8Array) content = new Uint8Array(held);
-  else return undefined;
+  else if (held instanceof Uint8Array) {
+    // Into node's buffer pool when small (no allocation of its own), else a buffer of its own.
+    content = Buffer.allocUnsafe(held.byteLength) as Uint8Array<ArrayBuffer>;
+    content.set(held);
+  } else return undefined;
   // Checked as the real class checks them, kept as a list: a Headers is built only if asked for.
   const fields = fieldsOf(init?.headers);
   if (fields === undefined) return undefined;

@@ -210,7 +210,8 @@ async function chat(context: Context, request: Request, route: Route, finish: Fi
     context.metrics.aborted(route, request.signal.aborted ? "client_closed" : "upstream_error");
     return fail(upstreamFailure(error, context.base, request.signal));
   }
-  for (const [name, value] of Object.entries(admission.headers)) response.headers.set(name, value);
+  // Only when there are any: setting one builds the response's Headers.
+  for (const name in admission.headers) response.headers.set(name, admission.headers[name] as string);
   return response;
 }
 
