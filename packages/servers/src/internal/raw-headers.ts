@@ -75,24 +75,20 @@ export class RawHeaders {
   #entries(): [string, string][] {
     if (this.#real !== undefined) return [...this.#real];
     const raw = this.#raw;
-    const combined = new Map<string, string>();
-    const cookies: string[] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = (raw[i] as string).toLowerCase();
-      const value = raw[i + 1] as string;
-      if (name === "set-cookie") cookies.push(value);
-      else {
-        const before = combined.get(name);
-        combined.set(name, before === undefined ? value : `${before}, ${value}`);
-      }
+    const list: [string, string][] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2)
+      list.push([(raw[i] as string).toLowerCase(), raw[i + 1] as string]);
+    // A stable sort keeps repeated fields in the order they came.
+    list.sort(byName);
+    let kept = 0;
+    for (const entry of list) {
+      const last = kept > 0 ? (list[kept - 1] as [string, string]) : undefined;
+      if (last !== undefined && last[0] === entry[0] && entry[0] !== "set-cookie")
+        last[1] = `${last[1]}, ${entry[1]}`;
+      else list[kept++] = entry;
     }
-    if (cookies.length > 0) combined.set("set-cookie", "");
-    const sorted: [string, string][] = [];
-    for (const name of [...combined.keys()].sort()) {
-      if (name === "set-cookie") for (const value of cookies) sorted.push([name, value]);
-      else sorted.push([name, combined.get(name) as string]);
-    }
-    return sorted;
+    list.length = kept;
+    return list;
   }
 
   entries(): IterableIterator<[string, string]> {
@@ -120,6 +116,8 @@ export class RawHeaders {
     standIn(RawHeaders, Headers, (self) => self.#headers());
   }
 }
+
+const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /** Appends a flat `[name, value, …]` list to `headers`, as a Request's own would hold them. */
 export function appendRaw(headers: Headers, raw: readonly string[]): void {

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
-import { fieldsOf } from "../internal/raw-headers.js";
+import { fieldsOf, RawHeaders } from "../internal/raw-headers.js";
 
 /** A fetch function with the signature of the global one. */
 export type HttpFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -150,7 +150,8 @@ function send(attempt: Attempt): Promise<Response> {
       agent: attempt.agent,
     };
     const outgoing = attempt.send(options, (incoming) => {
-      if (!isSmallWhole(incoming)) return resolve(toResponse(incoming, attempt.method, null));
+      const headers = headersOf(incoming);
+      if (!isSmallWhole(headers)) return resolve(toResponse(incoming, headers, attempt.method, null));
       // A whole small body (JSON with a length): collect it, skipping the stream machinery.
       const parts: Buffer[] = [];
       incoming.on("data", (part: Buffer) => parts.push(part));
@@ -158,6 +159,7 @@ function send(attempt: Attempt): Promise<Response> {
         resolve(
           toResponse(
             incoming,
+            headers,
             attempt.method,
             parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts),
           ),
@@ -180,17 +182,22 @@ function send(attempt: Attempt): Promise<Response> {
 /** Bodies up to this size with a `Content-Length` and no event stream are collected before resolving. */
 const WHOLE_BODY_LIMIT = 1 << 20;
 
-function isSmallWhole(incoming: IncomingMessage): boolean {
-  const length = Number(incoming.headers["content-length"] ?? Number.NaN);
-  const type = incoming.headers["content-type"] ?? "";
+function isSmallWhole(headers: Headers): boolean {
+  const length = Number(headers.get("content-length") ?? Number.NaN);
+  const type = headers.get("content-type") ?? "";
   return length > 0 && length <= WHOLE_BODY_LIMIT && !type.includes("text/event-stream");
 }
 
-function toResponse(incoming: IncomingMessage, method: string, whole: Buffer | null): Response {
-  // Pairs, not a Headers: the Response builds its own from them, so they are validated once.
-  const headers: [string, string][] = [];
-  const raw = incoming.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.push([raw[i] as string, raw[i + 1] as string]);
+// The fields as node's parser read them (checked and trimmed already), for a Headers that reads
+// them as they are; node's own header object is not built.
+const headersOf = (incoming: IncomingMessage) => new RawHeaders(incoming.rawHeaders) as unknown as Headers;
+
+function toResponse(
+  incoming: IncomingMessage,
+  headers: Headers,
+  method: string,
+  whole: Buffer | null,
+): Response {
   const status = incoming.statusCode ?? 502;
   const init = { status, statusText: incoming.statusMessage ?? "", headers };
   if (method === "HEAD" || status === 204 || status === 304) {

@@ -5,7 +5,7 @@ import { hopByHopNames, withoutHopByHop } from "./hop-by-hop.js";
 import { createProxyMetrics, METRICS_CONTENT_TYPE, type ProxyMetrics } from "./metrics.js";
 import { toOpenAIModels } from "./openai-models.js";
 import type { ProxyBudgetOptions, SharedRequestRate } from "./shared-limits.js";
-import { createSpendGuard, type Refusal, type SpendGuard } from "./spend-guard.js";
+import { type Admission, createSpendGuard, type Refusal, type SpendGuard } from "./spend-guard.js";
 import { type TapEnd, tapUsage, usageOfJson } from "./usage-tap.js";
 
 /**
@@ -155,8 +155,12 @@ interface Context {
   plainFetch: typeof fetch;
   maxBodyBytes: number;
   metrics: ProxyMetrics;
-  guard: SpendGuard;
+  /** Undefined without a rate limit or a budget. */
+  guard: SpendGuard | undefined;
 }
+
+// What a request is admitted with when there are no shared limits: no headers, nothing to settle.
+const ADMITTED: Admission = { headers: {}, finish() {} };
 
 async function chat(context: Context, request: Request, route: Route, finish: Finish): Promise<Response> {
   const api = route === "v1_chat" ? "v1" : "v2";
@@ -167,21 +171,25 @@ async function chat(context: Context, request: Request, route: Route, finish: Fi
   // Buffered (chat bodies are small) so the upstream fetch can replay it after a 401.
   const body = await readBody(request, context.maxBodyBytes);
   if (body instanceof Response) return fail(body);
-  let admission: Awaited<ReturnType<SpendGuard["admit"]>>;
-  try {
-    admission = await context.guard.admit(api, body);
-  } catch (error) {
-    // Fail closed: without the shared store the proxy cannot keep the fleet's limits.
-    const reason = error instanceof Error ? error.message : String(error);
-    return fail(
-      openAIError(
-        503,
-        "shared_limits_unavailable",
-        `The shared rate limit or budget store did not answer: ${reason}`,
-      ),
-    );
+  let admission = ADMITTED;
+  if (context.guard !== undefined) {
+    let answer: Admission | Refusal;
+    try {
+      answer = await context.guard.admit(api, body);
+    } catch (error) {
+      // Fail closed: without the shared store the proxy cannot keep the fleet's limits.
+      const reason = error instanceof Error ? error.message : String(error);
+      return fail(
+        openAIError(
+          503,
+          "shared_limits_unavailable",
+          `The shared rate limit or budget store did not answer: ${reason}`,
+        ),
+      );
+    }
+    if ("status" in answer) return fail(refusal(answer));
+    admission = answer;
   }
-  if ("status" in admission) return fail(refusal(admission));
   let upstream: Response;
   try {
     upstream = await context.gloo.fetch(`${context.base}/ai/${api}/chat/completions`, {
