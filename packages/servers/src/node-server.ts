@@ -143,5 +143,6 @@ async function answer(
     if (!res.headersSent) writeJsonError(res, 500, { message: "The server failed to handle the request." });
     return;
   }
-  await writeResponse(response, res, disconnect);
+  const writing = writeResponse(response, res, disconnect);
+  if (writing !== undefined) await writing;
 }

@@ -10,17 +10,26 @@ import { rawFields } from "./raw-headers.js";
 type Read = ReadableStreamReadResult<Uint8Array>;
 const PENDING = Symbol("pending");
 
-/** Sends `response` on `res`; `signalOf()` aborts when the client leaves, which cancels the body. */
-export async function writeResponse(
+/**
+ * Sends `response` on `res`; `signalOf()` aborts when the client leaves, which cancels the body.
+ * A held body is written at once (nothing to wait for); a streamed one returns the promise of its end.
+ */
+export function writeResponse(
+  response: Response,
+  res: ServerResponse,
+  signalOf: () => AbortSignal,
+): Promise<void> | undefined {
+  const held = heldBody(response);
+  if (held === undefined) return writeStreamed(response, res, signalOf);
+  writeHeld(held, res);
+  return undefined;
+}
+
+async function writeStreamed(
   response: Response,
   res: ServerResponse,
   signalOf: () => AbortSignal,
 ): Promise<void> {
-  const held = heldBody(response);
-  if (held !== undefined) {
-    writeHeld(held, res);
-    return;
-  }
   const headers = headersOf(response.headers);
   const writeHead = (length?: number) => {
     // 204 and 304 carry no body, so no length either (RFC 9110 §8.6).

@@ -72,6 +72,14 @@ interface Outgoing {
 // the Request way, which normalises or rejects it.
 const PLAIN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]);
 
+// The last URL parsed and its text: the proxy sends every request to the same one or two.
+let lastURL: { text: string; url: URL | null } = { text: "", url: null };
+
+function parseURL(text: string): URL | null {
+  if (lastURL.text !== text) lastURL = { text, url: URL.parse(text) };
+  return lastURL.url;
+}
+
 /**
  * The call read straight from a URL and an `init` whose body is bytes or absent, as the Fetch
  * standard would read it, without building a Request (an AbortController, a Headers and a body
@@ -84,7 +92,7 @@ function fromInit(input: string | URL | Request, init: RequestInit | undefined):
   if (raw !== undefined && !(raw instanceof Uint8Array)) return undefined;
   if (!PLAIN_METHODS.has(method) || (raw !== undefined && (method === "GET" || method === "HEAD")))
     return undefined;
-  const url = URL.parse(String(input));
+  const url = parseURL(String(input));
   // Unparsable or with credentials: the Request way throws the TypeError fetch would.
   if (url === null || url.username !== "" || url.password !== "") return undefined;
   // Checked and normalised as a Request's Headers would be (a TypeError for a bad name or value),
