@@ -17,13 +17,23 @@ export async function toRequest(
   signal: () => AbortSignal,
   fast: boolean,
 ): Promise<Request> {
-  const url = urlOf(req);
+  // Read from the raw fields: asking node for `req.headers` would build its header object.
+  const raw = req.rawHeaders;
+  let host: string | undefined;
+  let length: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 4 && host === undefined && name.toLowerCase() === "host") host = raw[i + 1];
+    else if (name.length === 14 && length === undefined && name.toLowerCase() === "content-length")
+      length = raw[i + 1];
+  }
+  const url = urlOf(req.url ?? "/", host ?? "localhost");
   const method = req.method ?? "GET";
   let body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | null = null;
   if (method !== "GET" && method !== "HEAD") {
     // Small bodies of known length arrive in a packet or two: read them whole, which costs far
     // less than streaming them. Everything else streams (an IncomingMessage is an async iterable).
-    if (Number(req.headers["content-length"] ?? Number.NaN) <= SMALL_BODY) body = await readSmallBody(req);
+    if (Number(length ?? Number.NaN) <= SMALL_BODY) body = await readSmallBody(req);
     else body = req as unknown as ReadableStream<Uint8Array>;
   }
   if (fast)
@@ -44,16 +54,19 @@ export async function toRequest(
 
 // The URL a request targets; throws for an unusable Host header or target, and for credentials
 // in the URL, as `new Request(url)` does.
-function urlOf(req: IncomingMessage): string {
-  const target = req.url ?? "/";
-  const host = req.headers.host ?? "localhost";
+// The last target and Host read, and the URL they made: a server mostly sees the same few.
+let last = { target: "", host: "", href: "" };
+
+function urlOf(target: string, host: string): string {
+  if (target === last.target && host === last.host) return last.href;
   const url =
     target.startsWith("/") && !target.startsWith("//")
       ? new URL(`http://${host}${target}`)
       : new URL(target, `http://${host}`);
   if (url.username !== "" || url.password !== "")
     throw new TypeError("A request URL cannot include credentials.");
-  return url.href;
+  last = { target, host, href: url.href };
+  return last.href;
 }
 
 function readSmallBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {

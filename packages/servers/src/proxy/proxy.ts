@@ -113,7 +113,7 @@ export function createProxy(options: ProxyOptions): GlooProxy {
     metrics,
     async fetch(request) {
       const started = now();
-      const url = new URL(request.url);
+      const url = parsed(request.url);
       const { pathname } = url;
       // Records the request once it is answered: metrics, and the access log when one is wanted.
       const finish: Finish = (route, status, requestId) => {
@@ -145,6 +145,13 @@ export function createProxy(options: ProxyOptions): GlooProxy {
       return chat(context, request, entry.route, finish);
     },
   };
+}
+
+// The last request URL parsed (read, never changed): clients mostly call the same path.
+let lastURL: { href: string; url: URL } | undefined;
+function parsed(href: string): URL {
+  if (lastURL?.href !== href) lastURL = { href, url: new URL(href) };
+  return lastURL.url;
 }
 
 type Finish = (route: Route, status: number, requestId: string | undefined) => void;
