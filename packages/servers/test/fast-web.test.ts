@@ -10,7 +10,7 @@ import {
   realRequest,
 } from "../src/internal/fast-request.js";
 import { FastResponse, heldBody } from "../src/internal/fast-response.js";
-import { fieldsOf, RawHeaders, rawFields, realHeaders } from "../src/internal/raw-headers.js";
+import { fieldRecord, fieldsOf, RawHeaders, rawFields, realHeaders } from "../src/internal/raw-headers.js";
 
 const fast = (body?: BodyInit | null, init?: ResponseInit) =>
   new FastResponse(body, init) as unknown as Response;
@@ -351,5 +351,33 @@ describe("RawHeaders", () => {
       quick.has("host"),
       realHeaders(quick as unknown as RawHeaders).get("x-multi"),
     ]).toEqual(["c", false, "c"]);
+  });
+});
+
+describe("fieldRecord", () => {
+  it("joins repeats, keeps cookies apart when asked, and treats Object's member names as plain fields", () => {
+    const raw = [
+      "X-A",
+      "1",
+      "x-a",
+      "2",
+      "Set-Cookie",
+      "s=1",
+      "set-cookie",
+      "t=2",
+      "Constructor",
+      "c",
+      "__proto__",
+      "p",
+    ];
+    const apart = fieldRecord(raw, true);
+    expect(Object.entries(apart)).toEqual([
+      ["x-a", "1, 2"],
+      ["set-cookie", ["s=1", "t=2"]],
+      ["constructor", "c"],
+      ["__proto__", "p"],
+    ]);
+    expect(Object.getPrototypeOf(apart)).toBe(Object.prototype);
+    expect(fieldRecord(raw, false)["set-cookie"]).toBe("s=1, t=2");
   });
 });

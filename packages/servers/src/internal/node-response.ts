@@ -5,7 +5,7 @@
 // as they are, with no stream at all.
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { type HeldResponse, heldBody } from "./fast-response.js";
-import { rawFields } from "./raw-headers.js";
+import { fieldRecord, rawFields } from "./raw-headers.js";
 
 type Read = ReadableStreamReadResult<Uint8Array>;
 const PENDING = Symbol("pending");
@@ -155,27 +155,11 @@ function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
 
 function headersOf(headers: Headers): OutgoingHttpHeaders {
   const raw = rawFields(headers);
-  if (raw !== undefined) return fromRaw(raw);
+  // The fields a fast class holds, without building a Headers.
+  if (raw !== undefined) return fieldRecord(raw, true);
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of headers) if (name !== "set-cookie") out[name] = value;
   const cookies = headers.getSetCookie();
   if (cookies.length > 0) out["set-cookie"] = cookies;
-  return out;
-}
-
-// The same from the fields a fast class holds, without building a Headers: names lower-cased,
-// repeats joined with ", ", each Set-Cookie kept apart.
-function fromRaw(raw: readonly string[]): OutgoingHttpHeaders {
-  // No prototype: a field named like an Object member ("constructor") must find nothing.
-  const out: OutgoingHttpHeaders = Object.create(null);
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    const value = raw[i + 1] as string;
-    const before = out[name];
-    if (name === "set-cookie") {
-      if (before === undefined) out[name] = [value];
-      else (before as string[]).push(value);
-    } else out[name] = before === undefined ? value : `${before as string}, ${value}`;
-  }
   return out;
 }

@@ -177,3 +177,33 @@ function addField(fields: string[], name: unknown, value: unknown): void {
   if (BAD_VALUE.test(text)) throw new TypeError(`Headers.append: "${text}" is an invalid header value.`);
   fields.push(field, text);
 }
+
+/**
+ * A flat field list as a plain record for node: names lower-cased, repeats joined with ", ", or
+ * with `cookiesApart` each Set-Cookie value kept in an array. A plain object rather than one
+ * without a prototype (which node would read slowly): a name like "constructor" is looked up as an
+ * own property only, and "__proto__" is defined rather than assigned.
+ */
+export function fieldRecord(
+  raw: readonly string[],
+  cookiesApart: boolean,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    const before = Object.hasOwn(out, name) ? out[name] : undefined;
+    let next: string | string[];
+    if (cookiesApart && name === "set-cookie") {
+      if (Array.isArray(before)) {
+        before.push(value);
+        continue;
+      }
+      next = [value];
+    } else next = before === undefined ? value : `${before as string}, ${value}`;
+    if (name === "__proto__")
+      Object.defineProperty(out, name, { value: next, enumerable: true, writable: true, configurable: true });
+    else out[name] = next;
+  }
+  return out;
+}

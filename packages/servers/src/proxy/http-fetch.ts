@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
-import { fieldsOf, RawHeaders } from "../internal/raw-headers.js";
+import { fieldRecord, fieldsOf, RawHeaders } from "../internal/raw-headers.js";
 
 /** A fetch function with the signature of the global one. */
 export type HttpFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -98,13 +98,7 @@ function fromInit(input: string | URL | Request, init: RequestInit | undefined):
   // Checked and normalised as a Request's Headers would be (a TypeError for a bad name or value),
   // names lower-cased and repeats joined, without building one.
   const fields = fieldsOf(init.headers) ?? fieldsOf(new Headers(init.headers)) ?? [];
-  const headers: Record<string, string> = Object.create(null);
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const name = (fields[i] as string).toLowerCase();
-    const before = headers[name];
-    headers[name] =
-      before === undefined ? (fields[i + 1] as string) : `${before}, ${fields[i + 1] as string}`;
-  }
+  const headers = fieldRecord(fields, false) as Record<string, string>;
   return { url, method, headers, body: raw, signal: init.signal ?? undefined };
 }
 
