@@ -111,40 +111,52 @@ export function createProxy(options: ProxyOptions): GlooProxy {
   };
   return {
     metrics,
-    async fetch(request) {
-      const started = now();
-      const url = parsed(request.url);
-      const { pathname } = url;
-      // Records the request once it is answered: metrics, and the access log when one is wanted.
-      const finish: Finish = (route, status, requestId) => {
-        const ms = now() - started;
-        metrics.request(route, status, ms / 1000);
-        options.onResponse?.({ method: request.method, path: pathname, status, durationMs: ms, requestId });
-      };
-      const entry = ROUTES.get(pathname);
-      if (entry === undefined) return openAIError(404, "not_found", `No route ${pathname} on this proxy.`);
-      if (request.method !== entry.method) {
-        const response = openAIError(405, "method_not_allowed", `Use ${entry.method} for ${pathname}.`);
-        response.headers.set("allow", entry.method);
-        return response;
+    fetch(request) {
+      try {
+        const answer = route(request);
+        return answer instanceof Promise ? answer : Promise.resolve(answer);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      if (entry.route === "healthz") return Response.json({ status: "ok" });
-      const refusal = checkAccess(request, options.key, url);
-      if (refusal !== undefined) {
-        finish(entry.route, refusal.status, undefined);
-        return openAIError(refusal.status, refusal.code, refusal.message);
-      }
-      if (entry.route === "metrics") {
-        return new Response(metrics.render(), { headers: { "content-type": METRICS_CONTENT_TYPE } });
-      }
-      if (entry.route === "models") {
-        const response = await models(context, request);
-        finish(entry.route, response.status, response.headers.get("x-request-id") ?? undefined);
-        return response;
-      }
-      return chat(context, request, entry.route, finish);
     },
   };
+
+  // The answer, or for requests relayed upstream the promise of it (returned as it is: a promise
+  // handed back from an async function would cost the chat path two more turns of the event loop).
+  function route(request: Request): Response | Promise<Response> {
+    const started = now();
+    const url = parsed(request.url);
+    const { pathname } = url;
+    // Records the request once it is answered: metrics, and the access log when one is wanted.
+    const finish: Finish = (route, status, requestId) => {
+      const ms = now() - started;
+      metrics.request(route, status, ms / 1000);
+      options.onResponse?.({ method: request.method, path: pathname, status, durationMs: ms, requestId });
+    };
+    const entry = ROUTES.get(pathname);
+    if (entry === undefined) return openAIError(404, "not_found", `No route ${pathname} on this proxy.`);
+    if (request.method !== entry.method) {
+      const response = openAIError(405, "method_not_allowed", `Use ${entry.method} for ${pathname}.`);
+      response.headers.set("allow", entry.method);
+      return response;
+    }
+    if (entry.route === "healthz") return Response.json({ status: "ok" });
+    const refusal = checkAccess(request, options.key, url);
+    if (refusal !== undefined) {
+      finish(entry.route, refusal.status, undefined);
+      return openAIError(refusal.status, refusal.code, refusal.message);
+    }
+    if (entry.route === "metrics") {
+      return new Response(metrics.render(), { headers: { "content-type": METRICS_CONTENT_TYPE } });
+    }
+    if (entry.route === "models") {
+      return models(context, request).then((response) => {
+        finish(entry.route, response.status, response.headers.get("x-request-id") ?? undefined);
+        return response;
+      });
+    }
+    return chat(context, request, entry.route, finish);
+  }
 }
 
 // The last request URL parsed (read, never changed): clients mostly call the same path.
