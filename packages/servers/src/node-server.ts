@@ -96,7 +96,7 @@ function disconnectSignal(res: ServerResponse): () => AbortSignal {
   let controller: AbortController | undefined;
   let gone = false;
   const reason = () => new Error("The client closed the connection.");
-  res.once("close", () => {
+  res.on("close", () => {
     if (res.writableFinished) return;
     gone = true;
     controller?.abort(reason());

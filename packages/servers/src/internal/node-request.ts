@@ -73,14 +73,14 @@ function readSmallBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.once("end", () => {
+    req.on("end", () => {
       const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
       resolve(new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength) as Uint8Array<ArrayBuffer>);
     });
-    req.once("error", reject);
+    req.on("error", reject);
     // A client that leaves mid-body: no "end" will come. Every request emits "close" once done,
     // so the error (and its stack trace, a measurable cost per request) is made only if needed.
-    req.once("close", () => {
+    req.on("close", () => {
       if (!req.complete) reject(new Error("The client closed the connection mid-body."));
     });
   });

@@ -175,7 +175,7 @@ function send(attempt: Attempt): Promise<Response> {
       // stream errors), until the exchange is over.
       const abort = () => outgoing.destroy(signal.reason);
       signal.addEventListener("abort", abort, { once: true });
-      outgoing.once("close", () => signal.removeEventListener("abort", abort));
+      outgoing.on("close", () => signal.removeEventListener("abort", abort));
     }
     outgoing.end(attempt.body);
   });
