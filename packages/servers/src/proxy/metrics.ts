@@ -168,7 +168,7 @@ function histogram(name: string, help: string) {
       }
       // Counted in the first bucket it fits; render adds them up (the format's buckets are cumulative).
       let i = 0;
-      while (i < LATENCY_BUCKETS.length && value > (LATENCY_BUCKETS[i] as number)) i++;
+      while (i < LATENCY_BUCKETS.length && !(value <= (LATENCY_BUCKETS[i] as number))) i++;
       if (i < LATENCY_BUCKETS.length) entry.buckets[i] = (entry.buckets[i] ?? 0) + 1;
       entry.sum += value;
       entry.count += 1;
