@@ -120,7 +120,8 @@ async function answer(
   const disconnect = disconnectSignal(res);
   let request: Request;
   try {
-    request = await toRequest(req, disconnect, fast);
+    const made = toRequest(req, disconnect, fast);
+    request = made instanceof Promise ? await made : made;
   } catch {
     // An unusable Host header or target (no valid URL), or a body cut short: nothing to hand over.
     // The connection is closed after the answer: a body cut short leaves no next request to read,
