@@ -276,6 +276,36 @@ describe("gloo.fetch", () => {
   });
 });
 
+describe("gloo.fetch headers", () => {
+  it("keeps a caller's headers in every form, adds the token beside them, and leaves any Authorization alone", async () => {
+    const platform = fakePlatform();
+    platform.reply(completionReply(), completionReply(), completionReply(), completionReply());
+    const gloo = new Gloo(platform.options());
+    const forms: HeadersInit[] = [
+      [
+        ["X-Many", "a"],
+        ["x-many", "b"],
+      ],
+      { "X-Many": "a, b" },
+      new Headers([
+        ["x-many", "a"],
+        ["x-many", "b"],
+      ]),
+    ];
+    for (const headers of forms)
+      await gloo.fetch("/ai/v1/chat/completions", { method: "POST", body: "{}", headers });
+    await gloo.fetch("/x", { headers: [["AUTHORIZATION", "Bearer mine"]] });
+    expect(
+      platform.apiRequests().map((r) => [r.headers.get("x-many"), r.headers.get("authorization")]),
+    ).toEqual([
+      ["a, b", `Bearer ${tokenValue(1)}`],
+      ["a, b", `Bearer ${tokenValue(1)}`],
+      ["a, b", `Bearer ${tokenValue(1)}`],
+      [null, "Bearer mine"],
+    ]);
+  });
+});
+
 describe("secrets never leak", () => {
   it("no error's message, toString, JSON or inspection contains the secret or a token", async () => {
     const errors: unknown[] = [];

@@ -96,7 +96,7 @@ function disconnectSignal(res: ServerResponse): () => AbortSignal {
   let controller: AbortController | undefined;
   let gone = false;
   const reason = () => new Error("The client closed the connection.");
-  res.once("close", () => {
+  res.on("close", () => {
     if (res.writableFinished) return;
     gone = true;
     controller?.abort(reason());
@@ -120,7 +120,8 @@ async function answer(
   const disconnect = disconnectSignal(res);
   let request: Request;
   try {
-    request = await toRequest(req, disconnect, fast);
+    const made = toRequest(req, disconnect, fast);
+    request = made instanceof Promise ? await made : made;
   } catch {
     // An unusable Host header or target (no valid URL), or a body cut short: nothing to hand over.
     // The connection is closed after the answer: a body cut short leaves no next request to read,
@@ -143,5 +144,6 @@ async function answer(
     if (!res.headersSent) writeJsonError(res, 500, { message: "The server failed to handle the request." });
     return;
   }
-  await writeResponse(response, res, disconnect);
+  const writing = writeResponse(response, res, disconnect);
+  if (writing !== undefined) await writing;
 }

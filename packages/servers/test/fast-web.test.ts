@@ -10,7 +10,7 @@ import {
   realRequest,
 } from "../src/internal/fast-request.js";
 import { FastResponse, heldBody } from "../src/internal/fast-response.js";
-import { RawHeaders, realHeaders } from "../src/internal/raw-headers.js";
+import { fieldRecord, fieldsOf, RawHeaders, rawFields, realHeaders } from "../src/internal/raw-headers.js";
 
 const fast = (body?: BodyInit | null, init?: ResponseInit) =>
   new FastResponse(body, init) as unknown as Response;
@@ -122,6 +122,76 @@ describe("FastResponse", () => {
     const response = fast(bytes);
     bytes[0] = 9;
     expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([1, 2, 3]);
+  });
+
+  it("holds headers given in any form as a real Response does, building no Headers until one changes", async () => {
+    const given: HeadersInit[] = [
+      [
+        ["X-Many", " a "],
+        ["x-many", "b"],
+        ["Set-Cookie", "s=1"],
+        ["set-cookie", "t=2"],
+        ["Accept", "x"],
+      ],
+      { "X-Up": "1", zed: "\t2" },
+      new Headers({ "x-from": "headers", "set-cookie": "u=3" }),
+      new RawHeaders(["X-Raw", "1", "X-Raw", "2"]) as unknown as Headers,
+    ];
+    for (const headers of given) {
+      const quick = fast("x", { headers });
+      const real = new Response("x", { headers });
+      expect([...quick.headers]).toEqual([...real.headers]);
+      expect([...quick.headers.keys()]).toEqual([...real.headers.keys()]);
+      expect([...quick.headers.values()]).toEqual([...real.headers.values()]);
+      expect(quick.headers.getSetCookie()).toEqual(real.headers.getSetCookie());
+      const each: string[] = [];
+      quick.headers.forEach((value, name) => {
+        each.push(`${name}=${value}`);
+      });
+      expect(each).toEqual([...real.headers].map(([name, value]) => `${name}=${value}`));
+      // Still the list it was given: serve writes it without a Headers in between.
+      expect(rawFields(quick.headers)).toBeDefined();
+    }
+    const changed = fast("x", { headers: { "x-a": "1" } });
+    changed.headers.append("x-a", "2");
+    expect(rawFields(changed.headers)).toBeUndefined();
+    expect([...changed.headers]).toEqual([
+      ["content-type", "text/plain;charset=UTF-8"],
+      ["x-a", "1, 2"],
+    ]);
+  });
+
+  it("refuses the header names and values a real Headers refuses, and trims as it does", async () => {
+    for (const headers of [
+      { "bad name": "x" },
+      { "x-a": "line\nbreak" },
+      { "x-a": "nul\0" },
+      { "x-a": "wide \u0100" },
+      [["x-a", "1", "2"]],
+    ] as HeadersInit[])
+      expect(await outcome(() => fast("x", { headers }))).toEqual(
+        await outcome(() => new Response("x", { headers })),
+      );
+    expect(fieldsOf({ "X-A": " \t padded\t " })).toEqual(["X-A", "padded"]);
+    expect(fieldsOf({ "x-a": "keeps \x01 inside" })).toEqual(["x-a", "keeps \x01 inside"]);
+  });
+
+  it("hands its bytes to the one reader that takes them, and still reads as used afterwards", async () => {
+    const answers = [];
+    for (const make of [makers.real, makers.fast]) {
+      const response = make(new Uint8Array([1, 2, 3]), { headers: { "x-a": "1" } });
+      const taken = new Uint8Array(await response.arrayBuffer());
+      taken[0] = 9;
+      answers.push({
+        taken: [...taken],
+        used: response.bodyUsed,
+        text: await outcome(() => response.text()),
+        clone: await outcome(() => response.clone()),
+        type: response.headers.get("content-type"),
+      });
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[1]).toMatchObject({ taken: [9, 2, 3], used: true, text: { thrown: "TypeError" } });
   });
 
   it("Response.json sets the JSON content type unless given, and refuses what JSON cannot carry", async () => {
@@ -281,5 +351,33 @@ describe("RawHeaders", () => {
       quick.has("host"),
       realHeaders(quick as unknown as RawHeaders).get("x-multi"),
     ]).toEqual(["c", false, "c"]);
+  });
+});
+
+describe("fieldRecord", () => {
+  it("joins repeats, keeps cookies apart when asked, and treats Object's member names as plain fields", () => {
+    const raw = [
+      "X-A",
+      "1",
+      "x-a",
+      "2",
+      "Set-Cookie",
+      "s=1",
+      "set-cookie",
+      "t=2",
+      "Constructor",
+      "c",
+      "__proto__",
+      "p",
+    ];
+    const apart = fieldRecord(raw, true);
+    expect(Object.entries(apart)).toEqual([
+      ["x-a", "1, 2"],
+      ["set-cookie", ["s=1", "t=2"]],
+      ["constructor", "c"],
+      ["__proto__", "p"],
+    ]);
+    expect(Object.getPrototypeOf(apart)).toBe(Object.prototype);
+    expect(fieldRecord(raw, false)["set-cookie"]).toBe("s=1, t=2");
   });
 });

@@ -161,6 +161,30 @@ for (const fast of [false, true]) {
       expect(JSON.parse(body)).toEqual({ detail: "Not Found" });
     });
 
+    it("writes a response's repeated fields joined and each Set-Cookie on its own line", async () => {
+      const server = await start(
+        () =>
+          new Response("hi", {
+            headers: [
+              ["X-Many", "a"],
+              ["x-many", "b"],
+              ["Set-Cookie", "s=1"],
+              ["set-cookie", "t=2"],
+            ],
+          }),
+      );
+      const reply = await rawExchange(server.port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      const [head = "", body = ""] = reply.split("\r\n\r\n");
+      const lines = head.toLowerCase().split("\r\n");
+      expect(lines).toContain("x-many: a, b");
+      expect(lines.filter((line) => line.startsWith("set-cookie:"))).toEqual([
+        "set-cookie: s=1",
+        "set-cookie: t=2",
+      ]);
+      expect(lines).toContain("content-type: text/plain;charset=utf-8");
+      expect(body).toBe("hi");
+    });
+
     it("delivers each streamed chunk as soon as it is written (no buffering)", async () => {
       const source = manualStream();
       const server = await start(

@@ -87,9 +87,7 @@ export class IncomingRequest {
   arrayBuffer(): Promise<ArrayBuffer> {
     const bytes = this.#take();
     // Read from node into a buffer of its own: the caller may keep it.
-    return bytes === undefined
-      ? this.#request().arrayBuffer()
-      : Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    return bytes === undefined ? this.#request().arrayBuffer() : Promise.resolve(bytes.slice().buffer);
   }
   clone(): Request {
     return this.#request().clone();

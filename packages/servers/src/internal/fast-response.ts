@@ -3,6 +3,7 @@
 // writes it in one `res.end()` without the web stream a real Response builds around it. Anything
 // that needs a real Response (its body stream, clone, blob, …) gets one, built then, once, and
 // from then on every property comes from it. Handlers only ever see a `Response`.
+import { fieldsOf, RawHeaders } from "./raw-headers.js";
 import { standIn } from "./stand-in.js";
 
 const GlobalResponse = globalThis.Response;
@@ -50,12 +51,12 @@ export class FastResponse {
     const text = JSON.stringify(data);
     // Not serialisable to JSON (undefined, a function): the real method throws its TypeError.
     if (text === undefined) return GlobalResponse.json(data, init);
-    const headers = new Headers(init?.headers);
-    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    const fields = fieldsOf(init?.headers) ?? fieldsOf(new Headers(init?.headers)) ?? [];
+    if (!hasField(fields, "content-type")) fields.push("content-type", "application/json");
     return new FastResponse(text, {
       status: init?.status ?? 200,
       statusText: init?.statusText ?? "",
-      headers,
+      headers: new RawHeaders(fields) as unknown as Headers,
     }) as unknown as Response;
   }
 
@@ -67,7 +68,9 @@ export class FastResponse {
     if (this.#real === undefined) {
       const held = this.#held as HeldResponse;
       const { status, statusText, headers } = held;
-      this.#real = new GlobalResponse(held.body, { status, statusText, headers });
+      // A body read through the fast path may be the reader's now (see arrayBuffer): not reused.
+      const body = this.#used && held.body !== null ? new Uint8Array(0) : held.body;
+      this.#real = new GlobalResponse(body, { status, statusText, headers });
       // Already read through the fast path: the real one must say so too.
       if (this.#used) void this.#real.arrayBuffer().catch(() => {});
     }
@@ -114,11 +117,12 @@ export class FastResponse {
   arrayBuffer(): Promise<ArrayBuffer> {
     const body = this.#take();
     if (body === undefined) return this.#response().arrayBuffer();
-    // `hold` copied the bytes it was given: this copy is the caller's to keep.
-    const bytes = typeof body === "string" ? encoder.encode(body) : body;
-    return Promise.resolve(
-      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-    );
+    if (typeof body === "string") return Promise.resolve(encoder.encode(body).buffer as ArrayBuffer);
+    // `hold` copied the bytes it was given, and nothing reads them once taken: when they fill a
+    // buffer of their own the caller may have it, else (a slice of node's pool) a copy.
+    if (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength)
+      return Promise.resolve(body.buffer);
+    return Promise.resolve(Uint8Array.prototype.slice.call(body).buffer);
   }
   clone(): Response {
     return this.#response().clone();
@@ -162,10 +166,20 @@ function hold(body: BodyInit | null | undefined, init: ResponseInit | undefined)
   // do not change the response.
   let content: string | Uint8Array<ArrayBuffer> | null;
   if (held === null || typeof held === "string") content = held;
-  else if (held instanceof Uint8Array) content = new Uint8Array(held);
-  else return undefined;
-  const headers = new Headers(init?.headers);
-  if (typeof content === "string" && !headers.has("content-type"))
-    headers.set("content-type", "text/plain;charset=UTF-8");
-  return { status, statusText, headers, body: content };
+  else if (held instanceof Uint8Array) {
+    // Into node's buffer pool when small (no allocation of its own), else a buffer of its own.
+    content = Buffer.allocUnsafe(held.byteLength) as Uint8Array<ArrayBuffer>;
+    content.set(held);
+  } else return undefined;
+  // Checked as the real class checks them, kept as a list: a Headers is built only if asked for.
+  const fields = fieldsOf(init?.headers);
+  if (fields === undefined) return undefined;
+  if (typeof content === "string" && !hasField(fields, "content-type"))
+    fields.push("content-type", "text/plain;charset=UTF-8");
+  return { status, statusText, headers: new RawHeaders(fields) as unknown as Headers, body: content };
+}
+
+function hasField(fields: readonly string[], name: string): boolean {
+  for (let i = 0; i < fields.length; i += 2) if ((fields[i] as string).toLowerCase() === name) return true;
+  return false;
 }

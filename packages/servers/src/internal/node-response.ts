@@ -5,21 +5,31 @@
 // as they are, with no stream at all.
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { type HeldResponse, heldBody } from "./fast-response.js";
+import { fieldRecord, rawFields } from "./raw-headers.js";
 
 type Read = ReadableStreamReadResult<Uint8Array>;
 const PENDING = Symbol("pending");
 
-/** Sends `response` on `res`; `signalOf()` aborts when the client leaves, which cancels the body. */
-export async function writeResponse(
+/**
+ * Sends `response` on `res`; `signalOf()` aborts when the client leaves, which cancels the body.
+ * A held body is written at once (nothing to wait for); a streamed one returns the promise of its end.
+ */
+export function writeResponse(
+  response: Response,
+  res: ServerResponse,
+  signalOf: () => AbortSignal,
+): Promise<void> | undefined {
+  const held = heldBody(response);
+  if (held === undefined) return writeStreamed(response, res, signalOf);
+  writeHeld(held, res);
+  return undefined;
+}
+
+async function writeStreamed(
   response: Response,
   res: ServerResponse,
   signalOf: () => AbortSignal,
 ): Promise<void> {
-  const held = heldBody(response);
-  if (held !== undefined) {
-    writeHeld(held, res);
-    return;
-  }
   const headers = headersOf(response.headers);
   const writeHead = (length?: number) => {
     // 204 and 304 carry no body, so no length either (RFC 9110 §8.6).
@@ -144,6 +154,9 @@ function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
 }
 
 function headersOf(headers: Headers): OutgoingHttpHeaders {
+  const raw = rawFields(headers);
+  // The fields a fast class holds, without building a Headers.
+  if (raw !== undefined) return fieldRecord(raw, true);
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of headers) if (name !== "set-cookie") out[name] = value;
   const cookies = headers.getSetCookie();

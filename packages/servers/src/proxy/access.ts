@@ -1,11 +1,20 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isIPv4 } from "node:net";
 
+let lastHost = { host: "", loopback: false };
+
 /**
  * True for names that only this machine can reach: `localhost`, `127.0.0.0/8` and `::1`
  * (with or without brackets). The proxy binds to these by default; anything else needs a key.
  */
 export function isLoopbackHost(host: string): boolean {
+  // A proxy is asked about the same Host on every request: the last answer is kept.
+  if (host === lastHost.host) return lastHost.loopback;
+  lastHost = { host, loopback: loopbackName(host) };
+  return lastHost.loopback;
+}
+
+function loopbackName(host: string): boolean {
   const name = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
   if (name === "localhost" || name.endsWith(".localhost")) return true;
   if (isIPv4(name)) return name.startsWith("127.");

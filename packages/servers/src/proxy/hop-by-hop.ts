@@ -33,12 +33,18 @@ export function withoutHopByHop(
   headers: Headers,
   drop: ReadonlySet<string> = DEFAULT_NAMES,
 ): [string, string][] {
-  // "Connection: close, x-foo" makes x-foo hop-by-hop too (RFC 9110 §7.6.1).
-  const connection = headers.get("connection");
-  const named =
-    connection === null ? undefined : new Set(connection.split(",").map((name) => name.trim().toLowerCase()));
+  let connection: string | undefined;
   const out: [string, string][] = [];
-  for (const [name, value] of headers)
-    if (!drop.has(name) && named?.has(name) !== true) out.push([name, value]);
-  return out;
+  for (const field of headers) {
+    if (field[0] === "connection") connection = field[1];
+    else if (!drop.has(field[0])) out.push(field);
+  }
+  // "Connection: close, x-foo" makes x-foo hop-by-hop too (RFC 9110 §7.6.1); the usual
+  // "keep-alive" or "close" name nothing more.
+  if (connection === undefined) return out;
+  const named = connection
+    .split(",")
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== "" && !drop.has(name));
+  return named.length === 0 ? out : out.filter(([name]) => !named.includes(name));
 }

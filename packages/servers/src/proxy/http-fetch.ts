@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
+import { fieldRecord, fieldsOf, RawHeaders } from "../internal/raw-headers.js";
 
 /** A fetch function with the signature of the global one. */
 export type HttpFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -71,6 +72,14 @@ interface Outgoing {
 // the Request way, which normalises or rejects it.
 const PLAIN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]);
 
+// The last URL parsed and its text: the proxy sends every request to the same one or two.
+let lastURL: { text: string; url: URL | null } = { text: "", url: null };
+
+function parseURL(text: string): URL | null {
+  if (lastURL.text !== text) lastURL = { text, url: URL.parse(text) };
+  return lastURL.url;
+}
+
 /**
  * The call read straight from a URL and an `init` whose body is bytes or absent, as the Fetch
  * standard would read it, without building a Request (an AbortController, a Headers and a body
@@ -83,14 +92,13 @@ function fromInit(input: string | URL | Request, init: RequestInit | undefined):
   if (raw !== undefined && !(raw instanceof Uint8Array)) return undefined;
   if (!PLAIN_METHODS.has(method) || (raw !== undefined && (method === "GET" || method === "HEAD")))
     return undefined;
-  const url = URL.parse(String(input));
+  const url = parseURL(String(input));
   // Unparsable or with credentials: the Request way throws the TypeError fetch would.
   if (url === null || url.username !== "" || url.password !== "") return undefined;
-  const headers: Record<string, string> = {};
-  // Through a Headers, as a Request would: names validated and lower-cased, repeats joined (a
-  // Headers passed in, as gloo.fetch passes one, already is all that).
-  const given = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
-  for (const [name, value] of given) headers[name] = value;
+  // Checked and normalised as a Request's Headers would be (a TypeError for a bad name or value),
+  // names lower-cased and repeats joined, without building one.
+  const fields = fieldsOf(init.headers) ?? fieldsOf(new Headers(init.headers)) ?? [];
+  const headers = fieldRecord(fields, false) as Record<string, string>;
   return { url, method, headers, body: raw, signal: init.signal ?? undefined };
 }
 
@@ -131,27 +139,44 @@ function send(attempt: Attempt): Promise<Response> {
       const stale = reused && (error.code === "ECONNRESET" || error.code === "EPIPE");
       reject(stale ? new StaleSocketError(failure) : failure);
     };
-    const outgoing = attempt.send(
-      attempt.url,
-      { method: attempt.method, headers: attempt.headers, agent: attempt.agent, signal },
-      (incoming) => {
-        if (!isSmallWhole(incoming)) return resolve(toResponse(incoming, attempt.method, null));
-        // A whole small body (JSON with a length): collect it, skipping the stream machinery.
-        const parts: Buffer[] = [];
-        incoming.on("data", (part: Buffer) => parts.push(part));
-        incoming.on("end", () =>
-          resolve(
-            toResponse(
-              incoming,
-              attempt.method,
-              parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts),
-            ),
+    const { url } = attempt;
+    // One options object rather than a URL plus options, and the signal handled here rather than
+    // given to node: both make node copy the options into a slow, dictionary-mode object.
+    const options = {
+      protocol: url.protocol,
+      hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
+      port: url.port === "" ? undefined : Number(url.port),
+      path: `${url.pathname}${url.search}`,
+      method: attempt.method,
+      headers: attempt.headers,
+      agent: attempt.agent,
+    };
+    const outgoing = attempt.send(options, (incoming) => {
+      const headers = headersOf(incoming);
+      if (!isSmallWhole(headers)) return resolve(toResponse(incoming, headers, attempt.method, null));
+      // A whole small body (JSON with a length): collect it, skipping the stream machinery.
+      const parts: Buffer[] = [];
+      incoming.on("data", (part: Buffer) => parts.push(part));
+      incoming.on("end", () =>
+        resolve(
+          toResponse(
+            incoming,
+            headers,
+            attempt.method,
+            parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts),
           ),
-        );
-        incoming.on("error", (error) => fail(error, false));
-      },
-    );
+        ),
+      );
+      incoming.on("error", (error) => fail(error, false));
+    });
     outgoing.on("error", (error) => fail(error, outgoing.reusedSocket));
+    if (signal !== undefined) {
+      // Aborting destroys the request, which also cuts a response still streaming (its web
+      // stream errors), until the exchange is over.
+      const abort = () => outgoing.destroy(signal.reason);
+      signal.addEventListener("abort", abort, { once: true });
+      outgoing.on("close", () => signal.removeEventListener("abort", abort));
+    }
     outgoing.end(attempt.body);
   });
 }
@@ -159,17 +184,22 @@ function send(attempt: Attempt): Promise<Response> {
 /** Bodies up to this size with a `Content-Length` and no event stream are collected before resolving. */
 const WHOLE_BODY_LIMIT = 1 << 20;
 
-function isSmallWhole(incoming: IncomingMessage): boolean {
-  const length = Number(incoming.headers["content-length"] ?? Number.NaN);
-  const type = incoming.headers["content-type"] ?? "";
+function isSmallWhole(headers: Headers): boolean {
+  const length = Number(headers.get("content-length") ?? Number.NaN);
+  const type = headers.get("content-type") ?? "";
   return length > 0 && length <= WHOLE_BODY_LIMIT && !type.includes("text/event-stream");
 }
 
-function toResponse(incoming: IncomingMessage, method: string, whole: Buffer | null): Response {
-  // Pairs, not a Headers: the Response builds its own from them, so they are validated once.
-  const headers: [string, string][] = [];
-  const raw = incoming.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.push([raw[i] as string, raw[i + 1] as string]);
+// The fields as node's parser read them (checked and trimmed already), for a Headers that reads
+// them as they are; node's own header object is not built.
+const headersOf = (incoming: IncomingMessage) => new RawHeaders(incoming.rawHeaders) as unknown as Headers;
+
+function toResponse(
+  incoming: IncomingMessage,
+  headers: Headers,
+  method: string,
+  whole: Buffer | null,
+): Response {
   const status = incoming.statusCode ?? 502;
   const init = { status, statusText: incoming.statusMessage ?? "", headers };
   if (method === "HEAD" || status === 204 || status === 304) {

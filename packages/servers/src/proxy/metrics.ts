@@ -166,17 +166,20 @@ function histogram(name: string, help: string) {
         entry = { labels, buckets: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 };
         series.set(key, entry);
       }
-      // Buckets are cumulative in the exposition format: a value counts in every bucket it fits.
-      for (let i = 0; i < LATENCY_BUCKETS.length; i++)
-        if (value <= (LATENCY_BUCKETS[i] as number)) entry.buckets[i] = (entry.buckets[i] ?? 0) + 1;
+      // Counted in the first bucket it fits; render adds them up (the format's buckets are cumulative).
+      let i = 0;
+      while (i < LATENCY_BUCKETS.length && !(value <= (LATENCY_BUCKETS[i] as number))) i++;
+      if (i < LATENCY_BUCKETS.length) entry.buckets[i] = (entry.buckets[i] ?? 0) + 1;
       entry.sum += value;
       entry.count += 1;
     },
     render() {
       let text = header(name, help, "histogram");
       for (const { labels, buckets, sum, count } of series.values()) {
+        let cumulative = 0;
         LATENCY_BUCKETS.forEach((bound, i) => {
-          text += `${name}_bucket${labelText({ ...labels, le: String(bound) })} ${buckets[i] ?? 0}\n`;
+          cumulative += buckets[i] ?? 0;
+          text += `${name}_bucket${labelText({ ...labels, le: String(bound) })} ${cumulative}\n`;
         });
         text += `${name}_bucket${labelText({ ...labels, le: "+Inf" })} ${count}\n`;
         text += `${name}_sum${labelText(labels)} ${sum}\n`;
@@ -194,7 +197,9 @@ function header(name: string, help: string, type: "counter" | "gauge" | "histogr
 // The map key of a series: its label values in order (each call site passes the same names in the
 // same order), joined by a character no route, status or reason contains. Escaping waits for render.
 function seriesKey(labels: Labels): string {
-  return Object.values(labels).join("\u0000");
+  let key = "";
+  for (const name in labels) key += `${labels[name] as string}\u0000`;
+  return key;
 }
 
 // Label values escape backslash, double quote and line feed (exposition format 0.0.4).

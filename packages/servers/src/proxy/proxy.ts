@@ -5,7 +5,7 @@ import { hopByHopNames, withoutHopByHop } from "./hop-by-hop.js";
 import { createProxyMetrics, METRICS_CONTENT_TYPE, type ProxyMetrics } from "./metrics.js";
 import { toOpenAIModels } from "./openai-models.js";
 import type { ProxyBudgetOptions, SharedRequestRate } from "./shared-limits.js";
-import { createSpendGuard, type Refusal, type SpendGuard } from "./spend-guard.js";
+import { type Admission, createSpendGuard, type Refusal, type SpendGuard } from "./spend-guard.js";
 import { type TapEnd, tapUsage, usageOfJson } from "./usage-tap.js";
 
 /**
@@ -111,40 +111,59 @@ export function createProxy(options: ProxyOptions): GlooProxy {
   };
   return {
     metrics,
-    async fetch(request) {
-      const started = now();
-      const url = new URL(request.url);
-      const { pathname } = url;
-      // Records the request once it is answered: metrics, and the access log when one is wanted.
-      const finish: Finish = (route, status, requestId) => {
-        const ms = now() - started;
-        metrics.request(route, status, ms / 1000);
-        options.onResponse?.({ method: request.method, path: pathname, status, durationMs: ms, requestId });
-      };
-      const entry = ROUTES.get(pathname);
-      if (entry === undefined) return openAIError(404, "not_found", `No route ${pathname} on this proxy.`);
-      if (request.method !== entry.method) {
-        const response = openAIError(405, "method_not_allowed", `Use ${entry.method} for ${pathname}.`);
-        response.headers.set("allow", entry.method);
-        return response;
+    fetch(request) {
+      try {
+        const answer = route(request);
+        return answer instanceof Promise ? answer : Promise.resolve(answer);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      if (entry.route === "healthz") return Response.json({ status: "ok" });
-      const refusal = checkAccess(request, options.key, url);
-      if (refusal !== undefined) {
-        finish(entry.route, refusal.status, undefined);
-        return openAIError(refusal.status, refusal.code, refusal.message);
-      }
-      if (entry.route === "metrics") {
-        return new Response(metrics.render(), { headers: { "content-type": METRICS_CONTENT_TYPE } });
-      }
-      if (entry.route === "models") {
-        const response = await models(context, request);
-        finish(entry.route, response.status, response.headers.get("x-request-id") ?? undefined);
-        return response;
-      }
-      return chat(context, request, entry.route, finish);
     },
   };
+
+  // The answer, or for requests relayed upstream the promise of it (returned as it is: a promise
+  // handed back from an async function would cost the chat path two more turns of the event loop).
+  function route(request: Request): Response | Promise<Response> {
+    const started = now();
+    const url = parsed(request.url);
+    const { pathname } = url;
+    // Records the request once it is answered: metrics, and the access log when one is wanted.
+    const finish: Finish = (route, status, requestId) => {
+      const ms = now() - started;
+      metrics.request(route, status, ms / 1000);
+      options.onResponse?.({ method: request.method, path: pathname, status, durationMs: ms, requestId });
+    };
+    const entry = ROUTES.get(pathname);
+    if (entry === undefined) return openAIError(404, "not_found", `No route ${pathname} on this proxy.`);
+    if (request.method !== entry.method) {
+      const response = openAIError(405, "method_not_allowed", `Use ${entry.method} for ${pathname}.`);
+      response.headers.set("allow", entry.method);
+      return response;
+    }
+    if (entry.route === "healthz") return Response.json({ status: "ok" });
+    const refusal = checkAccess(request, options.key, url);
+    if (refusal !== undefined) {
+      finish(entry.route, refusal.status, undefined);
+      return openAIError(refusal.status, refusal.code, refusal.message);
+    }
+    if (entry.route === "metrics") {
+      return new Response(metrics.render(), { headers: { "content-type": METRICS_CONTENT_TYPE } });
+    }
+    if (entry.route === "models") {
+      return models(context, request).then((response) => {
+        finish(entry.route, response.status, response.headers.get("x-request-id") ?? undefined);
+        return response;
+      });
+    }
+    return chat(context, request, entry.route, finish);
+  }
+}
+
+// The last request URL parsed (read, never changed): clients mostly call the same path.
+let lastURL: { href: string; url: URL } | undefined;
+function parsed(href: string): URL {
+  if (lastURL?.href !== href) lastURL = { href, url: new URL(href) };
+  return lastURL.url;
 }
 
 type Finish = (route: Route, status: number, requestId: string | undefined) => void;
@@ -155,8 +174,12 @@ interface Context {
   plainFetch: typeof fetch;
   maxBodyBytes: number;
   metrics: ProxyMetrics;
-  guard: SpendGuard;
+  /** Undefined without a rate limit or a budget. */
+  guard: SpendGuard | undefined;
 }
+
+// What a request is admitted with when there are no shared limits: no headers, nothing to settle.
+const ADMITTED: Admission = { headers: {}, finish() {} };
 
 async function chat(context: Context, request: Request, route: Route, finish: Finish): Promise<Response> {
   const api = route === "v1_chat" ? "v1" : "v2";
@@ -165,23 +188,28 @@ async function chat(context: Context, request: Request, route: Route, finish: Fi
     return response;
   };
   // Buffered (chat bodies are small) so the upstream fetch can replay it after a 401.
-  const body = await readBody(request, context.maxBodyBytes);
+  const reading = readBody(request, context.maxBodyBytes);
+  const body = reading instanceof Response ? reading : await reading;
   if (body instanceof Response) return fail(body);
-  let admission: Awaited<ReturnType<SpendGuard["admit"]>>;
-  try {
-    admission = await context.guard.admit(api, body);
-  } catch (error) {
-    // Fail closed: without the shared store the proxy cannot keep the fleet's limits.
-    const reason = error instanceof Error ? error.message : String(error);
-    return fail(
-      openAIError(
-        503,
-        "shared_limits_unavailable",
-        `The shared rate limit or budget store did not answer: ${reason}`,
-      ),
-    );
+  let admission = ADMITTED;
+  if (context.guard !== undefined) {
+    let answer: Admission | Refusal;
+    try {
+      answer = await context.guard.admit(api, body);
+    } catch (error) {
+      // Fail closed: without the shared store the proxy cannot keep the fleet's limits.
+      const reason = error instanceof Error ? error.message : String(error);
+      return fail(
+        openAIError(
+          503,
+          "shared_limits_unavailable",
+          `The shared rate limit or budget store did not answer: ${reason}`,
+        ),
+      );
+    }
+    if ("status" in answer) return fail(refusal(answer));
+    admission = answer;
   }
-  if ("status" in admission) return fail(refusal(admission));
   let upstream: Response;
   try {
     upstream = await context.gloo.fetch(`${context.base}/ai/${api}/chat/completions`, {
@@ -210,7 +238,8 @@ async function chat(context: Context, request: Request, route: Route, finish: Fi
     context.metrics.aborted(route, request.signal.aborted ? "client_closed" : "upstream_error");
     return fail(upstreamFailure(error, context.base, request.signal));
   }
-  for (const [name, value] of Object.entries(admission.headers)) response.headers.set(name, value);
+  // Only when there are any: setting one builds the response's Headers.
+  for (const name in admission.headers) response.headers.set(name, admission.headers[name] as string);
   return response;
 }
 
@@ -275,7 +304,9 @@ async function models(context: Context, request: Request): Promise<Response> {
   return new Response(JSON.stringify(toOpenAIModels(catalogue)), { headers });
 }
 
-async function readBody(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | Response> {
+// Without a promise of its own when the answer is known at once (a 413), and without an async
+// function's when the body is read: one turn of the event loop per await.
+function readBody(request: Request, limit: number): Response | Promise<Uint8Array<ArrayBuffer> | Response> {
   const tooLarge = () =>
     openAIError(
       413,
@@ -287,8 +318,8 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array<Arr
   // With a declared length the HTTP parser has already bounded the body: read it in one go,
   // before anything asks for `request.body` (on serve's light Request that would build a web
   // stream the read does not need).
-  if (length !== null) return new Uint8Array(await request.arrayBuffer());
-  return (await readCapped(request.body, limit)) ?? tooLarge();
+  if (length !== null) return request.arrayBuffer().then((buffer) => new Uint8Array(buffer));
+  return readCapped(request.body, limit).then((bytes) => bytes ?? tooLarge());
 }
 
 // The client left before the platform answered (499, as nginx logs it), the token could not be

@@ -31,13 +31,14 @@ export interface SpendGuard {
   admit(api: "v1" | "v2", body: Uint8Array): Promise<Admission | Refusal>;
 }
 
-/** Builds the guard; without a rate limit or a budget it admits everything at no cost. */
+/** Builds the guard; without a rate limit or a budget there is nothing to guard: undefined. */
 export function createSpendGuard(
   rate: SharedRequestRate | undefined,
   budget: ProxyBudgetOptions | undefined,
   metrics: ProxyMetrics,
   now: () => number = Date.now,
-): SpendGuard {
+): SpendGuard | undefined {
+  if (rate === undefined && budget === undefined) return undefined;
   const softLimit = budget?.softLimit ?? 0.8;
   return {
     async admit(api, bytes) {

@@ -1,4 +1,4 @@
-import { once } from "node:events";
+import { getEventListeners, once } from "node:events";
 import { createServer as createTcpServer } from "node:net";
 import { createHttpFetch, type RunningServer, serve } from "@gloo-toolkit/servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -70,6 +70,25 @@ describe("createHttpFetch", () => {
     expect(request).toMatchObject({ method: "POST", body: "bytes" });
     expect(request?.headers.get("x-many")).toBe("a, b");
     expect(request?.headers.get("content-length")).toBe("5");
+  });
+
+  it("refuses header names and values that fetch refuses, with a TypeError", async () => {
+    for (const headers of [
+      { "bad name": "x" },
+      { "x-a": "line\nbreak" },
+      [["x-a", "1", "2"]],
+    ] as HeadersInit[]) {
+      const ours = await httpFetch(`${server.url}/json`, { headers }).catch((error: unknown) => error);
+      const theirs = await fetch(`${server.url}/json`, { headers }).catch((error: unknown) => error);
+      expect([ours instanceof TypeError, theirs instanceof TypeError]).toEqual([true, true]);
+    }
+  });
+
+  it("lets go of the signal once the exchange is over", async () => {
+    const controller = new AbortController();
+    const response = await httpFetch(`${server.url}/json`, { signal: controller.signal });
+    await response.text();
+    await expect.poll(() => getEventListeners(controller.signal, "abort").length).toBe(0);
   });
 
   it("normalises a lower-case method as a Request would", async () => {
