@@ -1,56 +1,20 @@
-// The recorder's tap on a response body: the caller's stream is pulled from the upstream one chunk
-// by chunk, only as the caller reads (highWaterMark 0: nothing is read ahead or held back), and
-// each chunk is also handed to a copy that becomes the cassette's body or its SSE frames.
+// The recorder's copies of a response body, fed by the shared tee (internal/tee-body.ts) as the
+// caller reads: whole bodies, or SSE frames timed as they arrive; and how the body ended.
 import { concatBytes } from "../internal/read-capped.js";
+import type { TeeEnd } from "../internal/tee-body.js";
 import { toRecordedBody } from "./canonical.js";
 import type { RecordedBody, RecordedFrame } from "./format.js";
 import type { Scrubber } from "./scrub.js";
 import { createFrameSplitter } from "./sse-frames.js";
 
-/** How a body ended: read to its end, or broken off (by the connection or by the caller). */
+/** How a recorded body ended: read to its end, or broken off (by the connection or by the caller). */
 export type BodyOutcome = { kind: "complete" } | { kind: "dropped"; error: string };
 
-/** Where {@link teeBody} sends what passes: each chunk, then the outcome (exactly once). */
-export interface BodySink {
-  chunk(bytes: Uint8Array): void;
-  end(outcome: BodyOutcome): void;
-}
-
-/** The caller's body: `body` chunk by chunk as the caller reads it, each chunk also given to `sink`. */
-export function teeBody(body: ReadableStream<Uint8Array>, sink: BodySink): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let ended = false;
-  const end = (outcome: BodyOutcome) => {
-    if (ended) return;
-    ended = true;
-    sink.end(outcome);
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await reader.read();
-        } catch (error) {
-          end({ kind: "dropped", error: describe(error) });
-          controller.error(error);
-          return;
-        }
-        if (result.done) {
-          end({ kind: "complete" });
-          controller.close();
-          return;
-        }
-        sink.chunk(result.value);
-        controller.enqueue(result.value);
-      },
-      async cancel(reason) {
-        end({ kind: "dropped", error: `the caller stopped reading (${describe(reason)})` });
-        await reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+/** The cassette's outcome of a teed body. */
+export function bodyOutcome(end: TeeEnd): BodyOutcome {
+  if (end.kind === "complete") return end;
+  if (end.kind === "upstream_error") return { kind: "dropped", error: describe(end.error) };
+  return { kind: "dropped", error: `the caller stopped reading (${describe(end.reason)})` };
 }
 
 /** A recorded copy of a body, as it arrives; `finish` gives the cassette's fields for it. */

@@ -4,8 +4,9 @@
 // rewritten atomically (temp file + rename) after each exchange ends, so a kill loses at most the
 // exchanges in flight.
 import { resolve } from "node:path";
+import { teeBody } from "../internal/tee-body.js";
 import { hopByHopNames, withoutHopByHop } from "../proxy/hop-by-hop.js";
-import { frameCopy, teeBody, wholeCopy } from "./body-tap.js";
+import { bodyOutcome, frameCopy, wholeCopy } from "./body-tap.js";
 import { toRecordedBody } from "./canonical.js";
 import { checkWritable, createCassetteWriter, readExisting } from "./cassette-file.js";
 import {
@@ -203,9 +204,9 @@ function tapResponse(
     : wholeCopy(scrubber, contentType);
   const body = teeBody(response.body, {
     chunk: (bytes) => copy.add(bytes),
-    end: (outcome) => {
+    end: (teeEnd) => {
       const afterMs = since();
-      onEnd({ ...base, ...copy.finish(afterMs), end: { ...outcome, afterMs } });
+      onEnd({ ...base, ...copy.finish(afterMs), end: { ...bodyOutcome(teeEnd), afterMs } });
     },
   });
   const tapped = new Response(body, {

@@ -1,5 +1,6 @@
 import { createSSEParser } from "@gloo-toolkit/sdk";
 import { concatBytes } from "../internal/read-capped.js";
+import { teeBody } from "../internal/tee-body.js";
 import type { TokenUsage } from "./metrics.js";
 
 /** How a relayed body ended. */
@@ -20,41 +21,18 @@ export function tapUsage(
   kind: "sse" | "json" | "other",
   onEnd: (end: TapEnd) => void,
 ): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
   const sniffer = kind === "sse" ? sseSniffer() : kind === "json" ? jsonSniffer() : undefined;
-  let ended = false;
-  const end = (outcome: TapEnd["outcome"]) => {
-    if (ended) return;
-    ended = true;
-    onEnd({ outcome, usage: outcome === "complete" ? sniffer?.finish() : sniffer?.latest() });
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await reader.read();
-        } catch (error) {
-          end("upstream_error");
-          throw error;
-        }
-        if (result.done) {
-          // Already ended means the client cancelled while this read was pending: nothing to close.
-          if (ended) return;
-          end("complete");
-          controller.close();
-          return;
-        }
-        controller.enqueue(result.value);
-        sniffer?.push(result.value);
-      },
-      async cancel(reason) {
-        end("client_closed");
-        await reader.cancel(reason);
-      },
+  return teeBody(body, {
+    chunk: (bytes) => sniffer?.push(bytes),
+    end(end) {
+      if (end.kind === "complete") onEnd({ outcome: "complete", usage: sniffer?.finish() });
+      else
+        onEnd({
+          outcome: end.kind === "cancelled" ? "client_closed" : "upstream_error",
+          usage: sniffer?.latest(),
+        });
     },
-    { highWaterMark: 0 },
-  );
+  });
 }
 
 interface Sniffer {
