@@ -1,9 +1,10 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { cassetteToHAR, findSecrets, PLATFORM_BASE_URL, parseCassette } from "@gloo-toolkit/servers";
+import { cassetteToHAR, findSecrets, PLATFORM_BASE_URL } from "@gloo-toolkit/servers";
 import type { Command, CommandContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
+import { readCassette, readCassetteText } from "../internal/cassette-input.js";
 import { readSettings } from "../internal/credentials.js";
 
 const options = {
@@ -55,15 +56,6 @@ async function run(ctx: CommandContext): Promise<number> {
   );
 }
 
-async function readCassetteText(ctx: CommandContext, file: string): Promise<string> {
-  return await readFile(resolve(ctx.cwd, file), "utf8").catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(
-      error.code === "ENOENT" ? `${file}: no such file.` : `cannot read ${file}: ${error.message}`,
-      "Give the cassette `gloo proxy --record FILE` or recordingFetch() wrote.",
-    );
-  });
-}
-
 async function check(ctx: CommandContext, values: Values, files: string[]): Promise<number> {
   if (files.length === 0) throw new UsageError("give the cassette files to check.", `Usage: ${spec.usage}`);
   const settings = readSettings(ctx.env);
@@ -107,13 +99,7 @@ async function har(ctx: CommandContext, values: Values, files: string[]): Promis
   if (file === undefined || extra !== undefined)
     throw new UsageError("give one cassette file.", "Usage: gloo cassette har FILE [-o OUT] [--base URL]");
   const base = baseOf(values.base);
-  const text = await readCassetteText(ctx, file);
-  let har: ReturnType<typeof cassetteToHAR>;
-  try {
-    har = cassetteToHAR(parseCassette(text, file), { baseURL: base });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const har = cassetteToHAR(await readCassette(ctx, file), { baseURL: base });
   const json = `${JSON.stringify(har, null, 2)}\n`;
   if (values.out === undefined) ctx.stdout.write(json);
   else {

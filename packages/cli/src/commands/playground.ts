@@ -4,7 +4,6 @@ import type { Command, CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
-import { readSettings } from "../internal/credentials.js";
 import { credentialsOrEmulator, type EmbeddedEmulator } from "../internal/embedded-emulator.js";
 import { listen, listenTarget, untilAborted } from "../internal/listen.js";
 
@@ -55,13 +54,11 @@ export const command: Command = {
         `Keep the default --host 127.0.0.1; to use it from another machine, tunnel: ssh -L ${DEFAULT_PORT}:127.0.0.1:${target.port || DEFAULT_PORT} THIS_HOST`,
       );
     }
-    const settings = readSettings(ctx.env, { base: args.values.base });
-    const { credentials, emulator } = await credentialsOrEmulator(settings, {
-      base: args.values.base,
-      env: ctx.env,
-      configuredBase: ctx.config?.base,
-      what: "the playground",
-    });
+    const { credentials, emulator } = await credentialsOrEmulator(
+      ctx,
+      { base: args.values.base },
+      "the playground",
+    );
     try {
       const playground = createPlayground({
         gloo: createClient(ctx, credentials),

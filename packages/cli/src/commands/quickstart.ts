@@ -2,7 +2,7 @@ import type { Gloo } from "@gloo-toolkit/sdk";
 import type { Command, CommandContext, Output } from "../context.js";
 import { type CommandSpec, helpText, parseCommandArgs } from "../internal/args.js";
 import { connectionOptionHelp, connectionOptions, createClient } from "../internal/client.js";
-import { type Credentials, readSettings } from "../internal/credentials.js";
+import type { Credentials } from "../internal/credentials.js";
 import { credentialsOrEmulator, type EmbeddedEmulator } from "../internal/embedded-emulator.js";
 import { type CheckResult, formatCheckLine, runHealthChecks } from "../internal/health-checks.js";
 import { invocation } from "../internal/invocation.js";
@@ -50,13 +50,11 @@ export const command: Command = {
   async run(ctx) {
     const args = parseCommandArgs(spec, ctx.argv);
     const style = createStyle(colorEnabled(ctx.stdout, ctx.env));
-    const settings = readSettings(ctx.env, { base: args.values.base, model: args.values.model });
-    const { credentials, emulator } = await credentialsOrEmulator(settings, {
-      base: args.values.base,
-      env: ctx.env,
-      configuredBase: ctx.config?.base,
-      what: "the quickstart",
-    });
+    const { credentials, emulator } = await credentialsOrEmulator(
+      ctx,
+      { base: args.values.base, model: args.values.model },
+      "the quickstart",
+    );
     try {
       ctx.stdout.write(banner(credentials, emulator, style));
       const client = createClient(ctx, credentials);

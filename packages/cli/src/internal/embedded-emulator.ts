@@ -1,5 +1,12 @@
+import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { type Credentials, hasCredentials, requireCredentials, type Settings } from "./credentials.js";
+import {
+  type Credentials,
+  hasCredentials,
+  readSettings,
+  requireCredentials,
+  type SettingsFlags,
+} from "./credentials.js";
 
 /** A platform emulator running in this process on a loopback port, for `gloo quickstart` and `gloo playground` without credentials. */
 export interface EmbeddedEmulator {
@@ -24,34 +31,26 @@ export async function startEmbeddedEmulator(): Promise<EmbeddedEmulator> {
   return { url: server.url, clientId, clientSecret, close: () => server.close() };
 }
 
-/** Where a command's base URL came from, to name it in the message when credentials are missing. */
-export interface TargetSource {
-  /** The `--base` flag as given. */
-  base: string | undefined;
-  env: Readonly<Record<string, string | undefined>>;
-  /** The config file's `base`, if it has one (main copies it into GLOO_BASE when nothing else set it). */
-  configuredBase?: unknown;
-  /** What runs on the emulator, for the hint: "the quickstart". */
-  what: string;
-}
-
 /**
- * The platform with credentials, else an embedded emulator (its credentials filled in). A base URL
- * without credentials is a half-configured platform, not a wish for the emulator: a `UsageError`
- * naming where the base URL came from.
+ * The command's settings (`flags` over the environment and config) with credentials, else an
+ * embedded emulator (its credentials filled in). A base URL without credentials is a
+ * half-configured platform, not a wish for the emulator: a `UsageError` naming where the base URL
+ * came from. `what` names what runs on the emulator, for the hint: "the quickstart".
  */
 export async function credentialsOrEmulator(
-  settings: Settings,
-  source: TargetSource,
+  ctx: CommandContext,
+  flags: SettingsFlags,
+  what: string,
 ): Promise<{ credentials: Credentials; emulator: EmbeddedEmulator | undefined }> {
+  const settings = readSettings(ctx.env, flags);
   if (hasCredentials(settings)) return { credentials: settings, emulator: undefined };
   // One of the pair set is a half-configured platform too (a typo in the other name, say): the
   // embedded emulator would hide the mistake behind a passing run.
   if (settings.clientId !== undefined || settings.clientSecret !== undefined) requireCredentials(settings);
   const setBoth =
     "Set both credentials for that platform (a `gloo emulator` accepts emulator-client / emulator-secret)";
-  const onEmulator = `to run ${source.what} on the embedded emulator`;
-  switch (baseSource(source)) {
+  const onEmulator = `to run ${what} on the embedded emulator`;
+  switch (baseSource(ctx, flags.base)) {
     case "--base":
       throw new UsageError(
         `--base ${settings.baseURL} was given but GLOO_CLIENT_ID / GLOO_CLIENT_SECRET are not set.`,
@@ -74,11 +73,15 @@ export async function credentialsOrEmulator(
 }
 
 /** Where a base URL the user chose came from (the flag wins, as in readSettings); undefined for the default. */
-function baseSource(source: TargetSource): "--base" | "GLOO_BASE" | "config" | undefined {
-  if ((source.base ?? "").trim() !== "") return "--base";
-  const env = source.env.GLOO_BASE ?? "";
+// Where the base URL came from; main copies the config file's `base` into GLOO_BASE when nothing
+// else set it, so an equal GLOO_BASE is the config's.
+function baseSource(
+  ctx: CommandContext,
+  flag: string | undefined,
+): "--base" | "GLOO_BASE" | "config" | undefined {
+  if ((flag ?? "").trim() !== "") return "--base";
+  const env = ctx.env.GLOO_BASE ?? "";
   if (env.trim() === "") return undefined;
-  return source.configuredBase !== undefined && env === String(source.configuredBase)
-    ? "config"
-    : "GLOO_BASE";
+  const configured = ctx.config?.base;
+  return configured !== undefined && env === String(configured) ? "config" : "GLOO_BASE";
 }

@@ -1,13 +1,9 @@
 // `gloo emulator --replay FILE`: the cassette read and checked, the replayer built from the
 // flags, a stderr line per miss, and the summary printed when the emulator stops.
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import {
-  type Cassette,
   createReplayer,
   DEFAULT_IGNORED_FIELDS,
   type Emulator,
-  parseCassette,
   type Replayer,
   type ReplayMiss,
   type ReplayMode,
@@ -16,6 +12,7 @@ import {
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { numberFlag } from "./args.js";
+import { readCassette } from "./cassette-input.js";
 
 /** The replay flags of `gloo emulator`. */
 export interface ReplayFlags {
@@ -67,7 +64,7 @@ export async function loadReplay(
           .split(",")
           .map((field) => field.trim())
           .filter((field) => field !== "");
-  const cassette = await readCassette(resolve(ctx.cwd, file), file);
+  const cassette = await readCassette(ctx, file, `--replay ${file}`);
   const options: ReplayOptions = {
     mode,
     speed,
@@ -97,26 +94,6 @@ function modeOf(mode: string | undefined): ReplayMode {
     `--mode must be strict or fallback, got "${mode}".`,
     "strict refuses requests the cassette lacks with a 404; fallback lets the emulator answer them.",
   );
-}
-
-async function readCassette(path: string, name: string): Promise<Cassette> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new UsageError(
-      code === "ENOENT"
-        ? `--replay ${name}: no such file.`
-        : `cannot read --replay ${name}: ${(error as Error).message}`,
-      "Give the cassette `gloo proxy --record FILE` or recordingFetch() wrote, relative to this directory.",
-    );
-  }
-  try {
-    return parseCassette(text, name);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
 }
 
 function missLine(miss: ReplayMiss): string {
