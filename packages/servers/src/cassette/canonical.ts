@@ -27,24 +27,23 @@ export function sortKeys(value: unknown): unknown {
 }
 
 /**
- * The text a body is matched by: canonical JSON without the ignored top-level fields (for text
- * that parses as JSON too), a form's fields as `name=value` lines (but `client_id` and
- * `client_secret`, which cassettes never keep), or the text itself; "" for no body.
+ * The text a body is matched by: canonical JSON of {@link matchValue} (JSON, or text that parses as
+ * JSON, without the ignored top-level fields), a form's fields as `name=value` lines (but
+ * `client_id` and `client_secret`, which cassettes never keep), or the text itself; "" for no body.
  */
 export function matchText(
   body: RecordedBody | null,
   ignored: readonly string[] = DEFAULT_IGNORED_FIELDS,
 ): string {
   if (body === null) return "";
-  if ("json" in body) return canonicalJSON(withoutFields(body.json, ignored));
-  if ("form" in body) {
-    return body.form
-      .filter(([name]) => !CREDENTIAL_FIELDS.has(name))
+  if ("form" in body)
+    return matchedFields(body.form)
       .map(([name, value]) => `${name}=${value}`)
       .join("\n");
-  }
-  if ("text" in body) return jsonMatchText(body.text, ignored) ?? body.text;
-  return body.base64;
+  if ("base64" in body) return body.base64;
+  const value = matchValue(body, ignored);
+  // Text that is not JSON comes back from matchValue as itself, and is matched as itself.
+  return "text" in body && value === body.text ? body.text : canonicalJSON(value);
 }
 
 /**
@@ -59,7 +58,7 @@ export function matchValue(
 ): unknown {
   if (body === null) return undefined;
   if ("json" in body) return withoutFields(body.json, ignored);
-  if ("form" in body) return Object.fromEntries(body.form.filter(([name]) => !CREDENTIAL_FIELDS.has(name)));
+  if ("form" in body) return Object.fromEntries(matchedFields(body.form));
   if ("text" in body) {
     try {
       return withoutFields(JSON.parse(body.text), ignored);
@@ -70,13 +69,9 @@ export function matchValue(
   return body.base64;
 }
 
-// Text that is JSON all the same (spaced, or with keys a round trip would reorder) matches as JSON.
-function jsonMatchText(text: string, ignored: readonly string[]): string | undefined {
-  try {
-    return canonicalJSON(withoutFields(JSON.parse(text), ignored));
-  } catch {
-    return undefined;
-  }
+// A form's fields that take part in a match: all but the credentials.
+function matchedFields(form: [string, string][]): [string, string][] {
+  return form.filter(([name]) => !CREDENTIAL_FIELDS.has(name));
 }
 
 /** The match key of a request: `METHOD path sha256(matchText)`. */
