@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
+import { reap } from "./reaper.js";
 
 export interface Finished {
   code: number;
@@ -40,12 +41,15 @@ export interface Started {
 
 /** Starts a server that announces `… listening on URL` as its first line; rejects if it exits first. */
 export async function startServer(command: string, args: string[], options: SpawnOptions): Promise<Started> {
-  const child = spawn(command, args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
+  const child = reap(
+    spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    }),
+    true,
+  );
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, "exit");

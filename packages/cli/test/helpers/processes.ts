@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { reap } from "../../../../test/helpers/reaper.js";
 
 export const BIN = fileURLToPath(new URL("../../bin.js", import.meta.url));
 
@@ -22,11 +23,13 @@ const SIGNALS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
 /** Spawns `gloo ARGV…` with only PATH and `env` in its environment. */
 export function spawnGloo(argv: string[], env: Record<string, string>, cwd?: string): GlooProcess {
-  const child = spawn(process.execPath, [BIN, ...argv], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    ...(cwd === undefined ? {} : { cwd }),
-  });
+  const child = reap(
+    spawn(process.execPath, [BIN, ...argv], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      ...(cwd === undefined ? {} : { cwd }),
+    }),
+  );
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

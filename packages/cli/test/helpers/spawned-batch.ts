@@ -5,6 +5,7 @@ import { once } from "node:events";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { reap } from "../../../../test/helpers/reaper.js";
 import type { RequestLogEntry } from "../../src/internal/request-log.js";
 import { EMULATOR_SECRET, tempDir } from "./cli.js";
 
@@ -28,9 +29,11 @@ export interface SpawnedEmulator {
 export async function startEmulator(args: string[] = []): Promise<SpawnedEmulator> {
   const dir = await tempDir();
   const log = join(dir, "requests.jsonl");
-  const child = spawn(process.execPath, [BIN, "emulator", "--port", "0", "--request-log", log, ...args], {
-    env: { PATH: process.env.PATH ?? "" },
-  });
+  const child = reap(
+    spawn(process.execPath, [BIN, "emulator", "--port", "0", "--request-log", log, ...args], {
+      env: { PATH: process.env.PATH ?? "" },
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let text = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -72,10 +75,12 @@ export interface BatchProcess {
 
 /** Spawns `gloo batch ARGS` in `cwd` against the emulator. */
 export function spawnBatch(cwd: string, args: string[], env: Record<string, string>): BatchProcess {
-  const child = spawn(process.execPath, [BIN, "batch", ...args], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "", ...env },
-  });
+  const child = reap(
+    spawn(process.execPath, [BIN, "batch", ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", ...env },
+    }),
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

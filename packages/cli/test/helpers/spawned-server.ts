@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { reap } from "../../../../test/helpers/reaper.js";
 
 const BIN = fileURLToPath(new URL("../../bin.js", import.meta.url));
 
@@ -25,10 +26,12 @@ export async function spawnServer(
   env: Record<string, string>,
   banner: RegExp,
 ): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [BIN, ...argv], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = reap(
+    spawn(process.execPath, [BIN, ...argv], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
   let stdout = "";
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { reap } from "../../../../test/helpers/reaper.js";
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? "/usr/bin/redis-server";
 
@@ -73,7 +74,7 @@ async function launch(port: number, dir: string, policy: string, persistent: boo
   const aof = persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", ...aof];
   args.push("--maxmemory-policy", policy, "--daemonize", "no", "--loglevel", "warning");
-  const child = spawn(REDIS_SERVER, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = reap(spawn(REDIS_SERVER, args, { stdio: ["ignore", "pipe", "pipe"] }));
   let output = "";
   const collect = (chunk: Buffer) => (output += chunk.toString());
   child.stdout?.on("data", collect);
